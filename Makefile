@@ -1,0 +1,34 @@
+# The README's commands and .ci/run use these targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := data/demo.duckdb
+
+.PHONY: install run demo test lint bench clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+$(DEMO_DB): install
+	$(BIN)/python -m etl ingest data/samples --db $(DEMO_DB)
+
+demo: $(DEMO_DB)
+
+run: demo
+	$(BIN)/streamlit run app.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB).lock

@@ -1,0 +1,73 @@
+"""Check a report's numbers against the template's identities, one result per equation.
+
+A report whose own numbers break an identity is still loaded: officials need to see
+real arithmetic errors. Every failed identity becomes an error issue naming its cells.
+"""
+
+from __future__ import annotations
+
+from etl.identities import Equation, holds
+from etl.report import CellRecord, CheckResult, Issue
+from etl.template import spec_by_key
+
+_RULE_TEXT = {
+    "balance": "本年新收 + 上年结转 应等于 办理结果总计 + 结转下年度",
+    "outcomes": "办理结果总计 应等于 各项办理结果之和",
+    "subtotal": "小计 应等于 其下各项之和",
+    "applicants": "总计 应等于 各类申请人之和",
+    "org_subtotal": "法人或其他组织小计 应等于 五类组织之和",
+    "appeals": "总计 应等于 维持、纠正、其他结果、尚未审结之和",
+}
+
+
+def check_identities(equations: list[Equation], cells: dict[str, CellRecord]) -> list[CheckResult]:
+    values = {key: cell.value for key, cell in cells.items()}
+    results = []
+    for eq in equations:
+        verdict = holds(eq, values)
+        if verdict is None:
+            results.append(CheckResult(eq.rule, eq.subject, "not_assessable", None, None, eq.keys))
+            continue
+        expected = float(sum(values[key] for key in eq.left))  # type: ignore[misc]
+        actual = float(sum(values[key] for key in eq.right))  # type: ignore[misc]
+        results.append(CheckResult(eq.rule, eq.subject, "passed" if verdict else "failed", expected, actual, eq.keys))
+    results.append(_check_signs(cells))
+    return results
+
+
+def _check_signs(cells: dict[str, CellRecord]) -> CheckResult:
+    """Counts are non-negative whole numbers; only 2019's 本年增/减 may be negative."""
+    specs = spec_by_key()
+    bad = []
+    for key, cell in cells.items():
+        spec = specs.get(key)
+        if cell.value is None or spec is None:
+            continue
+        if spec.column.kind == "count" and (cell.value < 0 or float(cell.value) != int(cell.value)):
+            bad.append(key)
+        elif spec.column.kind == "money" and cell.value < 0:
+            bad.append(key)
+    status = "failed" if bad else "passed"
+    return CheckResult("signs", "*", status, None, None, tuple(bad))
+
+
+def issues_from_checks(results: list[CheckResult]) -> list[Issue]:
+    found = []
+    for result in results:
+        if result.status != "failed":
+            continue
+        if result.rule == "signs":
+            message = "以下单元格应为非负整数：" + "、".join(result.cells)
+        else:
+            message = (
+                f"勾稽关系不成立（{result.subject}）：{_RULE_TEXT[result.rule]}；"
+                f"报告中为 {_fmt(result.expected)} 对 {_fmt(result.actual)}"
+            )
+        found.append(Issue(result.severity, result.rule, message, result.cells))
+    return found
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

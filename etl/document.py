@@ -1,0 +1,74 @@
+"""What every reader hands to the recogniser: rows of cells with their place in the source.
+
+A paragraph is a row of one cell. Readers of formats with real tables (HTML, Word, PDF)
+and the text reader produce the same shape, so the recogniser knows no formats.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+
+class ReadError(Exception):
+    """The file cannot be read as a report; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    location: str  # a place a person can find: "第12行", "第3页"
+
+
+@dataclass
+class SourceDocument:
+    path: str
+    format: str
+    rows: list[list[Cell]]
+    meta: dict[str, str] = field(default_factory=dict)  # e.g. a crawler's 发布时间
+
+    def plain_text(self) -> str:
+        """The whole document as text, rows on lines, cells joined by tabs."""
+        return "\n".join("\t".join(cell.text for cell in row) for row in self.rows)
+
+
+@dataclass
+class FlatText:
+    """The document as one string with a map from offsets back to source places.
+
+    Cells are joined by a tab and rows by a newline, so the recogniser can still see
+    where the source separated cells while searching labels across them.
+    """
+
+    text: str
+    starts: list[int]
+    locations: list[str]
+
+    @classmethod
+    def of(cls, rows: list[list[Cell]]) -> FlatText:
+        parts: list[str] = []
+        starts: list[int] = []
+        locations: list[str] = []
+        offset = 0
+        for row_index, row in enumerate(rows):
+            if row_index:
+                parts.append("\n")
+                offset += 1
+            for cell_index, cell in enumerate(row):
+                if cell_index:
+                    parts.append("\t")
+                    offset += 1
+                starts.append(offset)
+                locations.append(cell.location)
+                parts.append(cell.text)
+                offset += len(cell.text)
+        return cls("".join(parts), starts, locations)
+
+    def location(self, offset: int) -> str:
+        """Where in the source the character at ``offset`` came from."""
+        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        if not self.locations:
+            return ""
+        place = self.locations[index]
+        within = offset - self.starts[index]
+        return f"{place}第{within + 1}字" if within > 40 else place

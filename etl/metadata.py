@@ -1,0 +1,134 @@
+"""Who published a report, which year it covers, and when it was signed.
+
+The title line names the agency and year; the dated signature at the end gives the
+publication date; crawler headers (标题, 发布时间) stand in where the page lost them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from etl.document import SourceDocument
+from etl.values import normalise
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_YEAR = "[〇○零Ｏ一二三四五六七八九]{4}"
+_TITLE_TAIL = r"\s*年\s*度?\s*(?:的)?\s*(?:政府)?\s*信\s*息\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*(?:工作)?\s*报\s*告"
+_AGENCY_FIRST = re.compile(rf"(?P<agency>[^\s，。；：:]{{2,60}}?)\s*(?:关于)?\s*(?P<year>\d{{4}}|{_CN_YEAR}){_TITLE_TAIL}")
+_YEAR_FIRST = re.compile(rf"(?P<year>\d{{4}}|{_CN_YEAR})\s*年\s*度?\s*(?P<agency>[^\s，。；：:\d]{{2,60}}?)\s*(?:政府)?信息公开(?:工作)?年度报告")
+_PERIOD = re.compile(r"统计期限[^0-9]{0,6}(\d{4})\s*年")
+_DATE = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
+_CN_DATE = re.compile(rf"({_CN_YEAR})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    agency: str | None
+    year: int | None
+    published: date | None
+    agency_from: str  # "title", "signature", "file name" or "" when unknown
+
+
+def read_metadata(document: SourceDocument) -> Metadata:
+    texts = [normalise(" ".join(cell.text for cell in row)).strip() for row in document.rows]
+    texts = [text for text in texts if text]
+    title = document.meta.get("标题", "")
+    head = texts[:15]
+    joined = ["".join(head[i : i + 2]) for i in range(len(head))]  # titles wrapped onto two lines
+    agency, year = _from_title([normalise(title), *head, *joined])
+    agency_from = "title" if agency else ""
+    signature = _signature(texts)
+    if not agency and signature:
+        agency, agency_from = signature, "signature"
+    if not agency:
+        agency, agency_from = _from_file_name(document.path)
+    if year is None:
+        year = _year_from_body(texts)
+    published = _published(texts) or _parse_date(document.meta.get("发布时间", ""))
+    return Metadata(agency, year, published, agency_from)
+
+
+def _from_title(lines: list[str]) -> tuple[str | None, int | None]:
+    for line in lines:
+        for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
+            match = pattern.search(line)
+            if match and not re.search(r"\d{4}", match.group("agency")):
+                return _clean_agency(match.group("agency")), _year(match.group("year"))
+    return None, None
+
+
+def _clean_agency(name: str) -> str:
+    name = re.sub(r"\s+", "", name)
+    name = re.sub(r"^(?:标题|题目)[:：]", "", name)
+    return name.strip("《》“”\"'（）() ")
+
+
+def _year(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+
+
+def _year_from_body(texts: list[str]) -> int | None:
+    for text in texts:
+        match = _PERIOD.search(text)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _signature(texts: list[str]) -> str | None:
+    """The agency line printed just above the closing date."""
+    tail = texts[-8:]
+    for index in range(len(tail) - 1, 0, -1):
+        if _DATE.fullmatch(tail[index]) or _CN_DATE.fullmatch(tail[index]):
+            candidate = re.sub(r"\s+", "", tail[index - 1])
+            if 2 <= len(candidate) <= 40 and not re.search(r"[。，；：\d]", candidate):
+                return candidate
+    return None
+
+
+def _published(texts: list[str]) -> date | None:
+    """The last date printed on its own at the end of the report."""
+    for text in reversed(texts[-8:]):
+        squeezed = re.sub(r"\s+", "", text)
+        if len(squeezed) > 40:
+            continue
+        found = _parse_date(squeezed)
+        if found:
+            return found
+    return None
+
+
+def _parse_date(text: str) -> date | None:
+    match = _DATE.search(text)
+    try:
+        if match:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        match = _CN_DATE.search(text)
+        if match:
+            return date(_year(match.group(1)), _cn_number(match.group(2)), _cn_number(match.group(3)))
+    except ValueError:
+        return None
+    return None
+
+
+def _cn_number(text: str) -> int:
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    return _CN_DIGITS[text]
+
+
+def _from_file_name(path: str) -> tuple[str | None, str]:
+    """Agencies often name the file after themselves; use it only as a fallback."""
+    stem = Path(path).stem
+    match = _AGENCY_FIRST.search(stem) or _YEAR_FIRST.search(stem)
+    if match:
+        return _clean_agency(match.group("agency")), "file name"
+    return None, ""

@@ -1,0 +1,251 @@
+"""Recognise the template in a document: where each table is and which text is which row.
+
+Rows are found by their labels, wherever the source put them: in a cell of their own, or
+run into the numbers of a crawler's page text. Rows whose label the extraction lost are
+placed by position between the labels that were found. What comes out is, per row, the
+value tokens in order with their offsets; turning them into numbers is ``resolve``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl.document import FlatText
+from etl.template import (
+    VERSION_MARKERS,
+    Anchor,
+    Row,
+    Table,
+    Version,
+    anchor_pattern,
+    row_columns,
+    row_pattern,
+    tables,
+)
+from etl.template import END_HEADING as _END
+from etl.values import DASHES, normalise
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One value token: a cell's number, a blank or dash, or digits of several cells run together."""
+
+    text: str  # normalised, without spaces
+    raw: str
+    offset: int
+    blank: bool = False
+    separated: bool = True  # the source separated it from its neighbours (tab/space/cell)
+
+
+@dataclass
+class TableText:
+    table: Table
+    start: int
+    end: int
+    rows: dict[str, list[Chunk]] = field(default_factory=dict)
+    with_org_subtotal: bool = False
+    problems: list[tuple[str, list[str], int]] = field(default_factory=list)  # message, row keys, offset
+
+
+_NUMBER = r"[+-]?\d(?:[\d.]|[,，]\d{3})*(?:[ \u3000]*(?:万元|亿元|元|万|件|项|个|条|次))?"
+_DASH = r"(?<![\u4e00-\u9fff\d])(?:——|—|--|－|-|/|／|–|―)(?![\u4e00-\u9fff\d])"
+_TOKEN = re.compile(f"({_NUMBER})|({_DASH})")
+_WHOLE_CELL = re.compile(r"(?:增加|新增|减少|增|减)?[+-]?\d[\d,.]*(?:万元|亿元|元|万|件|项|个|条|次)?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_APPEAL_HEADER = re.compile(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉|行政诉讼|行政复议")
+
+
+def detect_version(text: str) -> Version | None:
+    """The template version, from the table headers (never from the year)."""
+    squeezed = re.sub(r"\s+", "", normalise(text))
+    scores = {version: sum(marker in squeezed for marker in markers) for version, markers in VERSION_MARKERS.items()}
+    best = max(scores, key=lambda version: scores[version])
+    if scores[best] == 0 or scores["2019"] == scores["2021"]:
+        return None
+    return best
+
+
+def find_tables(flat: FlatText, version: Version) -> list[TableText]:
+    """Locate the three tables by their part headings, in report order."""
+    found: list[TableText] = []
+    position = 0
+    for table in tables(version):
+        match = re.compile(table.heading).search(flat.text, position)
+        if not match:
+            continue
+        found.append(TableText(table, match.end(), len(flat.text)))
+        position = match.end()
+    for current, following in zip(found, found[1:], strict=False):
+        current.end = following.start
+    if found and found[-1].table.key == "appeals":
+        end = re.compile(_END).search(flat.text, found[-1].start)
+        if end:
+            found[-1].end = end.start()
+    return found
+
+
+def read_table(flat: FlatText, found: TableText) -> TableText:
+    if found.table.key == "appeals":
+        _read_appeals(flat, found)
+    else:
+        _read_labelled_rows(flat, found)
+    return found
+
+
+# ---- Labelled rows (tables 二 and 三) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Marker:
+    index: int  # position in the table's marker order
+    start: int
+    end: int
+    row: Row | None
+    anchor: Anchor | None
+
+
+def _marker_order(table: Table) -> list[Row | Anchor]:
+    """Rows and group headings in the order they are printed (a heading before its rows)."""
+    order: list[Row | Anchor] = []
+    placed: set[str] = set()
+    for row in table.rows:
+        for anchor in table.anchors:
+            opens = anchor.first_row == row.key or (row.role == "subtotal" and row.group == anchor.name)
+            if opens and anchor.name not in placed:
+                order.append(anchor)
+                placed.add(anchor.name)
+        if row.role != "subtotal":
+            order.append(row)
+    return order
+
+
+def _find_markers(text: str, start: int, end: int, table: Table) -> list[_Marker]:
+    """The longest run of labels found in template order (labels out of order are noise)."""
+    order = _marker_order(table)
+    candidates: list[_Marker] = []
+    for index, item in enumerate(order):
+        pattern = row_pattern(item) if isinstance(item, Row) else anchor_pattern(item)
+        for match in pattern.finditer(text, start, end):
+            row = item if isinstance(item, Row) else None
+            anchor = item if isinstance(item, Anchor) else None
+            candidates.append(_Marker(index, match.start(), match.end(), row, anchor))
+    candidates.sort(key=lambda marker: (marker.start, marker.index))
+    best: list[list[_Marker]] = []
+    for i, marker in enumerate(candidates):
+        chain = [marker]
+        for j in range(i):
+            previous = best[j]
+            if previous[-1].index < marker.index and previous[-1].end <= marker.start and len(previous) + 1 > len(chain):
+                chain = [*previous, marker]
+        best.append(chain)
+    return max(best, key=len) if best else []
+
+
+def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
+    table = found.table
+    markers = _find_markers(flat.text, found.start, found.end, table)
+    header_end = markers[0].start if markers else found.end
+    found.with_org_subtotal = "小计" in flat.text[found.start : header_end]
+    keys = [row.key for row in table.rows]
+    for position, marker in enumerate(markers):
+        following = markers[position + 1] if position + 1 < len(markers) else None
+        segment_end = following.start if following else found.end
+        width = min(len(row_columns(row, found.with_org_subtotal)) for row in table.rows)
+        lines = _value_lines(flat.text, marker.end, segment_end, width)
+        slots = _slots(table, keys, marker, following, len(lines))
+        if len(lines) > len(slots):
+            found.problems.append(
+                (f"「{flat.text[marker.start:marker.end]}」之后有 {len(lines)} 行数字，模板此处只有 {len(slots)} 行", slots, marker.start)
+            )
+            continue
+        for key, chunks in zip(slots, lines, strict=False):
+            found.rows[key] = chunks
+
+
+def _slots(table: Table, keys: list[str], marker: _Marker, following: _Marker | None, count: int) -> list[str]:
+    """The template rows that the value lines after a label fill, in order."""
+    if marker.row is not None:
+        start = keys.index(marker.row.key)
+    else:
+        assert marker.anchor is not None
+        start = keys.index(marker.anchor.first_row)
+    stop = _first_key_index(keys, following, table) if following else len(keys)
+    slots = [key for key in keys[start:stop] if not _is_optional(table, key)]
+    if marker.anchor is not None:
+        subtotal = f"{marker.anchor.name}_subtotal"
+        with_subtotal = [subtotal, *slots] if subtotal in keys else slots
+        if count == len(with_subtotal) and count != len(slots):
+            return with_subtotal
+        if count == 1 and not slots:
+            return [subtotal]
+    return slots
+
+
+def _first_key_index(keys: list[str], marker: _Marker, table: Table) -> int:
+    if marker.row is not None:
+        return keys.index(marker.row.key)
+    assert marker.anchor is not None
+    subtotal = f"{marker.anchor.name}_subtotal"
+    return keys.index(subtotal) if subtotal in keys else keys.index(marker.anchor.first_row)
+
+
+def _is_optional(table: Table, key: str) -> bool:
+    return any(row.key == key and row.optional for row in table.rows)
+
+
+def _value_lines(text: str, start: int, end: int, width: int) -> list[list[Chunk]]:
+    """The lines of values between two labels, each a list of chunks.
+
+    The text right after a label is the rest of the label's own cell, and the cells on
+    the line of the next label stand before that label: blanks there are empty label
+    cells, not zeros.
+    """
+    lines: list[list[Chunk]] = []
+    offset = start
+    pieces = text[start:end].split("\n")
+    for line_index, line in enumerate(pieces):
+        cells = line.split("\t")
+        chunks: list[Chunk] = []
+        cell_offset = offset
+        for cell_index, cell in enumerate(cells):
+            label_side = (line_index == 0 and cell_index == 0) or (line_index == len(pieces) - 1)
+            chunks.extend(_cell_chunks(cell, cell_offset, count_blank=not label_side, stream=len(cells) == 1))
+            cell_offset += len(cell) + 1
+        offset += len(line) + 1
+        has_value = any(not chunk.blank for chunk in chunks)
+        has_text = any(_CJK.search(cell) and cell.strip() not in DASHES for cell in cells)
+        if has_value or (not has_text and len(chunks) >= width):
+            lines.append(chunks)
+    return lines
+
+
+def _cell_chunks(cell: str, offset: int, count_blank: bool, stream: bool) -> list[Chunk]:
+    """Value tokens of one cell: the whole cell when it is one value, else each number in it."""
+    stripped = cell.strip()
+    lead = offset + (len(cell) - len(cell.lstrip()))
+    if not stripped:
+        return [Chunk("", cell, offset, blank=True)] if count_blank else []
+    squeezed = re.sub(r"\s+", "", normalise(stripped))
+    if stripped in DASHES or squeezed in DASHES or _WHOLE_CELL.fullmatch(squeezed):
+        return [Chunk(squeezed, stripped, lead)]
+    chunks = []
+    for match in _TOKEN.finditer(cell):
+        token = match.group(0)
+        chunks.append(Chunk(re.sub(r"\s+", "", normalise(token)), token, offset + match.start(), separated=not stream))
+    return chunks
+
+
+# ---- Table 四 -------------------------------------------------------------------------------
+
+
+def _read_appeals(flat: FlatText, found: TableText) -> None:
+    """Table 四 is one row of 15 numbers after its headers; they are read by position."""
+    header_end = found.start
+    for match in _APPEAL_HEADER.finditer(flat.text, found.start, found.end):
+        header_end = match.end()
+    lines = _value_lines(flat.text, header_end, found.end, 15)
+    chunks = [chunk for line in lines for chunk in line]
+    while len(chunks) > 15 and chunks[-1].blank:
+        chunks.pop()
+    found.rows["*"] = chunks

@@ -1,0 +1,324 @@
+"""From the value tokens of each row to one number per cell, never guessing silently.
+
+A row whose tokens match its columns one to one is read as printed. A row with one token
+too many (text extractors add one) and a row whose digits ran together (crawler text)
+have several readings; the template's identities choose between them. A cell is set
+only when every reading that satisfies every identity gives it the same value;
+otherwise it stays empty and an error says which readings remain.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from etl.identities import Equation
+from etl.recognise import Chunk
+from etl.template import CellKind
+from etl.values import CellValue, CellValueError, is_single_piece, parse_cell, splits
+
+_UNITS = ("万元", "亿元", "元", "万", "件", "项", "个", "条", "次")
+_MAX_READINGS = 20_000
+_MAX_SOLUTIONS = 64
+_MAX_NODES = 300_000
+_MAX_SUMS = 60_000
+
+
+@dataclass(frozen=True)
+class Piece:
+    value: CellValue
+    offset: int
+
+
+Reading = tuple[Piece, ...]
+
+
+@dataclass
+class RowInput:
+    keys: tuple[str, ...]
+    kinds: tuple[CellKind, ...]
+    chunks: list[Chunk]
+
+
+@dataclass
+class Resolved:
+    cells: dict[str, Piece | None] = field(default_factory=dict)
+    problems: list[tuple[str, str, list[str], int]] = field(default_factory=list)  # rule, message, keys, offset
+    unread: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> the row's raw text, offset
+
+
+def readings(row: RowInput) -> tuple[list[Reading], str]:
+    """Every reading of a row's tokens, and how they were found (for the messages)."""
+    chunks = list(row.chunks)
+    width = len(row.keys)
+    while len(chunks) > width and chunks[0].blank:
+        chunks.pop(0)
+    while len(chunks) > width and chunks[-1].blank:
+        chunks.pop()
+    if len(chunks) == width:
+        return _direct(chunks, row.kinds), "direct"
+    if len(chunks) == width + 1 and all(chunk.separated for chunk in chunks):
+        found = []
+        for drop in range(len(chunks)):
+            found.extend(_direct(chunks[:drop] + chunks[drop + 1 :], row.kinds))
+        return _unique(found), "extra"
+    if len(chunks) < width:
+        return _unique(list(_run_together(chunks, row.kinds))), "run_together"
+    return [], "too_many"
+
+
+def _direct(chunks: list[Chunk], kinds: tuple[CellKind, ...]) -> list[Reading]:
+    try:
+        return [tuple(Piece(parse_cell(chunk.raw if chunk.blank else chunk.text, kind), chunk.offset) for chunk, kind in zip(chunks, kinds, strict=True))]
+    except CellValueError:
+        return []
+
+
+def _unique(found: list[Reading]) -> list[Reading]:
+    seen: dict[tuple[float | int, ...], Reading] = {}
+    for reading in found:
+        seen.setdefault(tuple(piece.value.value for piece in reading), reading)
+    return list(seen.values())
+
+
+def _run_together(chunks: list[Chunk], kinds: tuple[CellKind, ...]) -> Iterator[Reading]:
+    """Cut each chunk into one or more numbers so that all columns are filled."""
+    capacity = [_capacity(chunk) for chunk in chunks]
+    produced = 0
+    for counts in _compositions(len(kinds), capacity):
+        position = 0
+        per_chunk: list[list[Reading]] = []
+        for chunk, count in zip(chunks, counts, strict=True):
+            per_chunk.append(_chunk_readings(chunk, kinds[position : position + count]))
+            position += count
+        for combination in itertools.product(*per_chunk):
+            yield tuple(piece for part in combination for piece in part)
+            produced += 1
+            if produced >= _MAX_READINGS:
+                return
+
+
+def _capacity(chunk: Chunk) -> int:
+    digits = chunk.text.rstrip("".join(_UNITS))
+    return max(1, sum(ch.isdigit() for ch in digits)) if not chunk.blank else 1
+
+
+def _compositions(total: int, capacity: list[int]) -> Iterator[tuple[int, ...]]:
+    if not capacity:
+        if total == 0:
+            yield ()
+        return
+    rest = sum(capacity[1:])
+    for first in range(max(1, total - rest), min(capacity[0], total - len(capacity) + 1) + 1):
+        for tail in _compositions(total - first, capacity[1:]):
+            yield (first, *tail)
+
+
+def _chunk_readings(chunk: Chunk, kinds: tuple[CellKind, ...]) -> list[Reading]:
+    if len(kinds) == 1:
+        try:
+            text = chunk.raw if chunk.blank else chunk.text
+            return [(Piece(parse_cell(text, kinds[0]), chunk.offset),)]
+        except CellValueError:
+            return []
+    unit = next((u for u in _UNITS if chunk.text.endswith(u)), "")
+    digits = chunk.text[: len(chunk.text) - len(unit)]
+    found = []
+    for cut in splits(digits, kinds):
+        pieces, position = [], 0
+        for index, (text, kind) in enumerate(zip(cut, kinds, strict=True)):
+            suffix = unit if index == len(cut) - 1 else ""
+            value = parse_cell(text + suffix, kind)
+            pieces.append(Piece(CellValue(value.value, "recovered", text + suffix, value.note), chunk.offset + position))
+            position += len(text)
+        found.append(tuple(pieces))
+    return found
+
+
+def resolve(rows: dict[str, RowInput], equations: list[Equation]) -> Resolved:
+    """Choose one reading per row where the identities allow exactly one value per cell."""
+    result = Resolved()
+    domains: dict[str, list[Reading]] = {}
+    extra: list[RowInput] = []
+    for name, row in rows.items():
+        options, how = readings(row)
+        local = [eq for eq in equations if set(eq.keys) <= set(row.keys)]
+        passing = [reading for reading in options if _satisfies(local, dict(zip(row.keys, reading, strict=True)))]
+        if not passing and len(options) == 1:
+            passing = options  # the report's own arithmetic error: read it, the checks flag it
+        if not passing:
+            _fail_row(result, row, how, len(options))
+            continue
+        if how == "extra":
+            extra.append(row)
+        domains[name] = passing
+    if extra:
+        _note_extra(result, extra)
+    solutions, complete = _solve(domains, rows, equations)
+    for name, options in domains.items():
+        row = rows[name]
+        used = {solution[name] for solution in solutions} if solutions else set(range(len(options)))
+        chosen = [options[index] for index in sorted(used)]
+        if not solutions and len(options) > 1:
+            _fail_row(result, row, "conflict", len(options))
+            continue
+        for index, key in enumerate(row.keys):
+            values = {reading[index].value.value for reading in chosen}
+            if len(values) == 1 and (complete or len(options) == 1):
+                result.cells[key] = chosen[0][index]
+            else:
+                result.cells[key] = None
+        _report_ambiguous(result, row, chosen, complete)
+    return result
+
+
+def _satisfies(local: list[Equation], cells: dict[str, Piece]) -> bool:
+    for eq in local:
+        left = sum(cells[key].value.value for key in eq.left)
+        right = sum(cells[key].value.value for key in eq.right)
+        if abs(left - right) > 1e-6:
+            return False
+    return True
+
+
+def _keep_raw(result: Resolved, row: RowInput, keys: list[str]) -> None:
+    """Cells left empty still point at the text they could not be read from."""
+    raw = " ".join(chunk.raw.strip() for chunk in row.chunks)
+    offset = row.chunks[0].offset if row.chunks else 0
+    for key in keys:
+        result.unread[key] = (raw, offset)
+
+
+def _fail_row(result: Resolved, row: RowInput, how: str, count: int) -> None:
+    reasons = {
+        "direct": "有数字无法识别",
+        "extra": "多出一个数值，且去掉任何一个都不满足勾稽关系",
+        "run_together": "数字连在一起，没有任何切分方式满足勾稽关系" if count else "数字连在一起，无法切分成应有的列数",
+        "too_many": f"数值个数（{len(row.chunks)}）多于应有的列数（{len(row.keys)}）",
+        "conflict": "数字连在一起，各种切分方式都与其他行的勾稽关系矛盾",
+    }
+    for key in row.keys:
+        result.cells[key] = None
+    _keep_raw(result, row, list(row.keys))
+    offset = row.chunks[0].offset if row.chunks else 0
+    result.problems.append(("unreadable_row", f"无法读取该行：{reasons[how]}", list(row.keys), offset))
+
+
+def _note_extra(result: Resolved, rows: list[RowInput]) -> None:
+    """One warning for all rows that carried one value too many (extractors add one)."""
+    keys = [key for row in rows for key in row.keys]
+    offset = rows[0].chunks[0].offset if rows[0].chunks else 0
+    message = f"{len(rows)} 行比模板多一个数值，去掉多余的一个后各种读法结果相同且满足勾稽关系"
+    result.problems.append(("extra_value", message, keys, offset))
+
+
+def _report_ambiguous(result: Resolved, row: RowInput, chosen: list[Reading], complete: bool) -> None:
+    unsure = [key for key in row.keys if result.cells.get(key) is None]
+    if not unsure:
+        return
+    _keep_raw(result, row, unsure)
+    shown = "；".join("、".join(str(piece.value.value) for piece in reading) for reading in chosen[:4])
+    more = "等" if len(chosen) > 4 or not complete else ""
+    offset = row.chunks[0].offset if row.chunks else 0
+    result.problems.append(
+        ("ambiguous", f"数字连在一起，有多种读法都满足勾稽关系（{shown}{more}），这些单元格未采用任何一种", unsure, offset)
+    )
+
+
+# ---- The solver ------------------------------------------------------------------------
+
+
+def _solve(
+    domains: dict[str, list[Reading]], rows: dict[str, RowInput], equations: list[Equation]
+) -> tuple[list[dict[str, int]], bool]:
+    """All consistent choices of one reading per row (up to a limit), and whether complete."""
+    owner = {key: name for name, row in rows.items() if name in domains for key in row.keys}
+    usable = [eq for eq in equations if all(key in owner for key in eq.keys)]
+    alive = {name: list(range(len(options))) for name, options in domains.items()}
+    contribution = _contributions(domains, rows, usable)
+    _propagate(alive, contribution, usable)
+    if any(not indices for indices in alive.values()):
+        return [], True
+    order = sorted((name for name in alive if len(alive[name]) > 1), key=lambda name: len(alive[name]))
+    fixed = {name: indices[0] for name, indices in alive.items() if len(indices) == 1}
+    if not order:
+        return ([fixed] if _consistent(fixed, contribution, usable) else []), True
+    solutions: list[dict[str, int]] = []
+    nodes = 0
+
+    def search(depth: int, chosen: dict[str, int]) -> bool:
+        nonlocal nodes
+        nodes += 1
+        if nodes > _MAX_NODES or len(solutions) >= _MAX_SOLUTIONS:
+            return False
+        if depth == len(order):
+            if _consistent(chosen, contribution, usable):
+                solutions.append(dict(chosen))
+            return True
+        complete = True
+        for index in alive[order[depth]]:
+            chosen[order[depth]] = index
+            if _consistent(chosen, contribution, usable, partial=True):
+                complete = search(depth + 1, chosen) and complete
+            del chosen[order[depth]]
+        return complete
+
+    complete = search(0, dict(fixed))
+    return solutions, complete
+
+
+def _contributions(
+    domains: dict[str, list[Reading]], rows: dict[str, RowInput], equations: list[Equation]
+) -> list[dict[str, list[float]]]:
+    """For each equation, each row's share of (left − right) under each of its readings."""
+    shares = []
+    for eq in equations:
+        per_row: dict[str, list[float]] = {}
+        for name, options in domains.items():
+            row = rows[name]
+            signs = {key: 1 for key in eq.left} | {key: -1 for key in eq.right}
+            indices = [(i, signs[key]) for i, key in enumerate(row.keys) if key in signs]
+            if indices:
+                per_row[name] = [sum(sign * float(option[i].value.value) for i, sign in indices) for option in options]
+        shares.append(per_row)
+    return shares
+
+
+def _consistent(
+    chosen: dict[str, int], contribution: list[dict[str, list[float]]], equations: list[Equation], partial: bool = False
+) -> bool:
+    for per_row in contribution:
+        if partial and not all(name in chosen for name in per_row):
+            continue
+        if abs(sum(values[chosen[name]] for name, values in per_row.items())) > 1e-6:
+            return False
+    return True
+
+
+def _propagate(alive: dict[str, list[int]], contribution: list[dict[str, list[float]]], equations: list[Equation]) -> None:
+    """Drop readings that cannot be part of any solution of some equation (sum sets)."""
+    changed = True
+    while changed:
+        changed = False
+        for per_row in contribution:
+            names = [name for name in per_row if len(alive[name]) > 0]
+            if not any(len(alive[name]) > 1 for name in names):
+                continue
+            for name in names:
+                others = _sums([{per_row[other][i] for i in alive[other]} for other in names if other != name])
+                if others is None:
+                    continue
+                keep = [i for i in alive[name] if round(-per_row[name][i], 6) in others]
+                if len(keep) != len(alive[name]):
+                    alive[name] = keep
+                    changed = True
+
+
+def _sums(sets: list[set[float]]) -> set[float] | None:
+    totals = {0.0}
+    for values in sets:
+        totals = {round(a + b, 6) for a in totals for b in values}
+        if len(totals) > _MAX_SUMS:
+            return None
+    return totals

@@ -1,0 +1,248 @@
+"""The DuckDB warehouse: the one module that knows the SQL schema and how files are written.
+
+DuckDB locks the whole file, so an ingest never writes the live file: it copies it to a
+building file beside it, writes there, and publishes it with an atomic rename. Readers
+holding the old file keep a consistent view; new readers see the new one. A lock file
+keeps two ingests from building at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import PARSER_VERSION
+from etl.report import ParsedReport
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS report_ids START 1;
+CREATE SEQUENCE IF NOT EXISTS agency_ids START 1;
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS agencies (
+    agency_id INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL UNIQUE,
+    generated BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE IF NOT EXISTS reports (
+    report_id INTEGER PRIMARY KEY,
+    agency_id INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    template VARCHAR NOT NULL,
+    published DATE,
+    source_path VARCHAR NOT NULL,
+    source_format VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    parser_version VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
+    is_current BOOLEAN NOT NULL,
+    superseded_at TIMESTAMP,
+    superseded_by INTEGER,
+    error_count INTEGER NOT NULL,
+    warning_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cells (
+    report_id INTEGER NOT NULL,
+    key VARCHAR NOT NULL,
+    table_key VARCHAR NOT NULL,
+    row_key VARCHAR NOT NULL,
+    column_key VARCHAR NOT NULL,
+    value DOUBLE,
+    raw VARCHAR,
+    read_as VARCHAR NOT NULL,
+    location VARCHAR,
+    note VARCHAR
+);
+CREATE TABLE IF NOT EXISTS checks (
+    report_id INTEGER NOT NULL,
+    rule VARCHAR NOT NULL,
+    subject VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    expected DOUBLE,
+    actual DOUBLE,
+    cells VARCHAR[]
+);
+CREATE TABLE IF NOT EXISTS issues (
+    report_id INTEGER NOT NULL,
+    severity VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    cells VARCHAR[],
+    location VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ingest_log (
+    run_started TIMESTAMP NOT NULL,
+    file VARCHAR NOT NULL,
+    sha256 VARCHAR,
+    status VARCHAR NOT NULL,
+    stage VARCHAR,
+    reason VARCHAR,
+    seconds DOUBLE,
+    report_id INTEGER,
+    logged_at TIMESTAMP NOT NULL
+);
+"""
+
+
+class WarehouseError(Exception):
+    """The warehouse file cannot be opened or written."""
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """A short-lived read-only connection for readers (the dashboard, exports)."""
+    if not path.exists():
+        raise WarehouseError(f"{path}：数据库文件不存在，请先导入报告")
+    return duckdb.connect(str(path), read_only=True)
+
+
+@contextmanager
+def building(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write to a copy of the warehouse and publish it atomically when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        work = path.with_name(f".{path.name}.building-{os.getpid()}")
+        if work.exists():
+            work.unlink()
+        if path.exists():
+            shutil.copyfile(path, work)
+        connection = duckdb.connect(str(work))
+        try:
+            connection.execute(SCHEMA)
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            yield connection
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('published_at', ?)", [datetime.now().isoformat()])
+            connection.execute("CHECKPOINT")
+            connection.close()
+            os.replace(work, path)
+        except BaseException:
+            connection.close()
+            work.unlink(missing_ok=True)
+            Path(str(work) + ".wal").unlink(missing_ok=True)
+            raise
+
+
+def _first(connection: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> tuple[object, ...] | None:
+    """The first row of a query, fully materialised (DuckDB 2.x wants every result finished)."""
+    rows = connection.execute(sql, params).fetchall()
+    return rows[0] if rows else None
+
+
+def current_report_for_sha(connection: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
+    row = _first(connection, "SELECT report_id FROM reports WHERE sha256 = ? AND is_current", [sha256])
+    return int(row[0]) if row else None  # type: ignore[call-overload]
+
+
+def save_report(connection: duckdb.DuckDBPyConnection, report: ParsedReport, generated: bool = False) -> tuple[int, str]:
+    """Insert one parsed report in its own transaction; returns (report_id, 'loaded'|'replaced').
+
+    A changed file for the same agency and year replaces the old numbers; the old
+    report's record stays, marked as superseded by the new one.
+    """
+    assert report.agency is not None and report.year is not None
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        agency_id = _agency_id(connection, report.agency, generated)
+        report_id = int(connection.execute("SELECT nextval('report_ids')").fetchall()[0][0])
+        previous = connection.execute(
+            "SELECT report_id FROM reports WHERE agency_id = ? AND year = ? AND is_current", [agency_id, report.year]
+        ).fetchall()
+        now = datetime.now()
+        for (old_id,) in previous:
+            connection.execute(
+                "UPDATE reports SET is_current = FALSE, superseded_at = ?, superseded_by = ? WHERE report_id = ?",
+                [now, report_id, old_id],
+            )
+            for table in ("cells", "checks", "issues"):
+                connection.execute(f"DELETE FROM {table} WHERE report_id = ?", [old_id])
+        _insert_report(connection, report, report_id, agency_id, now)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return report_id, ("replaced" if previous else "loaded")
+
+
+def _agency_id(connection: duckdb.DuckDBPyConnection, name: str, generated: bool) -> int:
+    row = _first(connection, "SELECT agency_id FROM agencies WHERE name = ?", [name])
+    if row:
+        return int(row[0])  # type: ignore[call-overload]
+    new_id = int(connection.execute("SELECT nextval('agency_ids')").fetchall()[0][0])
+    connection.execute("INSERT INTO agencies VALUES (?, ?, ?)", [new_id, name, generated])
+    return new_id
+
+
+def _insert_report(connection: duckdb.DuckDBPyConnection, report: ParsedReport, report_id: int, agency_id: int, now: datetime) -> None:
+    errors = sum(issue.severity == "error" for issue in report.issues)
+    warnings = len(report.issues) - errors
+    connection.execute(
+        "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, NULL, NULL, ?, ?)",
+        [report_id, agency_id, report.year, report.template, report.published, report.source, report.format,
+         report.sha256, PARSER_VERSION, now, errors, warnings],
+    )
+    cells = pd.DataFrame(
+        [
+            (report_id, c.key, *c.key.split(".", 2), c.value, c.raw, c.read_as, c.location, c.note)
+            for c in report.cells.values()
+        ],
+        columns=["report_id", "key", "table_key", "row_key", "column_key", "value", "raw", "read_as", "location", "note"],
+    ).astype({"value": "float64"})
+    checks = pd.DataFrame(
+        [(report_id, c.rule, c.subject, c.status, c.severity, c.expected, c.actual, list(c.cells)) for c in report.checks],
+        columns=["report_id", "rule", "subject", "status", "severity", "expected", "actual", "cells"],
+    ).astype({"expected": "float64", "actual": "float64"})
+    issues = pd.DataFrame(
+        [(report_id, i.severity, i.rule, i.message, list(i.cells), i.location) for i in report.issues],
+        columns=["report_id", "severity", "rule", "message", "cells", "location"],
+    )
+    for table, frame in (("cells", cells), ("checks", checks), ("issues", issues)):
+        if len(frame):
+            connection.register("incoming", frame)
+            connection.execute(f"INSERT INTO {table} SELECT * FROM incoming")
+            connection.unregister("incoming")
+
+
+def log_ingest(
+    connection: duckdb.DuckDBPyConnection,
+    run_started: datetime,
+    entries: list[tuple[str, str | None, str, str | None, str | None, float, int | None]],
+) -> None:
+    """Record each file's outcome: (file, sha256, status, stage, reason, seconds, report_id)."""
+    if not entries:
+        return
+    frame = pd.DataFrame(entries, columns=["file", "sha256", "status", "stage", "reason", "seconds", "report_id"])
+    frame.insert(0, "run_started", run_started)
+    frame["logged_at"] = datetime.now()
+    frame = frame.astype({"report_id": "Int64", "seconds": "float64"})
+    connection.register("incoming", frame)
+    connection.execute("INSERT INTO ingest_log SELECT * FROM incoming")
+    connection.unregister("incoming")
+
+
+WIDE_META_COLUMNS = {"report_id": "报告编号", "agency": "机关", "year": "年度", "template": "模板版本", "published": "发布日期", "source_path": "来源文件"}
+
+
+def wide_cells(connection: duckdb.DuckDBPyConnection, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Current reports, one row each, one column per key in the given order (NULL = not reported)."""
+    reports = connection.execute(
+        """SELECT r.report_id, a.name AS agency, r.year, r.template, r.published, r.source_path
+           FROM reports r JOIN agencies a USING (agency_id)
+           WHERE r.is_current ORDER BY a.name, r.year"""
+    ).df()
+    cells = connection.execute(
+        "SELECT c.report_id, c.key, c.value FROM cells c JOIN reports r USING (report_id) WHERE r.is_current"
+    ).df()
+    wide = cells.pivot(index="report_id", columns="key", values="value") if len(cells) else pd.DataFrame()
+    wide = wide.reindex(columns=list(keys))
+    return reports.merge(wide, left_on="report_id", right_index=True, how="left")
