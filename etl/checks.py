@@ -43,12 +43,14 @@ def _check_signs(cells: dict[str, CellRecord]) -> CheckResult:
         spec = specs.get(key)
         if cell.value is None or spec is None:
             continue
-        if spec.column.kind == "count" and (cell.value < 0 or float(cell.value) != int(cell.value)):
+        if (
+            spec.column.kind == "count"
+            and (cell.value < 0 or float(cell.value) != int(cell.value))
+            or spec.column.kind == "money"
+            and cell.value < 0
+        ):
             bad.append(key)
-        elif spec.column.kind == "money" and cell.value < 0:
-            bad.append(key)
-    status = "failed" if bad else "passed"
-    return CheckResult("signs", "*", status, None, None, tuple(bad))
+    return CheckResult("signs", "*", "failed" if bad else "passed", None, None, tuple(bad))
 
 
 def issues_from_checks(results: list[CheckResult]) -> list[Issue]:

@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -78,7 +79,8 @@ def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool) -> N
         click.echo("没有找到报告文件。", err=True)
         sys.exit(1)
     show_bar = sys.stderr.isatty()
-    with click.progressbar(length=len(files), label="导入报告", file=sys.stderr if show_bar else _Null()) as bar:
+    stream: Any = sys.stderr if show_bar else _Null()
+    with click.progressbar(length=len(files), label="导入报告", file=stream) as bar:
 
         def advance(path: Path, outcome: FileOutcome) -> None:
             bar.update(1)
@@ -114,7 +116,13 @@ class _Null:
 @click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="The DuckDB warehouse file.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), default="csv", show_default=True)
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Where to write the table.")
-@click.option("--labels", type=click.Choice(["keys", "zh"]), default="keys", show_default=True, help="Column headers: stable keys or Chinese labels.")
+@click.option(
+    "--labels",
+    type=click.Choice(["keys", "zh"]),
+    default="keys",
+    show_default=True,
+    help="Column headers: stable keys or Chinese labels.",
+)
 def export_command(db_path: Path, fmt: str, out: Path, labels: str) -> None:
     """Write every current report's cells in wide form (one row per report)."""
     try:

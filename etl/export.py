@@ -32,7 +32,7 @@ def wide_table(db_path: Path, chinese_labels: bool = False) -> pd.DataFrame:
 def render(frame: pd.DataFrame, fmt: ExportFormat) -> bytes:
     """The bytes of a table in a download format (shared by the CLI and the dashboard)."""
     if fmt == "csv":
-        return frame.to_csv(index=False).encode("utf-8-sig")
+        return str(frame.to_csv(index=False)).encode("utf-8-sig")
     buffer = io.BytesIO()
     if fmt == "xlsx":
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

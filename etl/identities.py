@@ -37,7 +37,10 @@ def equations(version: Version, with_org_subtotal: bool = False, subtotals: froz
     leaves = [row.key for row in rows if row.role == "leaf"]
     found: list[Equation] = []
     for column in columns:
-        cell = lambda row, c=column: f"requests.{row}.{c}"  # noqa: E731
+
+        def cell(row_key: str, c: str = column) -> str:
+            return f"requests.{row_key}.{c}"
+
         found.append(
             Equation(
                 "balance",
@@ -48,21 +51,19 @@ def equations(version: Version, with_org_subtotal: bool = False, subtotals: froz
         )
         found.append(Equation("outcomes", column, (cell("total_processed"),), tuple(cell(leaf) for leaf in leaves)))
         for group in sorted(subtotals):
-            children = tuple(cell(row.key) for row in rows if row.group == group and row.role == "leaf")
+            children = tuple(cell(child.key) for child in rows if child.group == group and child.role == "leaf")
             found.append(Equation("subtotal", f"{group}.{column}", (cell(f"{group}_subtotal"),), children))
     for row in rows:
         prefix = f"requests.{row.key}."
-        found.append(
-            Equation("applicants", row.key, (prefix + "total",), tuple(prefix + c for c in APPLICANT_COLUMN_KEYS))
-        )
+        found.append(Equation("applicants", row.key, (prefix + "total",), tuple(prefix + c for c in APPLICANT_COLUMN_KEYS)))
         if with_org_subtotal:
             found.append(
                 Equation("org_subtotal", row.key, (prefix + "org_subtotal",), tuple(prefix + c for c in ORG_COLUMN_KEYS))
             )
-    for group in appeals.rows:
-        prefix = f"appeals.{group.key}."
+    for appeal in appeals.rows:
+        prefix = f"appeals.{appeal.key}."
         parts = tuple(prefix + c for c in ("upheld", "corrected", "other", "pending"))
-        found.append(Equation("appeals", group.key, (prefix + "total",), parts))
+        found.append(Equation("appeals", appeal.key, (prefix + "total",), parts))
     return found
 
 

@@ -75,7 +75,17 @@ def ingest(
             started = time.perf_counter()
             outcome, digest = _ingest_one(connection, path, generated)
             summary.outcomes.append(outcome)
-            entries.append((str(path), digest, outcome.status, outcome.stage or None, outcome.reason or None, time.perf_counter() - started, outcome.report_id))
+            entries.append(
+                (
+                    str(path),
+                    digest,
+                    outcome.status,
+                    outcome.stage or None,
+                    outcome.reason or None,
+                    time.perf_counter() - started,
+                    outcome.report_id,
+                )
+            )
             if progress:
                 progress(path, outcome)
         log_ingest(connection, run_started, entries)

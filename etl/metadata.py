@@ -14,11 +14,28 @@ from pathlib import Path
 from etl.document import SourceDocument
 from etl.values import normalise
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "Ｏ": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_YEAR = "[〇○零Ｏ一二三四五六七八九]{4}"
 _TITLE_TAIL = r"\s*年\s*度?\s*(?:的)?\s*(?:政府)?\s*信\s*息\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*(?:工作)?\s*报\s*告"
 _AGENCY_FIRST = re.compile(rf"(?P<agency>[^\s，。；：:]{{2,60}}?)\s*(?:关于)?\s*(?P<year>\d{{4}}|{_CN_YEAR}){_TITLE_TAIL}")
-_YEAR_FIRST = re.compile(rf"(?P<year>\d{{4}}|{_CN_YEAR})\s*年\s*度?\s*(?P<agency>[^\s，。；：:\d]{{2,60}}?)\s*(?:政府)?信息公开(?:工作)?年度报告")
+_YEAR_FIRST = re.compile(
+    rf"(?P<year>\d{{4}}|{_CN_YEAR})\s*年\s*度?\s*(?P<agency>[^\s，。；：:\d]{{2,60}}?)\s*(?:政府)?信息公开(?:工作)?年度报告"
+)
 _PERIOD = re.compile(r"统计期限[^0-9]{0,6}(\d{4})\s*年")
 _DATE = re.compile(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
 _CN_DATE = re.compile(rf"({_CN_YEAR})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日")
@@ -47,7 +64,7 @@ def read_metadata(document: SourceDocument) -> Metadata:
         agency, agency_from = _from_file_name(document.path)
     if year is None:
         year = _year_from_body(texts)
-    published = _published(texts) or _parse_date(document.meta.get("发布时间", ""))
+    published = _published(texts) or _closing_date(texts) or _parse_date(document.meta.get("发布时间", ""))
     return Metadata(agency, year, published, agency_from)
 
 
@@ -101,6 +118,15 @@ def _published(texts: list[str]) -> date | None:
         if found:
             return found
     return None
+
+
+def _closing_date(texts: list[str]) -> date | None:
+    """A date that ends the text, for pages whose lines were run together."""
+    if not texts:
+        return None
+    tail = re.sub(r"\s+", "", texts[-1])[-30:]
+    match = re.search(r"(\d{4}年\d{1,2}月\d{1,2}日)$", tail) or _CN_DATE.search(tail)
+    return _parse_date(match.group(0)) if match else None
 
 
 def _parse_date(text: str) -> date | None:

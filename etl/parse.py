@@ -5,18 +5,21 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from etl import PARSER_VERSION
 from etl.checks import check_identities, issues_from_checks
 from etl.document import FlatText, ReadError, SourceDocument
 from etl.identities import equations
 from etl.metadata import read_metadata
 from etl.readers import read_document
 from etl.recognise import TableText, detect_version, find_tables, read_table
-from etl.report import CellRecord, Issue, ParsedReport
+from etl.report import CellRecord, Issue, ParsedReport, Severity
 from etl.resolve import Resolved, RowInput, resolve
 from etl.template import Version, row_columns, spec_by_key
 
-_TABLE_NAMES = {"active": "表二（主动公开政府信息情况）", "requests": "表三（收到和处理政府信息公开申请情况）", "appeals": "表四（行政复议、行政诉讼情况）"}
+_TABLE_NAMES = {
+    "active": "表二（主动公开政府信息情况）",
+    "requests": "表三（收到和处理政府信息公开申请情况）",
+    "appeals": "表四（行政复议、行政诉讼情况）",
+}
 
 
 class NotAReport(ReadError):
@@ -42,7 +45,9 @@ def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
     found = find_tables(flat, version)
     _require_tables(document.path, found)
     meta = read_metadata(document)
-    report = ParsedReport(document.path, sha256, document.format, meta.agency, meta.year, version, meta.published, agency_from=meta.agency_from)
+    report = ParsedReport(
+        document.path, sha256, document.format, meta.agency, meta.year, version, meta.published, agency_from=meta.agency_from
+    )
     subtotals: set[str] = set()
     with_org_subtotal = False
     for table_text in found:
@@ -81,26 +86,29 @@ def _row_inputs(table_text: TableText, version: Version) -> dict[str, RowInput]:
             continue
         columns = row_columns(row, table_text.with_org_subtotal)
         keys = tuple(f"{table.key}.{row.key}.{col.key}" for col in columns)
-        inputs[row.key] = RowInput(keys, tuple(col.kind for col in columns), table_text.rows[row.key])
+        labelled = row.key in table_text.labelled
+        inputs[row.key] = RowInput(keys, tuple(col.kind for col in columns), table_text.rows[row.key], labelled)
     return inputs
 
 
-def _collect(report: ParsedReport, table_text: TableText, inputs: dict[str, RowInput], resolved: Resolved, flat: FlatText) -> None:
+def _collect(
+    report: ParsedReport, table_text: TableText, inputs: dict[str, RowInput], resolved: Resolved, flat: FlatText
+) -> None:
     table = table_text.table
     for message, keys, offset in table_text.problems:
         report.issues.append(Issue("error", "unexpected_rows", message, tuple(keys), flat.location(offset)))
     for row in table.rows:
         if row.key in inputs or row.optional or table.key == "appeals":
             continue
-        keys = tuple(f"{table.key}.{row.key}.{col.key}" for col in row_columns(row, table_text.with_org_subtotal))
-        for key in keys:
+        missing = tuple(f"{table.key}.{row.key}.{col.key}" for col in row_columns(row, table_text.with_org_subtotal))
+        for key in missing:
             report.cells[key] = CellRecord(key, None, "", "missing", "")
-        report.issues.append(Issue("error", "missing_row", f"{table.label}中找不到「{row.label}」这一行", keys))
+        report.issues.append(Issue("error", "missing_row", f"{table.label}中找不到「{row.label}」这一行", missing))
     for rule, message, keys, offset in resolved.problems:
-        severity = "warning" if rule == "extra_value" else "error"
+        severity: Severity = "warning" if rule == "extra_value" else "error"
         report.issues.append(Issue(severity, rule, message, tuple(keys), flat.location(offset)))
-    for row in inputs.values():
-        for key in row.keys:
+    for row_input in inputs.values():
+        for key in row_input.keys:
             piece = resolved.cells.get(key)
             if piece is None:
                 raw, offset = resolved.unread.get(key, ("", 0))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.document import FlatText
+from etl.template import END_HEADING as _END
 from etl.template import (
     VERSION_MARKERS,
     Anchor,
@@ -23,7 +24,6 @@ from etl.template import (
     row_pattern,
     tables,
 )
-from etl.template import END_HEADING as _END
 from etl.values import DASHES, normalise
 
 
@@ -44,14 +44,16 @@ class TableText:
     start: int
     end: int
     rows: dict[str, list[Chunk]] = field(default_factory=dict)
+    labelled: set[str] = field(default_factory=set)  # rows whose label shares their line
     with_org_subtotal: bool = False
     problems: list[tuple[str, list[str], int]] = field(default_factory=list)  # message, row keys, offset
 
 
-_NUMBER = r"[+-]?\d(?:[\d.]|[,，]\d{3})*(?:[ \u3000]*(?:万元|亿元|元|万|件|项|个|条|次))?"
+_NUMBER = r"[+-]?\d(?:[\d.]|[,，]\d{3})*(?:万元|亿元|元|万|件|项|个|条|次)?"
 _DASH = r"(?<![\u4e00-\u9fff\d])(?:——|—|--|－|-|/|／|–|―)(?![\u4e00-\u9fff\d])"
 _TOKEN = re.compile(f"({_NUMBER})|({_DASH})")
 _WHOLE_CELL = re.compile(r"(?:增加|新增|减少|增|减)?[+-]?\d[\d,.]*(?:万元|亿元|元|万|件|项|个|条|次)?")
+_UNIT_WORDS = frozenset({"万元", "亿元", "元", "件", "项", "个", "条", "次"})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _APPEAL_HEADER = re.compile(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉|行政诉讼|行政复议")
 
@@ -156,11 +158,17 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
         slots = _slots(table, keys, marker, following, len(lines))
         if len(lines) > len(slots):
             found.problems.append(
-                (f"「{flat.text[marker.start:marker.end]}」之后有 {len(lines)} 行数字，模板此处只有 {len(slots)} 行", slots, marker.start)
+                (
+                    f"「{flat.text[marker.start : marker.end]}」之后有 {len(lines)} 行数字，模板此处只有 {len(slots)} 行",
+                    slots,
+                    marker.start,
+                )
             )
             continue
-        for key, chunks in zip(slots, lines, strict=False):
+        for index, (key, (chunks, on_label_line)) in enumerate(zip(slots, lines, strict=False)):
             found.rows[key] = chunks
+            if on_label_line and index == 0 and marker.row is not None:
+                found.labelled.add(key)
 
 
 def _slots(table: Table, keys: list[str], marker: _Marker, following: _Marker | None, count: int) -> list[str]:
@@ -194,14 +202,14 @@ def _is_optional(table: Table, key: str) -> bool:
     return any(row.key == key and row.optional for row in table.rows)
 
 
-def _value_lines(text: str, start: int, end: int, width: int) -> list[list[Chunk]]:
+def _value_lines(text: str, start: int, end: int, width: int) -> list[tuple[list[Chunk], bool]]:
     """The lines of values between two labels, each a list of chunks.
 
     The text right after a label is the rest of the label's own cell, and the cells on
     the line of the next label stand before that label: blanks there are empty label
     cells, not zeros.
     """
-    lines: list[list[Chunk]] = []
+    lines: list[tuple[list[Chunk], bool]] = []
     offset = start
     pieces = text[start:end].split("\n")
     for line_index, line in enumerate(pieces):
@@ -210,29 +218,35 @@ def _value_lines(text: str, start: int, end: int, width: int) -> list[list[Chunk
         cell_offset = offset
         for cell_index, cell in enumerate(cells):
             label_side = (line_index == 0 and cell_index == 0) or (line_index == len(pieces) - 1)
-            chunks.extend(_cell_chunks(cell, cell_offset, count_blank=not label_side, stream=len(cells) == 1))
+            chunks.extend(_cell_chunks(cell, cell_offset, count_blank=not label_side))
             cell_offset += len(cell) + 1
         offset += len(line) + 1
         has_value = any(not chunk.blank for chunk in chunks)
         has_text = any(_CJK.search(cell) and cell.strip() not in DASHES for cell in cells)
         if has_value or (not has_text and len(chunks) >= width):
-            lines.append(chunks)
+            lines.append((chunks, line_index == 0))
     return lines
 
 
-def _cell_chunks(cell: str, offset: int, count_blank: bool, stream: bool) -> list[Chunk]:
-    """Value tokens of one cell: the whole cell when it is one value, else each number in it."""
-    stripped = cell.strip()
-    lead = offset + (len(cell) - len(cell.lstrip()))
-    if not stripped:
+def _cell_chunks(cell: str, offset: int, count_blank: bool) -> list[Chunk]:
+    """Value tokens of one cell: each whitespace-separated word that is a value, else the
+    numbers inside a word (a label run into its numbers, as crawlers leave it)."""
+    if not cell.strip():
         return [Chunk("", cell, offset, blank=True)] if count_blank else []
-    squeezed = re.sub(r"\s+", "", normalise(stripped))
-    if stripped in DASHES or squeezed in DASHES or _WHOLE_CELL.fullmatch(squeezed):
-        return [Chunk(squeezed, stripped, lead)]
-    chunks = []
-    for match in _TOKEN.finditer(cell):
-        token = match.group(0)
-        chunks.append(Chunk(re.sub(r"\s+", "", normalise(token)), token, offset + match.start(), separated=not stream))
+    chunks: list[Chunk] = []
+    for word in re.finditer(r"\S+", cell):
+        text = word.group(0)
+        squeezed = normalise(text)
+        if squeezed in _UNIT_WORDS and chunks and not chunks[-1].blank:  # "251000 元"
+            last = chunks[-1]
+            chunks[-1] = Chunk(last.text + squeezed, last.raw + " " + text, last.offset, separated=last.separated)
+            continue
+        if text in DASHES or squeezed in DASHES or _WHOLE_CELL.fullmatch(squeezed):
+            chunks.append(Chunk(squeezed, text, offset + word.start(), separated=True))
+            continue
+        for match in _TOKEN.finditer(squeezed):
+            token = match.group(0)
+            chunks.append(Chunk(re.sub(r"\s+", "", token), token, offset + word.start() + match.start(), separated=False))
     return chunks
 
 
@@ -245,7 +259,7 @@ def _read_appeals(flat: FlatText, found: TableText) -> None:
     for match in _APPEAL_HEADER.finditer(flat.text, found.start, found.end):
         header_end = match.end()
     lines = _value_lines(flat.text, header_end, found.end, 15)
-    chunks = [chunk for line in lines for chunk in line]
+    chunks = [chunk for line, _ in lines for chunk in line]
     while len(chunks) > 15 and chunks[-1].blank:
         chunks.pop()
     found.rows["*"] = chunks

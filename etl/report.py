@@ -21,7 +21,13 @@ class Issue:
     location: str = ""
 
     def as_json(self) -> dict[str, object]:
-        return {"severity": self.severity, "rule": self.rule, "message": self.message, "cells": list(self.cells), "location": self.location}
+        return {
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+            "cells": list(self.cells),
+            "location": self.location,
+        }
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from etl.identities import Equation
 from etl.recognise import Chunk
 from etl.template import CellKind
-from etl.values import CellValue, CellValueError, is_single_piece, parse_cell, splits
+from etl.values import CellValue, CellValueError, Sum, parse_cell, splits
 
 _UNITS = ("万元", "亿元", "元", "万", "件", "项", "个", "条", "次")
 _MAX_READINGS = 20_000
@@ -29,6 +29,7 @@ _MAX_SUMS = 60_000
 class Piece:
     value: CellValue
     offset: int
+    tag: str = ""
 
 
 Reading = tuple[Piece, ...]
@@ -39,6 +40,7 @@ class RowInput:
     keys: tuple[str, ...]
     kinds: tuple[CellKind, ...]
     chunks: list[Chunk]
+    labelled: bool = False  # the label shares the values' line: no empty label cells before them
 
 
 @dataclass
@@ -48,29 +50,71 @@ class Resolved:
     unread: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> the row's raw text, offset
 
 
-def readings(row: RowInput) -> tuple[list[Reading], str]:
+def readings(row: RowInput, local: list[Equation] = ()) -> tuple[list[Reading], str]:  # type: ignore[assignment]
     """Every reading of a row's tokens, and how they were found (for the messages)."""
     chunks = list(row.chunks)
     width = len(row.keys)
-    while len(chunks) > width and chunks[0].blank:
-        chunks.pop(0)
-    while len(chunks) > width and chunks[-1].blank:
-        chunks.pop()
     if len(chunks) == width:
         return _direct(chunks, row.kinds), "direct"
-    if len(chunks) == width + 1 and all(chunk.separated for chunk in chunks):
-        found = []
-        for drop in range(len(chunks)):
-            found.extend(_direct(chunks[:drop] + chunks[drop + 1 :], row.kinds))
-        return _unique(found), "extra"
+    if len(chunks) > width:
+        return _trimmed(chunks, row.kinds, row.labelled)
     if len(chunks) < width:
-        return _unique(list(_run_together(chunks, row.kinds))), "run_together"
+        return _unique(list(_run_together(chunks, row.kinds, _row_sums(row, local)))), "run_together"
     return [], "too_many"
+
+
+def _trimmed(chunks: list[Chunk], kinds: tuple[CellKind, ...], labelled: bool) -> tuple[list[Reading], str]:
+    """Readings of a row with surplus tokens: blank cells dropped at either end (empty label
+    cells, an extra empty column), and at most one surplus value dropped anywhere. Readings
+    that drop only blanks come first; ``resolve`` tries a dropped value only when none of
+    them satisfies the identities."""
+    excess = len(chunks) - len(kinds)
+    plain: list[Reading] = []
+    dropped: list[Reading] = []
+    for lead in range(1 if labelled else excess + 1):
+        for trail in range(excess - lead + 1):
+            inner = chunks[lead : len(chunks) - trail]
+            if not all(chunk.blank for chunk in chunks[:lead] + chunks[len(chunks) - trail :]):
+                continue
+            if len(inner) == len(kinds):
+                plain.extend(_direct(inner, kinds))
+            elif len(inner) == len(kinds) + 1 and all(chunk.separated for chunk in inner):
+                for drop in range(len(inner)):
+                    dropped.extend(_mark_dropped(_direct(inner[:drop] + inner[drop + 1 :], kinds)))
+    if plain or dropped:
+        return _unique(plain) + _unique(dropped), ("direct" if plain else "extra")
+    return [], "too_many"
+
+
+_DROPPED = "dropped"
+
+
+def _mark_dropped(found: list[Reading]) -> list[Reading]:
+    """Tag readings that left out a printed value, so they rank after blank-only trims."""
+    return [(*reading[:-1], Piece(reading[-1].value, reading[-1].offset, _DROPPED)) for reading in found]
+
+
+def _row_sums(row: RowInput, local: list[Equation]) -> tuple[Sum, ...]:
+    """The row's identities as column positions, where a single total follows its parts."""
+    found = []
+    for eq in local:
+        if len(eq.left) == 1 and all(row.kinds[row.keys.index(key)] == "count" for key in eq.keys):
+            total = row.keys.index(eq.left[0])
+            parts = tuple(row.keys.index(key) for key in eq.right)
+            if all(part < total for part in parts):
+                found.append((total, parts))
+    return tuple(found)
+
+
+def _read_chunk(chunk: Chunk, kind: CellKind) -> Piece:
+    """One chunk as one cell, keeping the text exactly as the source printed it."""
+    value = parse_cell(chunk.raw if chunk.blank else chunk.text, kind)
+    return Piece(replace(value, raw=chunk.raw.strip()), chunk.offset)
 
 
 def _direct(chunks: list[Chunk], kinds: tuple[CellKind, ...]) -> list[Reading]:
     try:
-        return [tuple(Piece(parse_cell(chunk.raw if chunk.blank else chunk.text, kind), chunk.offset) for chunk, kind in zip(chunks, kinds, strict=True))]
+        return [tuple(_read_chunk(chunk, kind) for chunk, kind in zip(chunks, kinds, strict=True))]
     except CellValueError:
         return []
 
@@ -82,7 +126,7 @@ def _unique(found: list[Reading]) -> list[Reading]:
     return list(seen.values())
 
 
-def _run_together(chunks: list[Chunk], kinds: tuple[CellKind, ...]) -> Iterator[Reading]:
+def _run_together(chunks: list[Chunk], kinds: tuple[CellKind, ...], sums: tuple[Sum, ...]) -> Iterator[Reading]:
     """Cut each chunk into one or more numbers so that all columns are filled."""
     capacity = [_capacity(chunk) for chunk in chunks]
     produced = 0
@@ -90,7 +134,12 @@ def _run_together(chunks: list[Chunk], kinds: tuple[CellKind, ...]) -> Iterator[
         position = 0
         per_chunk: list[list[Reading]] = []
         for chunk, count in zip(chunks, counts, strict=True):
-            per_chunk.append(_chunk_readings(chunk, kinds[position : position + count]))
+            inside = tuple(
+                (total - position, tuple(part - position for part in parts))
+                for total, parts in sums
+                if position <= min(parts) and total < position + count
+            )
+            per_chunk.append(_chunk_readings(chunk, kinds[position : position + count], inside))
             position += count
         for combination in itertools.product(*per_chunk):
             yield tuple(piece for part in combination for piece in part)
@@ -115,17 +164,16 @@ def _compositions(total: int, capacity: list[int]) -> Iterator[tuple[int, ...]]:
             yield (first, *tail)
 
 
-def _chunk_readings(chunk: Chunk, kinds: tuple[CellKind, ...]) -> list[Reading]:
+def _chunk_readings(chunk: Chunk, kinds: tuple[CellKind, ...], sums: tuple[Sum, ...]) -> list[Reading]:
     if len(kinds) == 1:
         try:
-            text = chunk.raw if chunk.blank else chunk.text
-            return [(Piece(parse_cell(text, kinds[0]), chunk.offset),)]
+            return [(_read_chunk(chunk, kinds[0]),)]
         except CellValueError:
             return []
     unit = next((u for u in _UNITS if chunk.text.endswith(u)), "")
     digits = chunk.text[: len(chunk.text) - len(unit)]
     found = []
-    for cut in splits(digits, kinds):
+    for cut in splits(digits, kinds, sums=sums):
         pieces, position = [], 0
         for index, (text, kind) in enumerate(zip(cut, kinds, strict=True)):
             suffix = unit if index == len(cut) - 1 else ""
@@ -142,9 +190,14 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation]) -> Resolved:
     domains: dict[str, list[Reading]] = {}
     extra: list[RowInput] = []
     for name, row in rows.items():
-        options, how = readings(row)
         local = [eq for eq in equations if set(eq.keys) <= set(row.keys)]
+        options, how = readings(row, local)
         passing = [reading for reading in options if _satisfies(local, dict(zip(row.keys, reading, strict=True)))]
+        untouched = [reading for reading in passing if reading[-1].tag != _DROPPED]
+        if untouched:
+            passing = untouched
+        elif passing:
+            how = "extra"
         if not passing and len(options) == 1:
             passing = options  # the report's own arithmetic error: read it, the checks flag it
         if not passing:
@@ -218,11 +271,13 @@ def _report_ambiguous(result: Resolved, row: RowInput, chosen: list[Reading], co
     if not unsure:
         return
     _keep_raw(result, row, unsure)
-    shown = "；".join("、".join(str(piece.value.value) for piece in reading) for reading in chosen[:4])
-    more = "等" if len(chosen) > 4 or not complete else ""
+    readings_text = ["、".join(str(piece.value.value) for piece in reading) for reading in chosen]
+    shown = "；".join(readings_text[:10])
+    count = f"{len(chosen)}种" if complete else f"至少{len(chosen)}种"
+    more = "等" if len(chosen) > 10 else ""
     offset = row.chunks[0].offset if row.chunks else 0
     result.problems.append(
-        ("ambiguous", f"数字连在一起，有多种读法都满足勾稽关系（{shown}{more}），这些单元格未采用任何一种", unsure, offset)
+        ("ambiguous", f"数字连在一起，有{count}读法都满足勾稽关系（{shown}{more}），这些单元格未采用任何一种", unsure, offset)
     )
 
 

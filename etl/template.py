@@ -46,6 +46,7 @@ class Row:
     role: RowRole = "plain"
     group: str | None = None
     optional: bool = False  # local-variant rows (subtotals) that most reports lack
+    block: str = ""  # table 二's 第二十条 item the row belongs to: （一）, （五）, …
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Anchor:
     """A label that starts a run of rows without values of its own (a group heading)."""
 
     name: str
+    label: str  # as printed: （三）不予公开
     cores: tuple[str, ...]
     prefix: str = ""
     first_row: str = ""  # the key of the first row the heading covers
@@ -94,22 +96,24 @@ ACTIVE_2019 = Table(
     "主动公开政府信息情况",
     _ACTIVE_HEADING,
     (
-        Row("regulations", "规章", ("规章",), columns=_MADE_2019),
-        Row("normative_docs", "规范性文件", ("规范性文件",), prefix="行政", columns=_MADE_2019),
-        Row("licensing", "行政许可", ("行政许可",), columns=_ITEMS_2019),
-        Row("other_services", "其他对外管理服务事项", ("其他对外管理服务事项",), columns=_ITEMS_2019),
-        Row("penalty", "行政处罚", ("行政处罚",), columns=_ITEMS_2019),
-        Row("coercion", "行政强制", ("行政强制",), columns=_ITEMS_2019),
+        Row("regulations", "规章", ("规章",), columns=_MADE_2019, block="（一）"),
+        Row("normative_docs", "规范性文件", ("规范性文件",), prefix="行政", columns=_MADE_2019, block="（一）"),
+        Row("licensing", "行政许可", ("行政许可",), columns=_ITEMS_2019, block="（五）"),
+        Row("other_services", "其他对外管理服务事项", ("其他对外管理服务事项",), columns=_ITEMS_2019, block="（五）"),
+        Row("penalty", "行政处罚", ("行政处罚",), columns=_ITEMS_2019, block="（六）"),
+        Row("coercion", "行政强制", ("行政强制",), columns=_ITEMS_2019, block="（六）"),
         Row(
             "fees",
             "行政事业性收费",
             ("行政事业性收费",),
+            block="（八）",
             columns=(Column("prev_items", "上一年项目数量"), Column("change", "本年增/减", "signed")),
         ),
         Row(
             "procurement",
             "政府集中采购",
             ("政府集中采购",),
+            block="（九）",
             columns=(Column("projects", "采购项目数量"), Column("amount_wan", "采购总金额", "money")),
         ),
     ),
@@ -120,15 +124,16 @@ ACTIVE_2021 = Table(
     "主动公开政府信息情况",
     _ACTIVE_HEADING,
     (
-        Row("regulations", "规章", ("规章",), columns=_MADE_2021),
-        Row("normative_docs", "行政规范性文件", ("规范性文件",), prefix="行政", columns=_MADE_2021),
-        Row("licensing", "行政许可", ("行政许可",), columns=_DECISIONS_2021),
-        Row("penalty", "行政处罚", ("行政处罚",), columns=_DECISIONS_2021),
-        Row("coercion", "行政强制", ("行政强制",), columns=_DECISIONS_2021),
+        Row("regulations", "规章", ("规章",), columns=_MADE_2021, block="（一）"),
+        Row("normative_docs", "行政规范性文件", ("规范性文件",), prefix="行政", columns=_MADE_2021, block="（一）"),
+        Row("licensing", "行政许可", ("行政许可",), columns=_DECISIONS_2021, block="（五）"),
+        Row("penalty", "行政处罚", ("行政处罚",), columns=_DECISIONS_2021, block="（六）"),
+        Row("coercion", "行政强制", ("行政强制",), columns=_DECISIONS_2021, block="（六）"),
         Row(
             "fees",
             "行政事业性收费",
             ("行政事业性收费",),
+            block="（八）",
             columns=(Column("amount_wan", "本年收费金额（单位：万元）", "money"),),
         ),
     ),
@@ -219,7 +224,7 @@ def _request_rows(version: Version) -> tuple[Row, ...]:
         _req("new_received", "一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量", r"一\s*[、.．]", role="flow"),
         _req("carried_over", "二、上年结转政府信息公开申请数量", "上年结转政府信息公开申请数量", r"二\s*[、.．]", role="flow"),
         _req("granted", "（一）予以公开", "予以公开", _P1, role="leaf"),
-        _req("partially_granted", "（二）部分公开", "部分公开", _P2, role="leaf"),
+        _req("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "部分公开", _P2, role="leaf"),
     ]
     groups = _group("denied", "不予公开", _P3, _DENIED)
     groups += _group("unable", "无法提供", _P4, _UNABLE)
@@ -239,15 +244,15 @@ def _request_rows(version: Version) -> tuple[Row, ...]:
 
 
 def _request_anchors(version: Version) -> tuple[Anchor, ...]:
-    anchors = [Anchor("outcomes", ("本年度办理结果",), r"三\s*[、.．]", "granted")]
-    for name, label, prefix, children in (
-        ("denied", "不予公开", _P3, _DENIED),
-        ("unable", "无法提供", _P4, _UNABLE),
-        ("not_processed", "不予处理", _P5, _NOT_PROCESSED),
+    anchors = [Anchor("outcomes", "三、本年度办理结果", ("本年度办理结果",), r"三\s*[、.．]", "granted")]
+    for name, label, number, prefix, children in (
+        ("denied", "不予公开", "三", _P3, _DENIED),
+        ("unable", "无法提供", "四", _P4, _UNABLE),
+        ("not_processed", "不予处理", "五", _P5, _NOT_PROCESSED),
     ):
-        anchors.append(Anchor(name, (label,), prefix, children[0][0]))
+        anchors.append(Anchor(name, f"（{number}）{label}", (label,), prefix, children[0][0]))
     if version == "2021":
-        anchors.append(Anchor("other", ("其他处理",), _P6, _OTHER_2021[0][0]))
+        anchors.append(Anchor("other", "（六）其他处理", ("其他处理",), _P6, _OTHER_2021[0][0]))
     return tuple(anchors)
 
 
@@ -255,7 +260,9 @@ _REQUESTS_HEADING = r"三\s*[、.．]\s*收到和处理政府信息公开申请(
 
 
 def _requests(version: Version) -> Table:
-    return Table("requests", "收到和处理政府信息公开申请情况", _REQUESTS_HEADING, _request_rows(version), _request_anchors(version))
+    return Table(
+        "requests", "收到和处理政府信息公开申请情况", _REQUESTS_HEADING, _request_rows(version), _request_anchors(version)
+    )
 
 
 # ---- Table 四: 行政复议、行政诉讼 ----------------------------------------------------------
@@ -284,7 +291,16 @@ END_HEADING = r"五\s*[、.．]\s*(?:政府信息公开工作)?(?:存在的)?主
 # ---- Version detection ----------------------------------------------------------------
 
 VERSION_MARKERS: dict[Version, tuple[str, ...]] = {
-    "2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "采购项目数量", "采购总金额", "其他对外管理服务事项"),
+    "2019": (
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "本年增/减",
+        "采购项目数量",
+        "采购总金额",
+        "其他对外管理服务事项",
+    ),
     "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "逾期未按收费通知"),
 }
 

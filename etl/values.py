@@ -109,13 +109,20 @@ def is_single_piece(text: str, kind: CellKind) -> bool:
     return bool(_PIECE[kind].fullmatch(text))
 
 
-def splits(text: str, kinds: tuple[CellKind, ...], limit: int = 200_000) -> list[tuple[str, ...]]:
+Sum = tuple[int, tuple[int, ...]]  # (index of a total, indices of its parts), parts before it
+
+
+def splits(text: str, kinds: tuple[CellKind, ...], limit: int = 200_000, sums: tuple[Sum, ...] = ()) -> list[tuple[str, ...]]:
     """Every way to cut a run of digits into one well-formed number per column.
 
     Numbers never start with a 0 unless they are 0, so '000' can only be 0,0,0 and
-    '693665' has many readings; the identities decide between them later.
+    '693665' has many readings. ``sums`` are the row's own identities: a total is
+    checked as soon as it is placed, and a total is never shorter than its parts,
+    which keeps long runs of a big agency's digits quick to search.
     """
     found: list[tuple[str, ...]] = []
+    total_at = {total: parts for total, parts in sums}
+    longest_part_for = {part: total for total, parts in sums for part in parts}
 
     def walk(start: int, index: int, acc: tuple[str, ...]) -> None:
         if len(found) >= limit:
@@ -127,8 +134,14 @@ def splits(text: str, kinds: tuple[CellKind, ...], limit: int = 200_000) -> list
         remaining = len(kinds) - index - 1
         for end in range(start + 1, len(text) - remaining + 1):
             piece = text[start:end]
-            if _PIECE[kinds[index]].fullmatch(piece):
-                walk(end, index + 1, (*acc, piece))
+            if not _PIECE[kinds[index]].fullmatch(piece):
+                continue
+            if index in total_at and int(piece) != sum(int(acc[i]) for i in total_at[index]):
+                continue
+            total = longest_part_for.get(index)
+            if total is not None and len(text) - end < (total - index - 1) + len(piece):
+                break  # what is left is too short for a total at least as long as this part
+            walk(end, index + 1, (*acc, piece))
 
     walk(0, 0, ())
     return found

@@ -141,7 +141,7 @@ def _first(connection: duckdb.DuckDBPyConnection, sql: str, params: list[object]
 
 def current_report_for_sha(connection: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
     row = _first(connection, "SELECT report_id FROM reports WHERE sha256 = ? AND is_current", [sha256])
-    return int(row[0]) if row else None  # type: ignore[call-overload]
+    return int(str(row[0])) if row else None
 
 
 def save_report(connection: duckdb.DuckDBPyConnection, report: ParsedReport, generated: bool = False) -> tuple[int, str]:
@@ -177,25 +177,36 @@ def save_report(connection: duckdb.DuckDBPyConnection, report: ParsedReport, gen
 def _agency_id(connection: duckdb.DuckDBPyConnection, name: str, generated: bool) -> int:
     row = _first(connection, "SELECT agency_id FROM agencies WHERE name = ?", [name])
     if row:
-        return int(row[0])  # type: ignore[call-overload]
+        return int(str(row[0]))
     new_id = int(connection.execute("SELECT nextval('agency_ids')").fetchall()[0][0])
     connection.execute("INSERT INTO agencies VALUES (?, ?, ?)", [new_id, name, generated])
     return new_id
 
 
-def _insert_report(connection: duckdb.DuckDBPyConnection, report: ParsedReport, report_id: int, agency_id: int, now: datetime) -> None:
+def _insert_report(
+    connection: duckdb.DuckDBPyConnection, report: ParsedReport, report_id: int, agency_id: int, now: datetime
+) -> None:
     errors = sum(issue.severity == "error" for issue in report.issues)
     warnings = len(report.issues) - errors
     connection.execute(
         "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, NULL, NULL, ?, ?)",
-        [report_id, agency_id, report.year, report.template, report.published, report.source, report.format,
-         report.sha256, PARSER_VERSION, now, errors, warnings],
+        [
+            report_id,
+            agency_id,
+            report.year,
+            report.template,
+            report.published,
+            report.source,
+            report.format,
+            report.sha256,
+            PARSER_VERSION,
+            now,
+            errors,
+            warnings,
+        ],
     )
     cells = pd.DataFrame(
-        [
-            (report_id, c.key, *c.key.split(".", 2), c.value, c.raw, c.read_as, c.location, c.note)
-            for c in report.cells.values()
-        ],
+        [(report_id, c.key, *c.key.split(".", 2), c.value, c.raw, c.read_as, c.location, c.note) for c in report.cells.values()],
         columns=["report_id", "key", "table_key", "row_key", "column_key", "value", "raw", "read_as", "location", "note"],
     ).astype({"value": "float64"})
     checks = pd.DataFrame(
@@ -230,7 +241,14 @@ def log_ingest(
     connection.unregister("incoming")
 
 
-WIDE_META_COLUMNS = {"report_id": "报告编号", "agency": "机关", "year": "年度", "template": "模板版本", "published": "发布日期", "source_path": "来源文件"}
+WIDE_META_COLUMNS = {
+    "report_id": "报告编号",
+    "agency": "机关",
+    "year": "年度",
+    "template": "模板版本",
+    "published": "发布日期",
+    "source_path": "来源文件",
+}
 
 
 def wide_cells(connection: duckdb.DuckDBPyConnection, keys: tuple[str, ...]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+
 from etl.document import Cell, ReadError, SourceDocument
 
 _CRAWLER_FIELDS = ("标题", "发布时间", "发布机构", "原文链接")
@@ -26,10 +27,11 @@ def decode(data: bytes, path: str) -> str:
     ):
         if data.startswith(bom):
             return _checked(_decode_or_none(data, encoding), path)
-    if _looks_utf16(data):
-        encoding = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-        return _checked(_decode_or_none(data, encoding), path)
     if b"\x00" in data:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            text = _decode_or_none(data, encoding)
+            if text is not None and _looks_like_text(text):
+                return text
         raise ReadError(f"{path}：这是一个二进制文件，不是文本报告")
     text = _decode_or_none(data, "utf-8")
     if text is None:
@@ -42,15 +44,21 @@ def _decode_or_none(data: bytes, encoding: str) -> str | None:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        if error.start >= len(data) - 3 and error.reason in ("unexpected end of data", "incomplete multibyte sequence", "truncated data"):
+        if error.start >= len(data) - 3 and error.reason in (
+            "unexpected end of data",
+            "incomplete multibyte sequence",
+            "truncated data",
+        ):
             return data[: error.start].decode(encoding, errors="strict")
         return None
 
 
-def _looks_utf16(data: bytes) -> bool:
-    sample = data[:4000]
-    third = len(sample) // 3
-    return sample[1::2].count(0) > third or sample[0::2].count(0) > third
+def _looks_like_text(text: str) -> bool:
+    """UTF-16 without a BOM: right only if the result is mostly Chinese, ASCII and punctuation."""
+    sample = text[:4000]
+    plausible = sum(1 for ch in sample if ch.isprintable() or ch in "\t\r\n")
+    common = sum(1 for ch in sample if ord(ch) < 0x7F or 0x3000 <= ord(ch) <= 0x9FFF or 0xFF00 <= ord(ch) <= 0xFFEF)
+    return plausible > 0.97 * len(sample) and common > 0.9 * len(sample)
 
 
 def _checked(text: str | None, path: str) -> str:
@@ -94,4 +102,3 @@ def _read_crawler_field(line: str, meta: dict[str, str]) -> None:
         for colon in (":", "："):
             if line.startswith(name + colon) and name not in meta:
                 meta[name] = line[len(name) + 1 :].strip()
-

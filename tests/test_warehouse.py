@@ -1,0 +1,137 @@
+import io
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from etl.export import export, wide_table
+from etl.ingest import find_files, ingest
+from etl.template import all_keys, label_for
+from etl.warehouse import connect_readonly
+from tests.conftest import FIXTURES, PINGTAN, SAMPLES, ZHUZHOU
+
+
+def query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    connection = connect_readonly(db)
+    try:
+        return connection.execute(sql, params or []).fetchall()
+    finally:
+        connection.close()
+
+
+def test_ingest_loads_reports_cells_checks_and_the_log(db_path: Path) -> None:
+    summary = ingest([ZHUZHOU, PINGTAN], db_path)
+    assert summary.counts == {"loaded": 2}
+    assert query(db_path, "SELECT count(*) FROM reports WHERE is_current") == [(2,)]
+    value = query(
+        db_path,
+        """SELECT c.value, c.raw, c.read_as, c.location FROM cells c JOIN reports r USING (report_id)
+           JOIN agencies a USING (agency_id) WHERE a.name = '株洲市审计局' AND c.key = 'active.procurement.amount_wan'""",
+    )
+    assert value == [(24.47, "24.47万元", "number", "第85行")]
+    report = query(db_path, "SELECT year, template, published, source_path, parser_version, length(sha256) FROM reports WHERE year = 2019")
+    assert report[0][:2] == (2019, "2019") and str(report[0][2]) == "2020-01-14"
+    assert report[0][3] == str(ZHUZHOU) and report[0][5] == 64
+    assert query(db_path, "SELECT count(*) FROM checks WHERE status = 'failed'") == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM checks") == [(41 + 43,)]
+    assert query(db_path, "SELECT count(*), count(seconds) FROM ingest_log WHERE status = 'loaded'") == [(2, 2)]
+
+
+def test_null_means_not_reported_and_zero_means_reported_zero(db_path: Path) -> None:
+    ingest([ZHUZHOU, PINGTAN], db_path)
+    wide = wide_table(db_path).set_index("agency")
+    assert wide.loc["株洲市审计局", "requests.granted.total"] == 0
+    assert pd.isna(wide.loc["平潭综合实验区", "active.procurement.projects"])  # no such table in 2021
+    assert pd.isna(wide.loc["株洲市审计局", "active.fees.amount_wan"])  # 2019 fees are counts of items
+    assert pd.isna(wide.loc["平潭综合实验区", "active.normative_docs.made"])  # read, but ambiguous
+    assert query(db_path, "SELECT read_as FROM cells WHERE key = 'active.normative_docs.made' AND value IS NULL") == [("unreadable",)]
+
+
+def test_reingesting_an_unchanged_file_changes_nothing(db_path: Path) -> None:
+    ingest([ZHUZHOU], db_path)
+    before = query(db_path, "SELECT report_id, loaded_at FROM reports")
+    summary = ingest([ZHUZHOU], db_path)
+    assert summary.counts == {"unchanged": 1}
+    assert query(db_path, "SELECT report_id, loaded_at FROM reports") == before
+    assert query(db_path, "SELECT count(*) FROM cells") == [(198,)]
+
+
+def test_a_changed_file_replaces_the_numbers_and_keeps_the_old_record(db_path: Path, tmp_path: Path) -> None:
+    ingest([ZHUZHOU], db_path)
+    summary = ingest([FIXTURES / "zhuzhou-corrected.txt"], db_path)
+    assert summary.counts == {"replaced": 1}
+    rows = query(db_path, "SELECT report_id, is_current, superseded_by FROM reports ORDER BY report_id")
+    assert rows == [(1, False, 2), (2, True, None)]
+    assert query(db_path, "SELECT value FROM cells WHERE key = 'active.procurement.projects'") == [(53.0,)]
+    assert query(db_path, "SELECT count(DISTINCT report_id) FROM cells") == [(1,)]
+
+
+def test_a_folder_is_walked_and_bad_files_are_logged_without_touching_what_is_loaded(db_path: Path, tmp_path: Path) -> None:
+    ingest([ZHUZHOU, PINGTAN], db_path)
+    cells_before = query(db_path, "SELECT report_id, key, value FROM cells ORDER BY ALL")
+    folder = tmp_path / "incoming" / "nested"
+    folder.mkdir(parents=True)
+    for name in ("empty.txt", "binary.txt", "notice.txt", "zhuzhou-truncated.txt"):
+        shutil.copy(FIXTURES / name, folder / name)
+    files = find_files([tmp_path / "incoming"])
+    assert len(files) == 4
+    summary = ingest(files, db_path)
+    assert summary.counts == {"failed": 4}
+    reasons = {Path(f.file).name: f.reason for f in summary.failures}
+    assert "空" in reasons["empty.txt"] and "二进制" in reasons["binary.txt"] and "截断" in reasons["zhuzhou-truncated.txt"]
+    assert all(str(folder) in reason for reason in reasons.values())  # each reason names its file
+    assert query(db_path, "SELECT report_id, key, value FROM cells ORDER BY ALL") == cells_before
+    assert query(db_path, "SELECT count(*) FROM ingest_log WHERE status = 'failed' AND reason IS NOT NULL") == [(4,)]
+
+
+def test_an_open_reader_neither_blocks_the_ingest_nor_sees_it_half_done(db_path: Path) -> None:
+    ingest([ZHUZHOU], db_path)
+    reader = duckdb.connect(str(db_path), read_only=True)
+    try:
+        ingest([PINGTAN], db_path)
+        assert reader.execute("SELECT count(*) FROM reports").fetchall() == [(1,)]
+    finally:
+        reader.close()
+    assert query(db_path, "SELECT count(*) FROM reports") == [(2,)]
+
+
+def test_an_interrupted_ingest_leaves_the_published_warehouse_as_it_was(db_path: Path) -> None:
+    ingest([ZHUZHOU], db_path)
+    before = db_path.read_bytes()
+
+    def interrupt(path: Path, outcome: object) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest([PINGTAN, FIXTURES / "zhuzhou-corrected.txt"], db_path, progress=interrupt)
+    assert db_path.read_bytes() == before
+    assert [p.name for p in db_path.parent.iterdir() if "building" in p.name] == []
+
+
+def test_export_csv_has_a_bom_and_one_column_per_key(db_path: Path, tmp_path: Path) -> None:
+    ingest([ZHUZHOU, PINGTAN], db_path)
+    out = tmp_path / "cells.csv"
+    assert export(db_path, "csv", out) == 2
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(frame.columns[6:]) == list(all_keys())
+    assert frame.set_index("agency").loc["株洲市审计局", "active.procurement.projects"] == 52
+
+
+def test_export_xlsx_with_chinese_headers_and_parquet(db_path: Path, tmp_path: Path) -> None:
+    ingest([ZHUZHOU, PINGTAN], db_path)
+    export(db_path, "xlsx", tmp_path / "cells.xlsx", chinese_labels=True)
+    sheet = pd.read_excel(tmp_path / "cells.xlsx")
+    assert "机关" in sheet.columns and label_for("requests.new_received.total") in sheet.columns
+    assert sorted(sheet["机关"]) == ["平潭综合实验区", "株洲市审计局"]
+    export(db_path, "parquet", tmp_path / "cells.parquet")
+    table = pd.read_parquet(tmp_path / "cells.parquet")
+    assert table.set_index("agency").loc["平潭综合实验区", "requests.new_received.total"] == 70
+
+
+def test_the_bundled_samples_folder_ingests(db_path: Path) -> None:
+    summary = ingest(find_files([SAMPLES]), db_path)
+    assert summary.counts["failed"] == 0 and summary.counts["loaded"] >= 2
