@@ -28,14 +28,18 @@ def test_a_title_wrapped_over_two_lines() -> None:
     assert (meta.agency, meta.year) == ("株洲市审计局", 2019)
 
 
-@pytest.mark.parametrize(("line", "iso"), [("2020年1月14日", "2020-01-14"), ("二〇二〇年一月十四日", "2020-01-14"), ("2021年12月31日", "2021-12-31")])
+@pytest.mark.parametrize(
+    ("line", "iso"), [("2020年1月14日", "2020-01-14"), ("二〇二〇年一月十四日", "2020-01-14"), ("2021年12月31日", "2021-12-31")]
+)
 def test_the_dated_signature_is_the_publication_date(line: str, iso: str) -> None:
     meta = read_metadata(document("某局2019年政府信息公开工作年度报告", "正文", "某局", line))
     assert str(meta.published) == iso
 
 
 def test_signature_then_file_name_stand_in_for_a_missing_title() -> None:
-    meta = read_metadata(document("一、总体情况", "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。", "株洲市教育局", "2022年1月10日"))
+    meta = read_metadata(
+        document("一、总体情况", "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。", "株洲市教育局", "2022年1月10日")
+    )
     assert (meta.agency, meta.agency_from, meta.year) == ("株洲市教育局", "signature", 2021)
     meta = read_metadata(document("一、总体情况", path="reports/醴陵市财政局2021年政府信息公开工作年度报告.txt"))
     assert (meta.agency, meta.agency_from) == ("醴陵市财政局", "file name")

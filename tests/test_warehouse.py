@@ -31,7 +31,9 @@ def test_ingest_loads_reports_cells_checks_and_the_log(db_path: Path) -> None:
            JOIN agencies a USING (agency_id) WHERE a.name = '株洲市审计局' AND c.key = 'active.procurement.amount_wan'""",
     )
     assert value == [(24.47, "24.47万元", "number", "第85行")]
-    report = query(db_path, "SELECT year, template, published, source_path, parser_version, length(sha256) FROM reports WHERE year = 2019")
+    report = query(
+        db_path, "SELECT year, template, published, source_path, parser_version, length(sha256) FROM reports WHERE year = 2019"
+    )
     assert report[0][:2] == (2019, "2019") and str(report[0][2]) == "2020-01-14"
     assert report[0][3] == str(ZHUZHOU) and report[0][5] == 64
     assert query(db_path, "SELECT count(*) FROM checks WHERE status = 'failed'") == [(0,)]
@@ -46,7 +48,9 @@ def test_null_means_not_reported_and_zero_means_reported_zero(db_path: Path) -> 
     assert pd.isna(wide.loc["平潭综合实验区", "active.procurement.projects"])  # no such table in 2021
     assert pd.isna(wide.loc["株洲市审计局", "active.fees.amount_wan"])  # 2019 fees are counts of items
     assert pd.isna(wide.loc["平潭综合实验区", "active.normative_docs.made"])  # read, but ambiguous
-    assert query(db_path, "SELECT read_as FROM cells WHERE key = 'active.normative_docs.made' AND value IS NULL") == [("unreadable",)]
+    assert query(db_path, "SELECT read_as FROM cells WHERE key = 'active.normative_docs.made' AND value IS NULL") == [
+        ("unreadable",)
+    ]
 
 
 def test_reingesting_an_unchanged_file_changes_nothing(db_path: Path) -> None:
