@@ -69,11 +69,12 @@ def read_metadata(document: SourceDocument) -> Metadata:
 
 
 def _from_title(lines: list[str]) -> tuple[str | None, int | None]:
-    for line in lines:
-        for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
+    for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
+        for line in lines:
             match = pattern.search(line)
-            if match and not re.search(r"\d{4}", match.group("agency")):
-                return _clean_agency(match.group("agency")), _year(match.group("year"))
+            agency = match.group("agency") if match else ""
+            if match and not re.search(r"\d{4}", agency) and agency not in ("政府", "人民政府", "本机关"):
+                return _clean_agency(agency), _year(match.group("year"))
     return None, None
 
 

@@ -53,6 +53,7 @@ _NUMBER = r"[+-]?\d(?:[\d.]|[,，]\d{3})*(?:万元|亿元|元|万|件|项|个|�
 _DASH = r"(?<![\u4e00-\u9fff\d])(?:——|—|--|－|-|/|／|–|―)(?![\u4e00-\u9fff\d])"
 _TOKEN = re.compile(f"({_NUMBER})|({_DASH})")
 _WHOLE_CELL = re.compile(r"(?:增加|新增|减少|增|减)?[+-]?\d[\d,.]*(?:万元|亿元|元|万|件|项|个|条|次)?")
+_FOOTER = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 _UNIT_WORDS = frozenset({"万元", "亿元", "元", "件", "项", "个", "条", "次"})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _APPEAL_HEADER = re.compile(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉|行政诉讼|行政复议")
@@ -148,7 +149,8 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
     table = found.table
     markers = _find_markers(flat.text, found.start, found.end, table)
     header_end = markers[0].start if markers else found.end
-    found.with_org_subtotal = "小计" in flat.text[found.start : header_end]
+    # The national header has no 小 at all; the local variant's 小计 may be wrapped apart.
+    found.with_org_subtotal = "小" in flat.text[found.start : header_end]
     keys = [row.key for row in table.rows]
     for position, marker in enumerate(markers):
         following = markers[position + 1] if position + 1 < len(markers) else None
@@ -213,24 +215,35 @@ def _value_lines(text: str, start: int, end: int, width: int) -> list[tuple[list
     offset = start
     pieces = text[start:end].split("\n")
     for line_index, line in enumerate(pieces):
+        if line_index and "\t" not in line and _FOOTER.match(line.strip()):  # a page number on its own line
+            offset += len(line) + 1
+            continue
         cells = line.split("\t")
         chunks: list[Chunk] = []
         cell_offset = offset
         for cell_index, cell in enumerate(cells):
-            label_side = (line_index == 0 and cell_index == 0) or (line_index == len(pieces) - 1)
-            chunks.extend(_cell_chunks(cell, cell_offset, count_blank=not label_side))
+            after_label = line_index == 0 and cell_index == 0
+            before_label = line_index == len(pieces) - 1 and cell_index == len(cells) - 1
+            label_side = after_label or line_index == len(pieces) - 1
+            chunks.extend(_cell_chunks(cell, cell_offset, not label_side, (after_label, before_label)))
             cell_offset += len(cell) + 1
         offset += len(line) + 1
         has_value = any(not chunk.blank for chunk in chunks)
-        has_text = any(_CJK.search(cell) and cell.strip() not in DASHES for cell in cells)
+        has_text = any(
+            _CJK.search(cell) and cell.strip() not in DASHES for index, cell in enumerate(cells) if line_index or index
+        )
         if has_value or (not has_text and len(chunks) >= width):
             lines.append((chunks, line_index == 0))
     return lines
 
 
-def _cell_chunks(cell: str, offset: int, count_blank: bool) -> list[Chunk]:
+def _cell_chunks(cell: str, offset: int, count_blank: bool, touches_label: tuple[bool, bool] = (False, False)) -> list[Chunk]:
     """Value tokens of one cell: each whitespace-separated word that is a value, else the
-    numbers inside a word (a label run into its numbers, as crawlers leave it)."""
+    numbers inside a word (a label run into its numbers, as crawlers leave it).
+
+    A word is set apart only by whitespace or a cell border; one that touches a label
+    (crawler text) may still hold several numbers run together.
+    """
     if not cell.strip():
         return [Chunk("", cell, offset, blank=True)] if count_blank else []
     chunks: list[Chunk] = []
@@ -241,8 +254,9 @@ def _cell_chunks(cell: str, offset: int, count_blank: bool) -> list[Chunk]:
             last = chunks[-1]
             chunks[-1] = Chunk(last.text + squeezed, last.raw + " " + text, last.offset, separated=last.separated)
             continue
+        apart = (word.start() > 0 or not touches_label[0]) and (word.end() < len(cell) or not touches_label[1])
         if text in DASHES or squeezed in DASHES or _WHOLE_CELL.fullmatch(squeezed):
-            chunks.append(Chunk(squeezed, text, offset + word.start(), separated=True))
+            chunks.append(Chunk(squeezed, text, offset + word.start(), separated=apart))
             continue
         for match in _TOKEN.finditer(squeezed):
             token = match.group(0)
@@ -259,7 +273,4 @@ def _read_appeals(flat: FlatText, found: TableText) -> None:
     for match in _APPEAL_HEADER.finditer(flat.text, found.start, found.end):
         header_end = match.end()
     lines = _value_lines(flat.text, header_end, found.end, 15)
-    chunks = [chunk for line, _ in lines for chunk in line]
-    while len(chunks) > 15 and chunks[-1].blank:
-        chunks.pop()
-    found.rows["*"] = chunks
+    found.rows["*"] = [chunk for line, _ in lines for chunk in line]

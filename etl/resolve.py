@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from etl.identities import Equation
 from etl.recognise import Chunk
 from etl.template import CellKind
-from etl.values import CellValue, CellValueError, Sum, parse_cell, splits
+from etl.values import CellValue, CellValueError, Sum, is_single_piece, parse_cell, splits
 
 _UNITS = ("万元", "亿元", "元", "万", "件", "项", "个", "条", "次")
 _MAX_READINGS = 20_000
@@ -148,9 +148,13 @@ def _run_together(chunks: list[Chunk], kinds: tuple[CellKind, ...], sums: tuple[
                 return
 
 
-def _capacity(chunk: Chunk) -> int:
+def _capacity(chunk: Chunk, kind: CellKind = "count") -> int:
+    """How many cells a chunk may hold: a token the source set apart that reads as one
+    number is one cell; only digits that ran together may hold several."""
+    if chunk.blank or (chunk.separated and is_single_piece(chunk.text.rstrip("".join(_UNITS)).replace(",", ""), kind)):
+        return 1
     digits = chunk.text.rstrip("".join(_UNITS))
-    return max(1, sum(ch.isdigit() for ch in digits)) if not chunk.blank else 1
+    return max(1, sum(ch.isdigit() for ch in digits))
 
 
 def _compositions(total: int, capacity: list[int]) -> Iterator[tuple[int, ...]]:

@@ -286,7 +286,7 @@ APPEALS = Table(
 )
 
 #: The heading of part 五, which closes table 四.
-END_HEADING = r"五\s*[、.．]\s*(?:政府信息公开工作)?(?:存在的)?主要问题"
+END_HEADING = r"五\s*[、.．]\s*(?:政府信息公开工作)?(?:存在的?)?(?:主要)?问题"
 
 # ---- Version detection ----------------------------------------------------------------
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from etl.document import ReadError, SourceDocument
+from etl.readers.html import decode_html, parse_html
+from etl.readers.markdown import parse_markdown
+from etl.readers.pdf import parse_pdf
 from etl.readers.text import decode, parse_text
+from etl.readers.word import parse_docx
 
 _LEGACY_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -33,7 +37,25 @@ def read_document(path: Path, data: bytes | None = None) -> SourceDocument:
         except OSError as error:
             raise ReadError(f"{path}：无法打开文件（{error.strerror}）") from error
     kind = sniff_format(data)
-    if kind == "txt":
-        return parse_text(decode(data, str(path)), str(path))
-    names = {"pdf": "PDF", "doc": "旧版 Word (.doc)", "docx": "Word (.docx)", "zip": "ZIP 压缩包", "html": "网页 (HTML)"}
-    raise ReadError(f"{path}：暂不支持读取{names[kind]}文件，请先转换为文本")
+    name = str(path)
+    if kind == "pdf":
+        return parse_pdf(data, name)
+    if kind == "docx":
+        return parse_docx(data, name)
+    if kind == "html":
+        return parse_html(decode_html(data, name), name)
+    if kind == "doc":
+        raise ReadError(f"{path}：这是旧版 Word（.doc）文件，请在 Word 或 WPS 中另存为 .docx 后再导入")
+    if kind == "zip":
+        raise ReadError(f"{path}：这是一个 ZIP 压缩包，请解压后导入其中的报告文件")
+    text = decode(data, name)
+    if path.suffix.lower() == ".md" or _looks_like_markdown(text):
+        return parse_markdown(text, name)
+    return parse_text(text, name)
+
+
+def _looks_like_markdown(text: str) -> bool:
+    """OCR tools' output: several pipe-table rows and a separator row."""
+    lines = [line.strip() for line in text.splitlines()]
+    pipes = sum(1 for line in lines if line.startswith("|") and line.count("|") >= 3)
+    return pipes >= 5 and any(set(line) <= set("|-: ") and "---" in line for line in lines)
