@@ -113,3 +113,50 @@ def _merge_down(grid: Table, spans: dict[int, list[int]]) -> None:
                 top = grid.cell(run[0], column)
                 keep = top.text
                 top.merge(grid.cell(run[-1], column)).text = keep
+
+
+OFFICIAL_TEMPLATE = __import__("pathlib").Path(__file__).with_name("template-2021-blank.docx")
+
+
+def fill_official_template(spec: ReportSpec) -> bytes:
+    """The official blank Word template (2021) filled with a report's numbers."""
+    document = Document(str(OFFICIAL_TEMPLATE))
+    active, requests, appeals = document.tables[:3]
+    for printed in print_plan(spec):
+        grid = {"active": active, "requests": requests, "appeals": appeals}[_table_key(printed)]
+        rows = [row for row in grid.rows if _distinct(row)]
+        for target in printed.rows:
+            row = _row_for(rows, target.labels, target.keys)
+            cells = _distinct(row)[-len(target.keys) :]
+            for cell, key in zip(cells, target.keys, strict=True):
+                cell.text = format_value(key, spec.cells[key], set(), random.Random(0))
+    for paragraph in document.paragraphs:
+        if paragraph.text == "政府信息公开工作年度报告格式模板":
+            paragraph.text = f"{spec.agency}{spec.year}年政府信息公开工作年度报告"
+    document.add_paragraph(spec.agency)
+    document.add_paragraph(f"{spec.published.year}年{spec.published.month}月{spec.published.day}日")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _table_key(printed: PrintedTable) -> str:
+    return "active" if printed.blocks else ("appeals" if printed.rows[0].labels == () else "requests")
+
+
+def _distinct(row: object) -> list:  # type: ignore[type-arg]
+    seen: list[object] = []
+    cells = []
+    for cell in row.cells:  # type: ignore[attr-defined]
+        if any(cell._tc is other for other in seen):
+            continue
+        seen.append(cell._tc)
+        cells.append(cell)
+    return cells
+
+
+def _row_for(rows: list, labels: tuple[str, ...], keys: tuple[str, ...]) -> object:  # type: ignore[type-arg]
+    if not labels:
+        return rows[-1]
+    wanted = [label for label in labels if label][-1][:6]
+    return next(row for row in rows if any(cell.text.replace("\n", "").startswith(wanted) for cell in _distinct(row)))

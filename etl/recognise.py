@@ -9,6 +9,7 @@ value tokens in order with their offsets; turning them into numbers is ``resolve
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 
 from etl.document import FlatText
@@ -171,6 +172,17 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
             found.rows[key] = chunks
             if on_label_line and index == 0 and marker.row is not None:
                 found.labelled.add(key)
+    header = re.sub(r"\s+", "", flat.text[found.start : header_end])
+    if table.key == "requests" and not found.with_org_subtotal and "科研" not in header and "商业" not in header:
+        found.with_org_subtotal = _has_org_subtotal_column(found.rows)
+
+
+def _has_org_subtotal_column(rows: dict[str, list[Chunk]]) -> bool:
+    """Headers can be lost (OCR placeholders); then every row printing one value more,
+    and none printing exactly the national seven, shows the 小计 column."""
+    counts = [len([chunk for chunk in chunks if not chunk.blank]) or len(chunks) for chunks in rows.values()]
+    widths = [len(chunks) for chunks in rows.values()]
+    return len(rows) >= 20 and 7 not in widths and statistics.median(counts) == 8 and max(widths) <= 9
 
 
 def _slots(table: Table, keys: list[str], marker: _Marker, following: _Marker | None, count: int) -> list[str]:
@@ -225,6 +237,10 @@ def _value_lines(text: str, start: int, end: int, width: int) -> list[tuple[list
             after_label = line_index == 0 and cell_index == 0
             before_label = line_index == len(pieces) - 1 and cell_index == len(cells) - 1
             label_side = after_label or line_index == len(pieces) - 1
+            text_cell = _CJK.search(cell) and cell.strip() not in DASHES and not _WHOLE_CELL.fullmatch(normalise(cell.strip()))
+            if len(cells) > 1 and not after_label and text_cell:
+                cell_offset += len(cell) + 1  # a text cell of a table row (a header such as 数据1)
+                continue
             chunks.extend(_cell_chunks(cell, cell_offset, not label_side, (after_label, before_label)))
             cell_offset += len(cell) + 1
         offset += len(line) + 1
@@ -234,6 +250,9 @@ def _value_lines(text: str, start: int, end: int, width: int) -> list[tuple[list
         )
         if has_value or (not has_text and len(chunks) >= width):
             lines.append((chunks, line_index == 0))
+    if any(any(not chunk.blank for chunk in chunks) for chunks, _ in lines):
+        # A row of empty cells beside rows with numbers is a label's own row, not zeros.
+        lines = [(chunks, first) for chunks, first in lines if any(not chunk.blank for chunk in chunks)]
     return lines
 
 

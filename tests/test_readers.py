@@ -1,0 +1,159 @@
+"""Every supported format, read from real files: the samples and renderings of one content."""
+
+from pathlib import Path
+
+import pytest
+
+from etl.document import ReadError
+from etl.parse import parse_file
+from etl.readers import read_document, sniff_format
+from etl.readers.html import decode_html, parse_html
+from etl.readers.markdown import parse_markdown
+from tests.conftest import FIXTURES, SAMPLES, truth
+
+FORMATS = FIXTURES / "formats"
+NAMES = ["same-2019-blanks", "same-2021-blanks", "same-2021-local"]
+
+
+def errors(report) -> list[str]:  # type: ignore[no-untyped-def]
+    return [issue.message for issue in report.issues if issue.severity == "error"]
+
+
+# ---- The real samples ------------------------------------------------------------------------------
+
+
+def test_huaian_pdf_every_number_and_identity() -> None:
+    report = parse_file(SAMPLES / "huaian-gov-2024.pdf")
+    values = report.values()
+    assert (report.agency, report.year, report.template, report.format) == ("淮安市人民政府", 2024, "2021", "pdf")
+    assert values["requests.new_received.total"] == 3119
+    assert values["requests.total_processed.total"] == 3050
+    assert values["active.penalty.decisions"] == 3985758
+    assert values["appeals.review.total"] == 351
+    assert [values[f"appeals.review.{c}"] for c in ("upheld", "corrected", "other", "pending")] == [72, 64, 178, 37]
+    assert [values[f"appeals.suit_after_review.{c}"] for c in ("upheld", "corrected", "other", "pending", "total")] == [
+        12,
+        1,
+        1,
+        6,
+        20,
+    ]
+    assert [values[f"requests.new_received.{c}"] for c in ("natural_person", "commercial", "research", "legal_service")] == [
+        3001,
+        53,
+        0,
+        61,
+    ]
+    assert values["requests.other_no_correction.total"] == 71  # its label wraps over three lines
+    assert values["requests.partially_granted.natural_person"] == 447  # its label wraps around the numbers
+    assert values["requests.unable_needs_creation.total"] == 11  # the first row after the page break
+    assert values["active.fees.amount_wan"] == 96171.6 and values["active.regulations.in_force"] == 11
+    assert not errors(report)
+    assert {check.status for check in report.checks} == {"passed"}
+    assert report.cells["requests.new_received.total"].location == "第4页"
+
+
+def test_city_html_every_number_and_identity() -> None:
+    report = parse_file(SAMPLES / "city-2025.html")
+    values = report.values()
+    assert (report.agency, report.year, report.template) == ("测试市", 2025, "2021")
+    assert values["active.licensing.decisions"] == 11398889
+    assert values["active.normative_docs.repealed"] == 984
+    assert values["requests.new_received.total"] == 14069
+    assert values["requests.carried_forward.total"] == 819
+    assert values["requests.other_other.total"] == 965
+    assert [values[f"appeals.suit_after_review.{c}"] for c in ("upheld", "corrected", "other", "pending", "total")] == [
+        74,
+        1,
+        30,
+        51,
+        156,
+    ]
+    assert not errors(report)
+    assert {check.status for check in report.checks} == {"passed"}
+
+
+# ---- One content, every format ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("suffix", ["txt", "html", "docx", "pdf", "md"])
+def test_every_format_reads_the_same_cells(name: str, suffix: str) -> None:
+    expected = truth(f"formats/{name}")
+    report = parse_file(FORMATS / f"{name}.{suffix}")
+    assert report.values() == expected["cells"]
+    assert (report.agency, report.year, report.template, str(report.published)) == (
+        expected["agency"],
+        expected["year"],
+        expected["template"],
+        expected["published"],
+    )
+    assert not errors(report)
+
+
+def test_blank_cells_are_zero_and_marked_in_every_format() -> None:
+    for suffix in ("txt", "html", "docx", "pdf"):
+        report = parse_file(FORMATS / f"same-2021-blanks.{suffix}")
+        blanks = [cell for cell in report.cells.values() if cell.read_as == "blank"]
+        assert blanks and all(cell.value == 0 for cell in blanks), suffix
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "same-2021-blanks-official-template.docx",
+        "same-2021-blanks-gbk-page.html",
+        "same-2021-blanks-pdf-named.txt",
+        "same-2021-blanks-html-named.txt",
+    ],
+)
+def test_official_template_gbk_page_and_wrong_extensions(name: str) -> None:
+    report = parse_file(FORMATS / name)
+    assert report.values() == truth("formats/same-2021-blanks")["cells"]
+
+
+def test_format_is_told_by_content() -> None:
+    assert sniff_format((FORMATS / "same-2021-blanks-pdf-named.txt").read_bytes()) == "pdf"
+    assert sniff_format((FORMATS / "same-2021-blanks.docx").read_bytes()) == "docx"
+    assert sniff_format((FORMATS / "same-2021-blanks-html-named.txt").read_bytes()) == "html"
+    assert read_document(FORMATS / "same-2021-blanks.md").format == "md"
+
+
+def test_a_scan_without_text_layer_asks_for_ocr() -> None:
+    with pytest.raises(ReadError, match="OCR"):
+        parse_file(FORMATS / "scan-no-text.pdf")
+
+
+def test_legacy_doc_and_zip_are_refused_with_a_way_forward(tmp_path: Path) -> None:
+    doc = tmp_path / "old.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(ReadError, match=r"\.docx"):
+        parse_file(doc)
+    archive = tmp_path / "reports.txt"
+    archive.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(ReadError, match="解压"):
+        parse_file(archive)
+
+
+# ---- Awkward markup ------------------------------------------------------------------------------------
+
+
+def test_html_spans_breaks_word_markup_and_nbsp() -> None:
+    page = """<html><body><div class="nav">首页 &gt; 年报</div><table>
+    <tr><td><span>一、本年新收政府</span><span>信息公开申请数量</span></td>
+        <td><p class="MsoNormal"><span style="mso-bidi-font-size:10.5pt">1</span><span>2</span><o:p></o:p></p></td>
+        <td>&nbsp;</td><td>3<br></td></tr></table></body></html>"""
+    rows = parse_html(page, "x.html").rows
+    cells = [cell.text for cell in rows[-1]]
+    assert cells == ["一、本年新收政府信息公开申请数量", "12", "", "3"]
+
+
+def test_html_declared_gbk_is_decoded() -> None:
+    data = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>行政许可</body></html>'
+    assert "行政许可" in decode_html(data.encode("gb18030"), "x.html")
+
+
+def test_markdown_tables_placeholders_and_footers() -> None:
+    text = "| 数据1 | 数据2 |\n|---|---|\n| 规章 | 3 |\n\n— 4 —\n\n| **行政许可** | 5 |"
+    rows = parse_markdown(text, "x.md").rows
+    assert [[cell.text for cell in row] for row in rows] == [["数据1", "数据2"], ["规章", "3"], ["— 4 —"], ["行政许可", "5"]]
