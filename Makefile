@@ -15,7 +15,7 @@ $(BIN)/activate: pyproject.toml
 install: $(BIN)/activate
 
 $(DEMO_DB): install
-	$(BIN)/python -m etl ingest data/samples --db $(DEMO_DB)
+	$(BIN)/python -m corpus demo --db $(DEMO_DB)
 
 demo: $(DEMO_DB)
 

@@ -72,7 +72,8 @@ def _unreadable(file: Path, reason: str) -> dict[str, object]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="The DuckDB warehouse file.")
 @click.option("--generated", is_flag=True, help="Mark these agencies as generated demo data.")
-def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool) -> None:
+@click.option("--workers", type=int, default=2, show_default=True, help="Processes that parse in parallel.")
+def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool, workers: int) -> None:
     """Load report files and folders (recursively) into the warehouse."""
     files = find_files(paths)
     if not files:
@@ -86,7 +87,7 @@ def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool) -> N
             bar.update(1)
 
         try:
-            summary = ingest(files, db_path, progress=advance, generated=generated)
+            summary = ingest(files, db_path, progress=advance, generated=generated, workers=workers)
         except WarehouseError as error:
             click.echo(str(error), err=True)
             sys.exit(2)

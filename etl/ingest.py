@@ -10,7 +10,8 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,8 @@ import duckdb
 from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document
-from etl.warehouse import building, current_report_for_sha, log_ingest, save_report
+from etl.report import ParsedReport
+from etl.warehouse import building, current_report_for_sha, log_ingest, save_reports
 
 log = logging.getLogger(__name__)
 
@@ -65,55 +67,115 @@ def ingest(
     db_path: Path,
     progress: Callable[[Path, FileOutcome], None] | None = None,
     generated: bool = False,
+    workers: int = 1,
 ) -> IngestSummary:
-    """Parse and load every file; the warehouse is published once, at the end."""
+    """Parse and load every file; the warehouse is published once, at the end.
+
+    Parsing is pure and runs in ``workers`` processes; only this process writes.
+    """
     summary = IngestSummary()
     run_started = datetime.now()
     with building(db_path) as connection:
+        known = {str(row[0]) for row in connection.execute("SELECT sha256 FROM reports WHERE is_current").fetchall()}
         entries = []
-        for path in files:
-            started = time.perf_counter()
-            outcome, digest = _ingest_one(connection, path, generated)
-            summary.outcomes.append(outcome)
-            entries.append(
-                (
-                    str(path),
-                    digest,
-                    outcome.status,
-                    outcome.stage or None,
-                    outcome.reason or None,
-                    time.perf_counter() - started,
-                    outcome.report_id,
+        batch: list[tuple[Path, str | None, Parsed, float]] = []
+
+        def flush() -> None:
+            for (path, digest, _, seconds), outcome in zip(batch, _save_batch(connection, batch, generated), strict=True):
+                summary.outcomes.append(outcome)
+                entries.append(
+                    (str(path), digest, outcome.status, outcome.stage or None, outcome.reason or None, seconds, outcome.report_id)
                 )
-            )
-            if progress:
-                progress(path, outcome)
+                if progress:
+                    progress(path, outcome)
+            batch.clear()
+
+        for item in _parsed(files, known, workers):
+            batch.append(item)
+            if len(batch) >= _BATCH:
+                flush()
+        flush()
         log_ingest(connection, run_started, entries)
     return summary
 
 
-def _ingest_one(connection: duckdb.DuckDBPyConnection, path: Path, generated: bool) -> tuple[FileOutcome, str | None]:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return FileOutcome(str(path), "failed", f"{path}：无法打开文件（{error.strerror}）", "read"), None
+_BATCH = 200
+
+
+Parsed = ParsedReport | FileOutcome | None  # None: unchanged since the last ingest
+
+
+def _parsed(files: list[Path], known: set[str], workers: int) -> Iterator[tuple[Path, str | None, Parsed, float]]:
+    """Each file parsed, in order; content already loaded is not parsed again."""
+    jobs: list[tuple[Path, bytes | None]] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        jobs.append((path, None if data is not None and hashlib.sha256(data).hexdigest() in known else data))
+    if workers <= 1 or len(files) < 8:
+        yield from map(_parse_one, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_parse_one, jobs, chunksize=4)
+
+
+def _parse_one(job: tuple[Path, bytes | None]) -> tuple[Path, str | None, Parsed, float]:
+    path, data = job
+    started = time.perf_counter()
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            return path, None, FileOutcome(str(path), "failed", f"{path}：无法打开文件（{error.strerror}）", "read"), 0.0
+        return path, hashlib.sha256(data).hexdigest(), None, 0.0  # unchanged: loaded before
     digest = hashlib.sha256(data).hexdigest()
-    existing = current_report_for_sha(connection, digest)
-    if existing is not None:
-        return FileOutcome(str(path), "unchanged", report_id=existing), digest
     try:
-        report = parse_document(read_document(path, data), digest)
+        parsed: Parsed = parse_document(read_document(path, data), digest)
     except ReadError as error:
-        return FileOutcome(str(path), "failed", str(error), "parse"), digest
+        parsed = FileOutcome(str(path), "failed", str(error), "parse")
     except Exception as error:  # a parser bug must not stop the batch; it is logged in full
         log.exception("unexpected error while parsing %s", path)
-        return FileOutcome(str(path), "failed", f"{path}：解析时出现内部错误（{type(error).__name__}: {error}）", "parse"), digest
-    if report.agency is None or report.year is None:
-        missing = "机关名称" if report.agency is None else "所属年度"
-        return FileOutcome(str(path), "failed", f"{path}：无法确定报告的{missing}，未导入", "metadata"), digest
+        parsed = FileOutcome(str(path), "failed", f"{path}：解析时出现内部错误（{type(error).__name__}: {error}）", "parse")
+    return path, digest, parsed, time.perf_counter() - started
+
+
+def _save_batch(
+    connection: duckdb.DuckDBPyConnection, batch: list[tuple[Path, str | None, Parsed, float]], generated: bool
+) -> list[FileOutcome]:
+    """Outcomes for a batch; the reports among them are saved in one transaction. If
+    that fails, each is saved alone so that one bad record cannot sink the others."""
+    outcomes: list[FileOutcome | None] = []
+    to_save: list[tuple[int, Path, ParsedReport]] = []
+    seen: set[str] = set()
+    for path, digest, parsed, _ in batch:
+        existing = current_report_for_sha(connection, digest) if digest else None
+        if isinstance(parsed, FileOutcome):
+            outcomes.append(parsed)
+        elif parsed is None or existing is not None or digest in seen:
+            outcomes.append(FileOutcome(str(path), "unchanged", report_id=existing))
+        elif parsed.agency is None or parsed.year is None:
+            missing = "机关名称" if parsed.agency is None else "所属年度"
+            outcomes.append(FileOutcome(str(path), "failed", f"{path}：无法确定报告的{missing}，未导入", "metadata"))
+        else:
+            seen.add(parsed.sha256)
+            to_save.append((len(outcomes), path, parsed))
+            outcomes.append(None)
     try:
-        report_id, status = save_report(connection, report, generated)
+        saved = save_reports(connection, [report for _, _, report in to_save], generated)
+    except Exception:
+        log.exception("batch save failed; saving one by one")
+        saved = [_save_alone(connection, path, report, generated) for _, path, report in to_save]  # type: ignore[misc]
+    for (index, path, _), result in zip(to_save, saved, strict=True):
+        outcomes[index] = result if isinstance(result, FileOutcome) else FileOutcome(str(path), result[1], report_id=result[0])
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _save_alone(connection: duckdb.DuckDBPyConnection, path: Path, report: ParsedReport, generated: bool) -> FileOutcome:
+    try:
+        report_id, status = save_reports(connection, [report], generated)[0]
     except Exception as error:
         log.exception("could not save %s", path)
-        return FileOutcome(str(path), "failed", f"{path}：写入数据库失败（{error}）", "save"), digest
-    return FileOutcome(str(path), status, report_id=report_id), digest
+        return FileOutcome(str(path), "failed", f"{path}：写入数据库失败（{error}）", "save")
+    return FileOutcome(str(path), status, report_id=report_id)

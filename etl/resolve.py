@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from etl.identities import Equation
 from etl.recognise import Chunk
@@ -108,8 +109,13 @@ def _row_sums(row: RowInput, local: list[Equation]) -> tuple[Sum, ...]:
 
 def _read_chunk(chunk: Chunk, kind: CellKind) -> Piece:
     """One chunk as one cell, keeping the text exactly as the source printed it."""
-    value = parse_cell(chunk.raw if chunk.blank else chunk.text, kind)
-    return Piece(replace(value, raw=chunk.raw.strip()), chunk.offset)
+    return Piece(_cell_value(chunk.raw if chunk.blank else chunk.text, chunk.raw.strip(), kind), chunk.offset)
+
+
+@lru_cache(maxsize=4096)
+def _cell_value(text: str, raw: str, kind: CellKind) -> CellValue:
+    value = parse_cell(text, kind)
+    return CellValue(value.value, value.read_as, raw, value.note)
 
 
 def _direct(chunks: list[Chunk], kinds: tuple[CellKind, ...]) -> list[Reading]:
@@ -193,8 +199,10 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation]) -> Resolved:
     result = Resolved()
     domains: dict[str, list[Reading]] = {}
     extra: list[RowInput] = []
+    keyed = [(eq, frozenset(eq.keys)) for eq in equations]
     for name, row in rows.items():
-        local = [eq for eq in equations if set(eq.keys) <= set(row.keys)]
+        row_keys = frozenset(row.keys)
+        local = [eq for eq, keys in keyed if keys <= row_keys]
         options, how = readings(row, local)
         passing = [reading for reading in options if _satisfies(local, dict(zip(row.keys, reading, strict=True)))]
         untouched = [reading for reading in passing if reading[-1].tag != _DROPPED]
@@ -212,7 +220,10 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation]) -> Resolved:
         domains[name] = passing
     if extra:
         _note_extra(result, extra)
-    solutions, complete = _solve(domains, rows, equations)
+    if all(len(options) == 1 for options in domains.values()):
+        solutions, complete = [dict.fromkeys(domains, 0)], True  # nothing to choose: the checks judge it
+    else:
+        solutions, complete = _solve(domains, rows, equations)
     for name, options in domains.items():
         row = rows[name]
         used = {solution[name] for solution in solutions} if solutions else set(range(len(options)))

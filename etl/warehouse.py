@@ -145,83 +145,129 @@ def current_report_for_sha(connection: duckdb.DuckDBPyConnection, sha256: str) -
 
 
 def save_report(connection: duckdb.DuckDBPyConnection, report: ParsedReport, generated: bool = False) -> tuple[int, str]:
-    """Insert one parsed report in its own transaction; returns (report_id, 'loaded'|'replaced').
+    """Insert one parsed report; returns (report_id, 'loaded'|'replaced')."""
+    return save_reports(connection, [report], generated)[0]
+
+
+def save_reports(
+    connection: duckdb.DuckDBPyConnection, reports: list[ParsedReport], generated: bool = False
+) -> list[tuple[int, str]]:
+    """Insert parsed reports in one transaction, in bulk.
 
     A changed file for the same agency and year replaces the old numbers; the old
     report's record stays, marked as superseded by the new one.
     """
-    assert report.agency is not None and report.year is not None
+    if not reports:
+        return []
     connection.execute("BEGIN TRANSACTION")
     try:
-        agency_id = _agency_id(connection, report.agency, generated)
-        report_id = int(connection.execute("SELECT nextval('report_ids')").fetchall()[0][0])
-        previous = connection.execute(
-            "SELECT report_id FROM reports WHERE agency_id = ? AND year = ? AND is_current", [agency_id, report.year]
-        ).fetchall()
+        agencies = dict(connection.execute("SELECT name, agency_id FROM agencies").fetchall())
+        current = {
+            (a, y): r
+            for r, a, y in connection.execute("SELECT report_id, agency_id, year FROM reports WHERE is_current").fetchall()
+        }
+        ids = [int(row[0]) for row in connection.execute("SELECT nextval('report_ids') FROM range(?)", [len(reports)]).fetchall()]
         now = datetime.now()
-        for (old_id,) in previous:
+        outcomes, superseded = [], []
+        for report, report_id in zip(reports, ids, strict=True):
+            assert report.agency is not None and report.year is not None
+            if report.agency not in agencies:
+                agencies[report.agency] = _new_agency(connection, report.agency, generated)
+            slot = (agencies[report.agency], report.year)
+            if slot in current:
+                superseded.append((current[slot], report_id))
+            outcomes.append((report_id, "replaced" if slot in current else "loaded"))
+            current[slot] = report_id
+        for old_id, new_id in superseded:
             connection.execute(
                 "UPDATE reports SET is_current = FALSE, superseded_at = ?, superseded_by = ? WHERE report_id = ?",
-                [now, report_id, old_id],
+                [now, new_id, old_id],
             )
+        if superseded:
+            old = [old_id for old_id, _ in superseded]
             for table in ("cells", "checks", "issues"):
-                connection.execute(f"DELETE FROM {table} WHERE report_id = ?", [old_id])
-        _insert_report(connection, report, report_id, agency_id, now)
+                connection.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [old])
+        _insert(connection, reports, ids, [agencies[r.agency] for r in reports], now)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
-    return report_id, ("replaced" if previous else "loaded")
+    return outcomes
 
 
-def _agency_id(connection: duckdb.DuckDBPyConnection, name: str, generated: bool) -> int:
-    row = _first(connection, "SELECT agency_id FROM agencies WHERE name = ?", [name])
-    if row:
-        return int(str(row[0]))
+def _new_agency(connection: duckdb.DuckDBPyConnection, name: str, generated: bool) -> int:
     new_id = int(connection.execute("SELECT nextval('agency_ids')").fetchall()[0][0])
     connection.execute("INSERT INTO agencies VALUES (?, ?, ?)", [new_id, name, generated])
     return new_id
 
 
-def _insert_report(
-    connection: duckdb.DuckDBPyConnection, report: ParsedReport, report_id: int, agency_id: int, now: datetime
+def _insert(
+    connection: duckdb.DuckDBPyConnection, reports: list[ParsedReport], ids: list[int], agency_ids: list[int], now: datetime
 ) -> None:
-    errors = sum(issue.severity == "error" for issue in report.issues)
-    warnings = len(report.issues) - errors
-    connection.execute(
-        "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, NULL, NULL, ?, ?)",
-        [
-            report_id,
-            agency_id,
-            report.year,
-            report.template,
-            report.published,
-            report.source,
-            report.format,
-            report.sha256,
-            PARSER_VERSION,
-            now,
-            errors,
-            warnings,
-        ],
-    )
-    cells = pd.DataFrame(
-        [(report_id, c.key, *c.key.split(".", 2), c.value, c.raw, c.read_as, c.location, c.note) for c in report.cells.values()],
-        columns=["report_id", "key", "table_key", "row_key", "column_key", "value", "raw", "read_as", "location", "note"],
-    ).astype({"value": "float64"})
-    checks = pd.DataFrame(
-        [(report_id, c.rule, c.subject, c.status, c.severity, c.expected, c.actual, list(c.cells)) for c in report.checks],
-        columns=["report_id", "rule", "subject", "status", "severity", "expected", "actual", "cells"],
-    ).astype({"expected": "float64", "actual": "float64"})
-    issues = pd.DataFrame(
-        [(report_id, i.severity, i.rule, i.message, list(i.cells), i.location) for i in report.issues],
-        columns=["report_id", "severity", "rule", "message", "cells", "location"],
-    )
-    for table, frame in (("cells", cells), ("checks", checks), ("issues", issues)):
+    report_rows, cell_rows, check_rows, issue_rows = [], [], [], []
+    for report, report_id, agency_id in zip(reports, ids, agency_ids, strict=True):
+        errors = sum(issue.severity == "error" for issue in report.issues)
+        report_rows.append(
+            (
+                report_id,
+                agency_id,
+                report.year,
+                report.template,
+                report.published,
+                report.source,
+                report.format,
+                report.sha256,
+                PARSER_VERSION,
+                now,
+                True,
+                None,
+                None,
+                errors,
+                len(report.issues) - errors,
+            )
+        )
+        cell_rows += [
+            (report_id, c.key, *c.key.split(".", 2), c.value, c.raw, c.read_as, c.location, c.note) for c in report.cells.values()
+        ]
+        check_rows += [
+            (report_id, c.rule, c.subject, c.status, c.severity, c.expected, c.actual, list(c.cells)) for c in report.checks
+        ]
+        issue_rows += [(report_id, i.severity, i.rule, i.message, list(i.cells), i.location) for i in report.issues]
+    frames = {
+        "reports": pd.DataFrame(report_rows, columns=_REPORT_COLUMNS).astype(
+            {"superseded_at": "datetime64[us]", "superseded_by": "Int64"}
+        ),
+        "cells": pd.DataFrame(cell_rows, columns=_CELL_COLUMNS).astype({"value": "float64"}),
+        "checks": pd.DataFrame(check_rows, columns=_CHECK_COLUMNS).astype({"expected": "float64", "actual": "float64"}),
+        "issues": pd.DataFrame(issue_rows, columns=_ISSUE_COLUMNS),
+    }
+    for table, frame in frames.items():
         if len(frame):
             connection.register("incoming", frame)
             connection.execute(f"INSERT INTO {table} SELECT * FROM incoming")
             connection.unregister("incoming")
+
+
+_REPORT_COLUMNS = [
+    "report_id",
+    "agency_id",
+    "year",
+    "template",
+    "published",
+    "source_path",
+    "source_format",
+    "sha256",
+    "parser_version",
+    "loaded_at",
+    "is_current",
+    "superseded_at",
+    "superseded_by",
+    "error_count",
+    "warning_count",
+]
+_CELL_COLUMNS = ["report_id", "key", "table_key", "row_key", "column_key", "value", "raw", "read_as", "location", "note"]
+_CHECK_COLUMNS = ["report_id", "rule", "subject", "status", "severity", "expected", "actual", "cells"]
+_ISSUE_COLUMNS = ["report_id", "severity", "rule", "message", "cells", "location"]
 
 
 def log_ingest(

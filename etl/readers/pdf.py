@@ -132,14 +132,17 @@ def _cell(text: str, line: Line) -> Cell:
 def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
     """``width`` is the number of value columns (0 for table 二, whose blocks differ)."""
     columns = _columns(lines)
-    if not columns:
-        return [[_cell(line.text, line)] for line in lines]
-    fallback = columns[0] - _half_gap(columns)
     cells = {i: _value_cells(line, width) for i, line in enumerate(lines)}
+    if not columns and not any(cells.values()):
+        return [[_cell(line.text, line)] for line in lines]
+    fallback = columns[0] - _half_gap(columns) if columns else float("inf")
     boundary = {i: (cells[i][0][0] - 1 if cells[i] else fallback) for i in cells}
     value_lines = [i for i, line in enumerate(lines) if any(_is_value(w, boundary[i]) for w in line.words)]
     if not value_lines:
-        return [[_cell(line.text, line)] for line in lines]
+        plain = [[_cell(line.text, line)] for line in lines]
+        if width and _empty_last_band(lines):  # a bordered row whose cells are all blank
+            plain.append([_cell("", lines[-1]), *(_cell("", lines[-1]) for _ in range(width))])
+        return plain
     owner = _owners(lines, value_lines)
     rows: list[list[Cell]] = []
     pending: list[int] = []  # label lines of one all-blank bordered row, joined when it ends
@@ -169,6 +172,16 @@ def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
     if pending:
         flush()
     return rows
+
+
+def _empty_last_band(lines: list[Line]) -> bool:
+    """Whether the table's last bordered band, below its header text, holds no words at all."""
+    rules = lines[-1].rules or []
+    ys = sorted({round(y, 1) for y, _, _ in rules if y > lines[0].top - 5})
+    if len(ys) < 2:
+        return False
+    low, high = ys[-2], ys[-1]
+    return high - low > 5 and not any(low < line.top < high for line in lines) and lines[-1].top < low
 
 
 def _blank_row(line: Line, index: int, value_lines: list[int], cells: list[tuple[float, float]], boundary: float) -> bool:

@@ -1,0 +1,85 @@
+"""Parse accuracy on a generated corpus with known answers, by format and by defect.
+
+    python bench/accuracy.py [--reports 2000] [--formats txt,html,docx,pdf,md] [--seed 7]
+
+A cell is right when the parsed value equals the truth. A silent error is a wrong cell
+in a report that raised no error issue. The last line is
+``accuracy: X% cells right, S silent errors``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from corpus.generate import FORMATS, GeneratedReport, generate, render  # noqa: E402
+from etl.document import ReadError  # noqa: E402
+from etl.parse import parse_document  # noqa: E402
+from etl.readers import read_document  # noqa: E402
+
+
+def check_with_issues(report: GeneratedReport) -> tuple[str, list[str], int, int, int, float]:
+    started = time.perf_counter()
+    data, suffix = render(report)
+    with tempfile.NamedTemporaryFile(suffix=f".{suffix}") as handle:
+        handle.write(data)
+        handle.flush()
+        try:
+            parsed = parse_document(read_document(Path(handle.name), data), "bench")
+            values, has_error = parsed.values(), any(issue.severity == "error" for issue in parsed.issues)
+        except ReadError:
+            values, has_error = {}, True
+    truth = report.spec.cells
+    wrong = [key for key, value in truth.items() if values.get(key) is None or abs(float(values[key]) - value) > 1e-6]  # type: ignore[arg-type]
+    silent = 0 if has_error else len(wrong)
+    return report.fmt, sorted(report.defects), len(truth), len(truth) - len(wrong), silent, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=2000)
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    formats = tuple(args.formats.split(","))
+    reports = list(itertools.islice(generate(args.seed, formats=formats), args.reports))
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        results = list(pool.map(check_with_issues, reports, chunksize=4))
+    elapsed = time.perf_counter() - started
+    by_format: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    by_defect: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for fmt, defects, cells, right, silent, _ in results:
+        for bucket in [by_format[fmt], *(by_defect[d] for d in defects or ["(none)"])]:
+            bucket[0] += 1
+            bucket[1] += cells
+            bucket[2] += right
+            bucket[3] += silent
+            bucket[4] += right == cells
+    print(
+        f"{len(results)} reports parsed in {elapsed:.0f} s ({elapsed / max(len(results), 1) * 1000:.0f} ms each with rendering, {args.workers} workers)\n"
+    )
+    for title, table in (("format", by_format), ("defect", by_defect)):
+        print(f"{title:<16}{'reports':>8}{'cells':>10}{'right %':>10}{'exact %':>9}{'silent':>8}")
+        for name, (count, cells, right, silent, exact) in sorted(table.items()):
+            print(f"{name:<16}{count:>8}{cells:>10}{100 * right / cells:>10.3f}{100 * exact / count:>9.1f}{silent:>8}")
+        print()
+    cells = sum(r[2] for r in results)
+    right = sum(r[3] for r in results)
+    silent = sum(r[4] for r in results)
+    exact = sum(r[2] == r[3] for r in results)
+    print(f"report-level exact match: {100 * exact / len(results):.1f}%")
+    print(f"accuracy: {100 * right / cells:.3f}% cells right, {silent} silent errors")
+
+
+if __name__ == "__main__":
+    main()

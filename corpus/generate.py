@@ -1,0 +1,134 @@
+"""Generate a corpus: one report per agency per year, with its ground truth, deterministic
+from a seed. Each report can be rendered in every format with defects at set rates."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from corpus.agencies import Agency, all_agencies
+from corpus.layout import ReportSpec
+from corpus.numbers import active_cells, appeal_cells, request_cells
+from corpus.render_docx import render_docx
+from corpus.render_html import render_html
+from corpus.render_markdown import render_markdown
+from corpus.render_pdf import render_pdf
+from corpus.render_text import render_text
+from etl.template import APPLICANT_COLUMN_KEYS, Version
+
+YEARS = range(2019, 2026)
+FORMATS = ("txt", "html", "docx", "pdf", "md")
+
+#: Each defect's rate, per format that can show it.
+DEFECT_RATES: dict[str, dict[str, float]] = {
+    "txt": {
+        "blank_zero": 0.3,
+        "dash_zero": 0.2,
+        "wrapped_labels": 0.3,
+        "lost_labels": 0.2,
+        "extra_value": 0.1,
+        "fullwidth": 0.1,
+        "units": 0.2,
+        "thousands": 0.2,
+        "signs": 0.3,
+        "extra_column": 0.1,
+        "lines": 0.2,
+        "tabs": 0.1,
+        "crawler": 0.02,
+    },
+    "html": {"blank_zero": 0.3, "spans": 0.3, "word_markup": 0.2, "page_chrome": 0.5, "gbk": 0.2, "units": 0.2},
+    "docx": {"blank_zero": 0.3, "units": 0.2, "thousands": 0.1},
+    "pdf": {"blank_zero": 0.3, "thousands": 0.1},
+    "md": {},
+}
+BROKEN_RATE = 0.02  # reports whose own numbers break an identity, as real ones do
+
+
+@dataclass
+class GeneratedReport:
+    spec: ReportSpec
+    agency: Agency
+    defects: frozenset[str]
+    fmt: str
+    seed: int
+
+
+def _version(year: int, rng: random.Random) -> Version:
+    if year <= 2020:
+        return "2019"
+    return "2019" if year <= 2022 and rng.random() < 0.03 else "2021"  # stragglers keep the old tables
+
+
+def generate(
+    seed: int = 1, agencies: list[Agency] | None = None, years: range = YEARS, formats: tuple[str, ...] = ("txt",)
+) -> Iterator[GeneratedReport]:
+    """Every agency's run of reports; last year's carried_forward is this year's carried_over."""
+    rng = random.Random(seed)
+    for number, agency in enumerate(agencies if agencies is not None else all_agencies()):
+        carried: dict[str, int] = {}
+        in_force: dict[str, int] = {}
+        growth = rng.uniform(0.9, 1.25)
+        for year in years:
+            version = _version(year, rng)
+            size = agency.size * growth ** (year - 2019) * rng.uniform(0.6, 1.4)
+            received = int(rng.expovariate(1 / max(size * 30, 0.2))) if rng.random() > 0.15 else 0
+            local = rng.random() < 0.05
+            cells: dict[str, int | float] = {}
+            cells.update(active_cells(version, size / 10, in_force, rng))
+            cells.update(request_cells(version, received, carried, rng, local, local))
+            cells.update(appeal_cells(size / 40, rng))
+            carried = {c: int(cells[f"requests.carried_forward.{c}"]) for c in APPLICANT_COLUMN_KEYS}
+            published = date(year + 1, rng.randint(1, 3), rng.randint(1, 28))
+            spec = ReportSpec(agency.name, year, version, published, cells, local, local)
+            if rng.random() < BROKEN_RATE:
+                _break_identity(spec, rng)
+            fmt = formats[rng.randrange(len(formats))]
+            defects = frozenset(d for d, rate in DEFECT_RATES[fmt].items() if rng.random() < rate)
+            yield GeneratedReport(spec, agency, defects, fmt, seed * 100_000 + number * 10 + year)
+
+
+def _break_identity(spec: ReportSpec, rng: random.Random) -> None:
+    """A typo in one outcome cell: its row total and its column's outcome sum no longer hold."""
+    key = rng.choice(["requests.granted.natural_person", "requests.unable_not_held.natural_person"])
+    spec.cells[key] = int(spec.cells[key]) + rng.randint(1, 9)
+    spec.broken = ["outcomes", "applicants"]
+
+
+def render(report: GeneratedReport) -> tuple[bytes, str]:
+    """The file's bytes and its suffix."""
+    spec, defects, seed = report.spec, report.defects, report.seed
+    if report.fmt == "html":
+        return render_html(spec, defects, seed), "html"
+    if report.fmt == "docx":
+        return render_docx(spec, defects, seed), "docx"
+    if report.fmt == "pdf":
+        return render_pdf(spec, defects, seed), "pdf"
+    if report.fmt == "md":
+        return render_markdown(spec, seed).encode("utf-8"), "md"
+    layout = "crawler" if "crawler" in defects else "lines" if "lines" in defects else "extracted"
+    return render_text(spec, layout, defects, seed).encode("utf-8"), "txt"
+
+
+def write(report: GeneratedReport, folder: Path) -> Path:
+    """Write the report file and its truth beside it; returns the report's path."""
+    data, suffix = render(report)
+    stem = f"{report.spec.agency}{report.spec.year}年政府信息公开工作年度报告"
+    path = folder / report.agency.province / f"{stem}.{suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    truth = {
+        "agency": report.spec.agency,
+        "year": report.spec.year,
+        "template": report.spec.version,
+        "published": report.spec.published.isoformat(),
+        "format": report.fmt,
+        "defects": sorted(report.defects),
+        "broken": report.spec.broken,
+        "cells": report.spec.cells,
+    }
+    path.with_suffix(".truth.json").write_text(json.dumps(truth, ensure_ascii=False), "utf-8")
+    return path
