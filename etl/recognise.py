@@ -159,6 +159,11 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
         width = min(len(row_columns(row, found.with_org_subtotal)) for row in table.rows)
         lines = _value_lines(flat.text, marker.end, segment_end, width)
         slots = _slots(table, keys, marker, following, len(lines))
+        if len(lines) > len(slots) and lines[0][1] and all(chunk.blank for chunk in lines[0][0]):
+            # Empty cells on the label's own line and the numbers on the line below: the
+            # label stood in a row of its own (OCR tables), so those blanks are not zeros.
+            lines = lines[1:]
+            slots = _slots(table, keys, marker, following, len(lines))
         if len(lines) > len(slots):
             found.problems.append(
                 (
@@ -250,9 +255,6 @@ def _value_lines(text: str, start: int, end: int, width: int) -> list[tuple[list
         )
         if has_value or (not has_text and len(chunks) >= width):
             lines.append((chunks, line_index == 0))
-    if any(any(not chunk.blank for chunk in chunks) for chunks, _ in lines):
-        # A row of empty cells beside rows with numbers is a label's own row, not zeros.
-        lines = [(chunks, first) for chunks, first in lines if any(not chunk.blank for chunk in chunks)]
     return lines
 
 

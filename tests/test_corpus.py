@@ -1,0 +1,106 @@
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpus.agencies import all_agencies
+from corpus.generate import FORMATS, generate, write
+from etl.identities import equations, holds
+from etl.ingest import find_files, ingest
+from etl.parse import parse_file
+from etl.warehouse import connect_readonly
+from tests.conftest import ROOT
+
+
+def test_generation_is_deterministic_from_the_seed() -> None:
+    first = [(r.spec.agency, r.spec.year, r.spec.cells) for r in itertools.islice(generate(5), 30)]
+    again = [(r.spec.agency, r.spec.year, r.spec.cells) for r in itertools.islice(generate(5), 30)]
+    other = [(r.spec.agency, r.spec.year, r.spec.cells) for r in itertools.islice(generate(6), 30)]
+    assert first == again and first != other
+
+
+def test_agencies_are_several_hundred_real_places_with_governments_and_departments() -> None:
+    agencies = all_agencies()
+    assert 300 <= len(agencies) <= 800
+    names = {a.name for a in agencies}
+    assert len(names) == len(agencies)
+    assert {"湖南省人民政府", "株洲市审计局", "醴陵市公安局", "江苏省教育厅"} <= names
+    assert {a.level for a in agencies} == {"省", "市", "县"}
+
+
+def test_every_generated_report_satisfies_every_identity_unless_marked_broken() -> None:
+    for report in itertools.islice(generate(3), 300):
+        spec = report.spec
+        failing = {
+            eq.rule
+            for eq in equations(
+                spec.version,
+                spec.with_org_subtotal,
+                frozenset({"denied", "unable", "not_processed", "other"}) if spec.subtotals else frozenset(),
+            )
+            if holds(eq, spec.cells) is False
+        }
+        assert failing == set(spec.broken), (spec.agency, spec.year)
+
+
+def test_carried_forward_becomes_next_years_carried_over() -> None:
+    reports = [r for r in itertools.islice(generate(2), 7 * 5)]
+    for previous, current in zip(reports, reports[1:], strict=False):
+        if previous.spec.agency == current.spec.agency:
+            assert previous.spec.cells["requests.carried_forward.total"] == current.spec.cells["requests.carried_over.total"]
+
+
+def test_years_and_template_versions() -> None:
+    reports = list(itertools.islice(generate(4), 7 * 40))
+    assert {r.spec.year for r in reports} == set(range(2019, 2026))
+    assert all(r.spec.version == "2019" for r in reports if r.spec.year <= 2020)
+    assert all(r.spec.version == "2021" for r in reports if r.spec.year >= 2023)
+    big_city = [
+        r.spec.cells["requests.new_received.total"] for r in reports if r.agency.kind == "政府" and r.agency.level == "省"
+    ]
+    departments = [
+        r.spec.cells["requests.new_received.total"] for r in reports if r.agency.kind == "审计" and r.agency.level == "县"
+    ]
+    assert max(big_city) > 1000 and sorted(departments)[len(departments) // 2] < 10
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_written_files_parse_to_their_truth(fmt: str, tmp_path: Path) -> None:
+    for report in itertools.islice(generate(9, formats=(fmt,)), 6):
+        path = write(report, tmp_path)
+        assert path.with_suffix(".truth.json").exists()
+        if "crawler" in report.defects:
+            continue  # crawler text may leave table 二 ambiguous (reported, not silent)
+        assert parse_file(path).values() == report.spec.cells
+
+
+def test_generated_agencies_are_flagged_in_the_warehouse(tmp_path: Path) -> None:
+    folder = tmp_path / "generated"
+    agencies = all_agencies()[:3]
+    for report in generate(1, agencies=agencies):
+        write(report, folder)
+    db = tmp_path / "demo.duckdb"
+    summary = ingest(find_files([folder]), db, generated=True, workers=2)
+    assert summary.counts == {"loaded": 21}
+    connection = connect_readonly(db)
+    try:
+        assert connection.execute("SELECT count(*), bool_and(generated) FROM agencies").fetchall() == [(3, True)]
+        assert connection.execute("SELECT count(DISTINCT year) FROM reports").fetchall() == [(7,)]
+    finally:
+        connection.close()
+
+
+def test_the_accuracy_benchmark_prints_its_summary_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "bench/accuracy.py", "--reports", "24", "--workers", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("accuracy: ") and last.endswith(" silent errors")
+    assert "pdf" in result.stdout and "blank_zero" in result.stdout
