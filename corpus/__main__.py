@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
+from corpus.agencies import Agency, all_agencies
 from corpus.generate import FORMATS, generate, write
+from etl.agencies import AgencyInfo, write_overrides
 from etl.ingest import find_files, ingest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,16 +40,33 @@ def demo_command(db_path: Path, seed: int) -> None:
     started = time.perf_counter()
     folder = db_path.parent / "generated" / "demo"
     shutil.rmtree(folder, ignore_errors=True)
-    count = sum(1 for report in generate(seed) if write(report, folder))
+    real = {"株洲市审计局", "淮安市人民政府"}  # the real samples' agencies are not generated over
+    agencies = [agency for agency in all_agencies() if agency.name not in real]
+    count = sum(1 for report in generate(seed, agencies=agencies) if write(report, folder))
+    overrides = folder / "agencies.csv"
+    write_overrides(overrides, [_info(agency) for agency in agencies])
     db_path.unlink(missing_ok=True)
-    samples = ingest(find_files([ROOT / "data" / "samples"]), db_path, workers=2)
-    generated = ingest(find_files([folder]), db_path, generated=True, workers=2)
+    samples = ingest(find_files([ROOT / "data" / "samples"]), db_path, workers=2, agencies_csv=ROOT / "data" / "agencies.csv")
+    generated = ingest(find_files([folder]), db_path, generated=True, workers=2, agencies_csv=overrides)
     failed = samples.counts.get("failed", 0) + generated.counts.get("failed", 0)
     click.echo(
         f"演示数据库 {db_path}：真实样本 {samples.counts.get('loaded', 0)} 份，生成报告 {count} 份，失败 {failed} 份，用时 {time.perf_counter() - started:.0f} 秒"
     )
     if failed:
         sys.exit(1)
+
+
+def _info(agency: Agency) -> AgencyInfo:
+    return AgencyInfo(
+        agency.name,
+        agency.province,
+        agency.city if agency.level != "省" else None,
+        agency.county,
+        agency.level,
+        agency.kind,
+        agency.kind == "政府",
+        False,
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from etl.document import ReadError
 from etl.export import export as export_table
 from etl.ingest import FileOutcome, find_files, ingest
 from etl.parse import parse_file
-from etl.warehouse import WarehouseError
+from etl.warehouse import WarehouseError, agency_table, connect_readonly
 
 _STATUS_NAMES = {"loaded": "新导入", "replaced": "替换旧版本", "unchanged": "未变化", "failed": "失败"}
 
@@ -73,7 +73,13 @@ def _unreadable(file: Path, reason: str) -> dict[str, object]:
 @click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="The DuckDB warehouse file.")
 @click.option("--generated", is_flag=True, help="Mark these agencies as generated demo data.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Processes that parse in parallel.")
-def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool, workers: int) -> None:
+@click.option(
+    "--agencies",
+    "agencies_csv",
+    type=click.Path(exists=True, path_type=Path),
+    help="agencies.csv: region, level and kind that win over inference.",
+)
+def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool, workers: int, agencies_csv: Path | None) -> None:
     """Load report files and folders (recursively) into the warehouse."""
     files = find_files(paths)
     if not files:
@@ -87,7 +93,7 @@ def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool, work
             bar.update(1)
 
         try:
-            summary = ingest(files, db_path, progress=advance, generated=generated, workers=workers)
+            summary = ingest(files, db_path, progress=advance, generated=generated, workers=workers, agencies_csv=agencies_csv)
         except WarehouseError as error:
             click.echo(str(error), err=True)
             sys.exit(2)
@@ -132,3 +138,31 @@ def export_command(db_path: Path, fmt: str, out: Path, labels: str) -> None:
         click.echo(str(error), err=True)
         sys.exit(2)
     click.echo(f"已导出 {count} 份报告到 {out}")
+
+
+@main.command(name="agencies")
+@click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="The DuckDB warehouse file.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def agencies_command(db_path: Path, as_json: bool) -> None:
+    """List each agency's inferred region, level and kind, and which guesses are uncertain."""
+    try:
+        connection = connect_readonly(db_path)
+    except WarehouseError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    try:
+        table = agency_table(connection)
+    finally:
+        connection.close()
+    fields = ["name", "province", "city", "county", "level", "kind", "is_government", "uncertain"]
+    records = [
+        {k: (None if isinstance(v, float) else v) for k, v in row.items()}
+        for row in table[fields].astype(object).where(table[fields].notna(), None).to_dict("records")
+    ]
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=bool))
+        return
+    for record in records:
+        mark = "（待确认）" if record["uncertain"] else ""
+        place = "".join(filter(None, (record["province"], record["city"], record["county"]))) or "地区未知"
+        click.echo(f"{record['name']}：{place}，{record['level'] or '级别未知'}，{record['kind'] or '类别未知'}{mark}")

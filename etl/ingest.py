@@ -18,11 +18,12 @@ from pathlib import Path
 
 import duckdb
 
+from etl.agencies import load_overrides
 from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document
 from etl.report import ParsedReport
-from etl.warehouse import building, current_report_for_sha, log_ingest, save_reports
+from etl.warehouse import apply_agency_overrides, building, current_report_for_sha, log_ingest, save_reports
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def ingest(
     progress: Callable[[Path, FileOutcome], None] | None = None,
     generated: bool = False,
     workers: int = 1,
+    agencies_csv: Path | None = None,
 ) -> IngestSummary:
     """Parse and load every file; the warehouse is published once, at the end.
 
@@ -96,6 +98,8 @@ def ingest(
                 flush()
         flush()
         log_ingest(connection, run_started, entries)
+        if agencies_csv is not None:
+            apply_agency_overrides(connection, load_overrides(agencies_csv))
     return summary
 
 

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from etl import PARSER_VERSION
+from etl.agencies import AgencyInfo, infer
 from etl.report import ParsedReport
 
 SCHEMA_VERSION = "1"
@@ -31,7 +32,15 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS agencies (
     agency_id INTEGER PRIMARY KEY,
     name VARCHAR NOT NULL UNIQUE,
-    generated BOOLEAN NOT NULL DEFAULT FALSE
+    generated BOOLEAN NOT NULL DEFAULT FALSE,
+    province VARCHAR,
+    city VARCHAR,
+    county VARCHAR,
+    level VARCHAR,
+    kind VARCHAR,
+    is_government BOOLEAN NOT NULL DEFAULT FALSE,
+    uncertain BOOLEAN NOT NULL DEFAULT TRUE,
+    overridden BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE TABLE IF NOT EXISTS reports (
     report_id INTEGER PRIMARY KEY,
@@ -197,8 +206,49 @@ def save_reports(
 
 def _new_agency(connection: duckdb.DuckDBPyConnection, name: str, generated: bool) -> int:
     new_id = int(connection.execute("SELECT nextval('agency_ids')").fetchall()[0][0])
-    connection.execute("INSERT INTO agencies VALUES (?, ?, ?)", [new_id, name, generated])
+    info = infer(name)
+    connection.execute(
+        "INSERT INTO agencies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+        [
+            new_id,
+            name,
+            generated,
+            info.province,
+            info.city,
+            info.county,
+            info.level,
+            info.kind,
+            info.is_government,
+            info.uncertain,
+        ],
+    )
     return new_id
+
+
+def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dict[str, AgencyInfo]) -> int:
+    """The user's agencies.csv wins over inference; returns how many agencies it touched."""
+    if not overrides:
+        return 0
+    frame = pd.DataFrame(
+        [(name, i.province, i.city, i.county, i.level, i.kind, i.is_government) for name, i in overrides.items()],
+        columns=["name", "province", "city", "county", "level", "kind", "is_government"],
+    )
+    connection.register("overrides", frame)
+    try:
+        touched = connection.execute(
+            """UPDATE agencies SET province = o.province, city = o.city, county = o.county, level = o.level, kind = o.kind,
+                   is_government = o.is_government, uncertain = FALSE, overridden = TRUE
+               FROM overrides o WHERE agencies.name = o.name"""
+        ).fetchall()
+    finally:
+        connection.unregister("overrides")
+    return int(touched[0][0]) if touched else 0
+
+
+def agency_table(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return connection.execute(
+        "SELECT name, province, city, county, level, kind, is_government, uncertain, overridden, generated FROM agencies ORDER BY name"
+    ).df()
 
 
 def _insert(
