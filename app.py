@@ -1,29 +1,43 @@
-"""The dashboard's entry point: page config and the warehouse it reads."""
+"""The dashboard: page config, the filters every page shares (kept in the URL), navigation."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import streamlit as st
 
-from etl.warehouse import WarehouseError, connect_readonly
+from dashboard import queries
+from dashboard.ui import ask, db_path
 
-DB_PATH = Path(os.environ.get("GOV_REPORTS_DB", "data/demo.duckdb"))
+st.set_page_config(page_title="政府信息公开年度报告分析", page_icon=":material/dashboard:", layout="wide")
 
-st.set_page_config(page_title="政府信息公开年度报告分析", layout="wide")
-st.title("政府信息公开工作年度报告")
-try:
-    connection = connect_readonly(DB_PATH)
-    try:
-        reports = connection.execute(
-            """SELECT a.name AS 机关, r.year AS 年度, r.template AS 模板, r.published AS 发布日期,
-                      r.error_count AS 错误, r.warning_count AS 提示
-               FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current ORDER BY a.name, r.year"""
-        ).df()
-    finally:
-        connection.close()
-    st.metric("报告数", len(reports))
-    st.dataframe(reports, hide_index=True)
-except WarehouseError as error:
-    st.info(f"{error}。可用 `python -m etl ingest 文件夹 --db {DB_PATH}` 导入报告。")
+PAGES = [
+    st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page("pages/requests.py", title="依申请公开", icon=":material/mail:"),
+    st.Page("pages/outcomes.py", title="办理结果", icon=":material/fact_check:"),
+    st.Page("pages/enforcement.py", title="主动公开与执法", icon=":material/gavel:"),
+    st.Page("pages/procurement.py", title="政府集中采购", icon=":material/receipt_long:"),
+    st.Page("pages/appeals.py", title="复议诉讼", icon=":material/account_balance:"),
+    st.Page("pages/compare.py", title="机关对比", icon=":material/compare_arrows:"),
+    st.Page("pages/explore.py", title="数据查询与下载", icon=":material/download:"),
+    st.Page("pages/quality.py", title="数据质量", icon=":material/health_and_safety:"),
+    st.Page("pages/report.py", title="报告详情", icon=":material/description:"),
+    st.Page("pages/import_reports.py", title="导入报告", icon=":material/upload_file:"),
+]
+
+page = st.navigation(PAGES)
+
+with st.sidebar:
+    st.header("筛选")
+    if not queries.is_empty(db_path()):
+        choices = ask("options")
+        years = [int(y) for y in choices["year"]]
+        if len(years) > 1:
+            st.slider("年度", min(years), max(years), (min(years), max(years)), key="years", bind="query-params")
+        st.multiselect("省份", choices["province"], key="prov", bind="query-params", placeholder="全部")
+        st.multiselect("层级", choices["level"], key="level", bind="query-params", placeholder="全部")
+        st.multiselect("机关类别", choices["kind"], key="kind", bind="query-params", placeholder="全部")
+        st.multiselect("机关", choices["name"], key="agency", bind="query-params", placeholder="全部")
+        st.multiselect("模板版本", choices["template"], key="tpl", bind="query-params", placeholder="全部")
+        st.radio("演示数据", ["包含", "排除"], key="gen", horizontal=True, bind="query-params")
+        st.caption("筛选条件保存在网址中，复制链接即可分享当前视图。")
+
+page.run()

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from corpus.agencies import all_agencies
+from corpus.generate import generate, write
+from etl.agencies import AgencyInfo, write_overrides
+from etl.ingest import find_files, ingest
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -21,3 +26,20 @@ def truth(name: str) -> dict[str, object]:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real samples plus three years of a few generated agencies."""
+    folder = tmp_path_factory.mktemp("corpus")
+    agencies = [a for a in all_agencies() if a.city == "株洲市" and a.name != "株洲市审计局"][:12]
+    for report in generate(3, agencies=agencies):
+        write(report, folder)
+    overrides = folder / "agencies.csv"
+    write_overrides(
+        overrides, [AgencyInfo(a.name, a.province, a.city, a.county, a.level, a.kind, a.kind == "政府", False) for a in agencies]
+    )
+    db = folder / "warehouse.duckdb"
+    ingest(find_files([SAMPLES]), db, agencies_csv=ROOT / "data" / "agencies.csv")
+    ingest(find_files([folder]), db, generated=True, workers=2, agencies_csv=overrides)
+    return db

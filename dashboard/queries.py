@@ -1,0 +1,316 @@
+"""Every question the dashboard asks the warehouse, as SQL returning DataFrames.
+
+This module never imports streamlit: pages draw what these functions answer, and the
+downloads are these same answers rendered another way. Values are bound; column and
+key names come from allow-lists (the template's keys).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.template import all_keys, label_for
+from etl.warehouse import connect_readonly
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's shared filters; an empty tuple means 'all'."""
+
+    years: tuple[int, int] | None = None
+    provinces: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    include_generated: bool = True
+
+
+@dataclass
+class Query:
+    """A filtered set of current reports, as a WHERE clause with its bound values."""
+
+    sql: str
+    params: list[object] = field(default_factory=list)
+
+
+def where(filters: Filters) -> Query:
+    parts = ["r.is_current"]
+    params: list[object] = []
+    if filters.years:
+        parts.append("r.year BETWEEN ? AND ?")
+        params += list(filters.years)
+    for column, values in (
+        ("a.province", filters.provinces),
+        ("a.level", filters.levels),
+        ("a.kind", filters.kinds),
+        ("a.name", filters.agencies),
+        ("r.template", filters.templates),
+    ):
+        if values:
+            parts.append(f"list_contains(?, {column})")
+            params.append(list(values))
+    if not filters.include_generated:
+        parts.append("NOT a.generated")
+    return Query(" AND ".join(parts), params)
+
+
+def _keys(keys: Sequence[str]) -> list[str]:
+    allowed = set(all_keys())
+    unknown = [key for key in keys if key not in allowed]
+    if unknown:
+        raise ValueError(f"unknown keys: {unknown}")
+    return list(keys)
+
+
+def run(db: Path, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    """One short-lived read-only connection per question (DuckDB locks whole files)."""
+    connection = connect_readonly(db)
+    try:
+        return connection.execute(sql, list(params)).df()
+    finally:
+        connection.close()
+
+
+# ---- What is in the warehouse --------------------------------------------------------------------
+
+
+def options(db: Path) -> dict[str, list[object]]:
+    """The values the filters can take."""
+    frame = run(
+        db,
+        "SELECT DISTINCT a.province, a.level, a.kind, a.name, r.year, r.template FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current",
+    )
+    return {column: sorted(v for v in frame[column].dropna().unique()) for column in frame.columns}
+
+
+def overview(db: Path, filters: Filters) -> pd.DataFrame:
+    """Per year: reports, agencies, requests, the numerators and denominators of the headline rates, and reports passing every check."""
+    q = where(filters)
+    sql = f"""
+    WITH chosen AS (SELECT r.report_id, r.year, r.agency_id FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql}),
+    failed AS (SELECT DISTINCT report_id FROM checks WHERE status = 'failed')
+    SELECT ch.year,
+           count(DISTINCT ch.report_id) AS reports,
+           count(DISTINCT ch.agency_id) AS agencies,
+           count(DISTINCT ch.report_id) FILTER (WHERE ch.report_id NOT IN (SELECT report_id FROM failed)) AS reports_passing,
+           sum(c.value) FILTER (WHERE c.key = 'requests.new_received.total') AS received,
+           sum(c.value) FILTER (WHERE c.key IN ('requests.granted.total', 'requests.partially_granted.total')) AS disclosed,
+           sum(c.value) FILTER (WHERE c.key = 'requests.total_processed.total') AS processed,
+           sum(c.value) FILTER (WHERE c.key = 'appeals.review.corrected') AS review_corrected,
+           sum(c.value) FILTER (WHERE c.key = 'appeals.review.total') - sum(c.value) FILTER (WHERE c.key = 'appeals.review.pending') AS review_settled
+    FROM chosen ch LEFT JOIN cells c USING (report_id)
+    GROUP BY ch.year ORDER BY ch.year"""
+    return run(db, sql, q.params)
+
+
+def sums_by_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame:
+    """Sum of each key per year, with how many reports reported it (NULL when none did)."""
+    q = where(filters)
+    chosen = _keys(keys)
+    sql = f"""
+    SELECT r.year, c.key, sum(c.value) AS value, count(c.value) AS reporting
+    FROM reports r JOIN agencies a USING (agency_id) JOIN cells c USING (report_id)
+    WHERE {q.sql} AND list_contains(?, c.key)
+    GROUP BY r.year, c.key ORDER BY r.year"""
+    long = run(db, sql, [*q.params, chosen])
+    years = run(db, f"SELECT DISTINCT r.year FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql} ORDER BY 1", q.params)
+    wide = long.pivot(index="year", columns="key", values="value") if len(long) else pd.DataFrame()
+    return wide.reindex(index=years["year"], columns=chosen).rename_axis("year").reset_index()
+
+
+def by_agency(db: Path, filters: Filters, keys: Sequence[str], year: int | None = None) -> pd.DataFrame:
+    """Each agency's values of the keys (summed over the chosen years, or one year)."""
+    q = where(filters)
+    chosen = _keys(keys)
+    params = [*q.params, chosen]
+    year_sql = ""
+    if year is not None:
+        year_sql = " AND r.year = ?"
+        params.append(year)
+    sql = f"""
+    SELECT a.name AS agency, a.province, a.level, a.kind, a.generated, c.key, sum(c.value) AS value
+    FROM reports r JOIN agencies a USING (agency_id) JOIN cells c USING (report_id)
+    WHERE {q.sql} AND list_contains(?, c.key){year_sql}
+    GROUP BY ALL"""
+    long = run(db, sql, params)
+    if not len(long):
+        return pd.DataFrame(columns=["agency", "province", "level", "kind", "generated", *chosen])
+    return _wide(long, ["agency", "province", "level", "kind", "generated"], chosen)
+
+
+def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame:
+    """One row per current report (agency × year) with the keys as columns: the download table."""
+    q = where(filters)
+    chosen = _keys(keys)
+    sql = f"""
+    SELECT r.report_id, a.name AS agency, a.province, a.city, a.county, a.level, a.kind, a.generated, r.year, r.template,
+           r.published, c.key, c.value
+    FROM reports r JOIN agencies a USING (agency_id) LEFT JOIN cells c ON c.report_id = r.report_id AND list_contains(?, c.key)
+    WHERE {q.sql}"""
+    long = run(db, sql, [chosen, *q.params])
+    index = ["report_id", "agency", "province", "city", "county", "level", "kind", "generated", "year", "template", "published"]
+    if not len(long):
+        return pd.DataFrame(columns=[*index, *chosen])
+    return _wide(long, index, chosen).sort_values(["agency", "year"]).reset_index(drop=True)
+
+
+def _wide(long: pd.DataFrame, index: list[str], keys: list[str]) -> pd.DataFrame:
+    """Long (…, key, value) rows to one column per key; a key no row has stays NULL."""
+    filled = long.assign(key=long["key"].fillna(keys[0] if keys else ""))
+    wide = filled.set_index([*index, "key"])["value"].unstack("key")
+    wide = wide.reindex(columns=keys)
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same table with the template's Chinese labels as headers (for Excel users)."""
+    names = {
+        "report_id": "报告编号",
+        "agency": "机关",
+        "province": "省份",
+        "city": "城市",
+        "county": "区县",
+        "level": "层级",
+        "kind": "类别",
+        "generated": "生成数据",
+        "year": "年度",
+        "template": "模板版本",
+        "published": "发布日期",
+    }
+    return frame.rename(columns={**names, **{key: label_for(key) for key in frame.columns if key in set(all_keys())}})
+
+
+# ---- Data quality and one report ---------------------------------------------------------------------
+
+
+def failed_checks(db: Path, filters: Filters) -> pd.DataFrame:
+    q = where(filters)
+    return run(
+        db,
+        f"""SELECT r.report_id, a.name AS agency, r.year, ch.rule, ch.subject, ch.expected, ch.actual, ch.cells
+            FROM checks ch JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+            WHERE {q.sql} AND ch.status = 'failed' ORDER BY a.name, r.year, ch.rule""",
+        q.params,
+    )
+
+
+def unusual_cells(db: Path, filters: Filters) -> pd.DataFrame:
+    """Cells read as blank, dash, recovered from run-together digits, or left unreadable."""
+    q = where(filters)
+    return run(
+        db,
+        f"""SELECT r.report_id, a.name AS agency, r.year, c.key, c.value, c.raw, c.read_as, c.location
+            FROM cells c JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+            WHERE {q.sql} AND c.read_as IN ('recovered', 'unreadable', 'missing', 'blank', 'dash')
+            ORDER BY c.read_as DESC, a.name, r.year""",
+        q.params,
+    )
+
+
+def read_as_counts(db: Path, filters: Filters) -> pd.DataFrame:
+    q = where(filters)
+    return run(
+        db,
+        f"SELECT c.read_as, count(*) AS cells FROM cells c JOIN reports r USING (report_id) JOIN agencies a USING (agency_id) WHERE {q.sql} GROUP BY 1 ORDER BY 2 DESC",
+        q.params,
+    )
+
+
+def ingest_failures(db: Path) -> pd.DataFrame:
+    return run(db, "SELECT logged_at, file, stage, reason FROM ingest_log WHERE status = 'failed' ORDER BY logged_at DESC")
+
+
+def cross_year_warnings(db: Path, filters: Filters) -> pd.DataFrame:
+    """This year's carried_over against last year's carried_forward (a check, not a certainty)."""
+    q = where(filters)
+    return run(
+        db,
+        f"""WITH v AS (
+              SELECT a.name AS agency, r.year, r.report_id,
+                     max(c.value) FILTER (WHERE c.key = 'requests.carried_over.total') AS carried_over,
+                     max(c.value) FILTER (WHERE c.key = 'requests.carried_forward.total') AS carried_forward
+              FROM reports r JOIN agencies a USING (agency_id) JOIN cells c USING (report_id)
+              WHERE {q.sql} GROUP BY ALL)
+            SELECT cur.report_id, cur.agency, cur.year, prev.carried_forward AS last_year_carried_forward, cur.carried_over
+            FROM v cur JOIN v prev ON prev.agency = cur.agency AND prev.year = cur.year - 1
+            WHERE cur.carried_over IS DISTINCT FROM prev.carried_forward ORDER BY cur.agency, cur.year""",
+        q.params,
+    )
+
+
+def reports_list(db: Path, filters: Filters) -> pd.DataFrame:
+    q = where(filters)
+    return run(
+        db,
+        f"""SELECT r.report_id, a.name AS agency, r.year, r.template, r.published, r.error_count, r.warning_count, a.generated
+            FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql} ORDER BY a.name, r.year""",
+        q.params,
+    )
+
+
+def report(db: Path, report_id: int) -> pd.DataFrame:
+    return run(
+        db,
+        """SELECT r.report_id, a.name AS agency, a.generated, r.year, r.template, r.published, r.source_path, r.source_format,
+                  r.sha256, r.parser_version, r.loaded_at, r.error_count, r.warning_count
+           FROM reports r JOIN agencies a USING (agency_id) WHERE r.report_id = ?""",
+        [report_id],
+    )
+
+
+def report_cells(db: Path, report_id: int) -> pd.DataFrame:
+    return run(
+        db,
+        "SELECT key, table_key, row_key, column_key, value, raw, read_as, location, note FROM cells WHERE report_id = ?",
+        [report_id],
+    )
+
+
+def report_checks(db: Path, report_id: int) -> pd.DataFrame:
+    return run(
+        db,
+        "SELECT rule, subject, status, expected, actual, cells FROM checks WHERE report_id = ? ORDER BY status, rule",
+        [report_id],
+    )
+
+
+def report_issues(db: Path, report_id: int) -> pd.DataFrame:
+    return run(
+        db, "SELECT severity, rule, message, cells, location FROM issues WHERE report_id = ? ORDER BY severity, rule", [report_id]
+    )
+
+
+def neighbour_report(db: Path, report_id: int, step: int) -> int | None:
+    """The same agency's report one year before (step -1) or after (+1)."""
+    frame = run(
+        db,
+        """SELECT o.report_id FROM reports r JOIN reports o ON o.agency_id = r.agency_id AND o.year = r.year + ? AND o.is_current
+           WHERE r.report_id = ?""",
+        [step, report_id],
+    )
+    return int(frame.iloc[0, 0]) if len(frame) else None
+
+
+def warehouse_version(db: Path) -> str:
+    """Changes whenever an ingest publishes a new file: the cache key of every answer."""
+    try:
+        stat = db.stat()
+    except FileNotFoundError:
+        return "missing"
+    return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+
+def is_empty(db: Path) -> bool:
+    if not db.exists():
+        return True
+    try:
+        return int(run(db, "SELECT count(*) FROM reports WHERE is_current").iloc[0, 0]) == 0
+    except duckdb.Error:
+        return True

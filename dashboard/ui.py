@@ -1,0 +1,139 @@
+"""The thin layer between pages and the query module: caching, shared filters, formatting,
+downloads. Pages call these and draw; the questions themselves live in ``queries``."""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.queries import Filters
+from etl.export import render
+from etl.template import label_for
+
+
+def db_path() -> Path:
+    """The warehouse the dashboard reads: $GOV_REPORTS_DB, or the demo built by ``make run``."""
+    return Path(os.environ.get("GOV_REPORTS_DB", Path(__file__).resolve().parents[1] / "data" / "demo.duckdb"))
+
+
+FILTER_KEYS = ("years", "prov", "level", "kind", "agency", "tpl", "gen")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, db: str, version: str, args: tuple[Any, ...]) -> Any:
+    return getattr(queries, name)(Path(db), *args)
+
+
+def ask(name: str, *args: Any) -> Any:
+    """Ask the warehouse a question from ``queries``; answers are cached per published version."""
+    db = db_path()
+    return _cached(name, str(db), queries.warehouse_version(db), args)
+
+
+def filters() -> Filters:
+    """The sidebar's filters, as set in app.py (and kept in the URL)."""
+    state = st.session_state
+    years = state.get("years")
+    return Filters(
+        years=tuple(years) if years else None,  # type: ignore[arg-type]
+        provinces=tuple(state.get("prov") or ()),
+        levels=tuple(state.get("level") or ()),
+        kinds=tuple(state.get("kind") or ()),
+        agencies=tuple(state.get("agency") or ()),
+        templates=tuple(state.get("tpl") or ()),
+        include_generated=state.get("gen", "包含") != "排除",
+    )
+
+
+def warehouse_ready() -> bool:
+    """False, with a friendly pointer to importing, when there is nothing to show yet."""
+    if queries.is_empty(db_path()):
+        st.info(
+            "数据库中还没有报告。请到「导入报告」页面上传年度报告文件，或在命令行运行 `python -m etl ingest 文件夹 --db "
+            + str(db_path())
+            + "`。"
+        )
+        st.page_link("pages/import_reports.py", label="前往导入报告", icon=":material/upload_file:")
+        return False
+    return True
+
+
+def fmt_count(value: object) -> str:
+    """Counts for Chinese readers: 万 and 亿 where it helps, thousands separators otherwise."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "未报告"
+    number = float(value)  # type: ignore[arg-type]
+    if abs(number) >= 1e8:
+        return f"{number / 1e8:.2f}亿"
+    if abs(number) >= 1e5:
+        return f"{number / 1e4:.1f}万"
+    return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
+
+
+def fmt_rate(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Chinese column headers for keys (the short row｜column part)."""
+    return frame.rename(columns={c: short_label(c) for c in frame.columns if c.count(".") == 2})
+
+
+def short_label(key: str) -> str:
+    return "｜".join(label_for(key).split("｜")[1:])
+
+
+def downloads(frame: pd.DataFrame, name: str) -> None:
+    """The table on screen, exactly, as CSV (UTF-8 with BOM), Excel and Parquet."""
+    columns = st.columns(3)
+    for column, (fmt, label, mime) in zip(
+        columns,
+        (
+            ("csv", "下载 CSV", "text/csv"),
+            ("xlsx", "下载 Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("parquet", "下载 Parquet", "application/octet-stream"),
+        ),
+        strict=True,
+    ):
+        data = functools.partial(render, frame, fmt)  # built only when clicked
+        column.download_button(label, data, file_name=f"{name}.{fmt}", mime=mime, key=f"download-{name}-{fmt}", on_click="ignore")
+
+
+def chart(figure: Any) -> None:
+    figure.update_layout(
+        margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="", font_family="Noto Sans CJK SC, sans-serif"
+    )
+    st.plotly_chart(figure, width="stretch")
+
+
+def generated_banner() -> None:
+    frame = ask("reports_list", filters())
+    if len(frame) and frame["generated"].any():
+        st.warning(
+            "当前显示的数据中包含**生成的演示数据**（机关名称为真实地名，数字为程序生成），不是官方发布的数字。可在侧栏「演示数据」中排除。",
+            icon=":material/warning:",
+        )
+
+
+def report_label(agency: str, year: int) -> str:
+    """How a report is named in the report picker and in links to it."""
+    return f"{agency} {int(year)}年"
+
+
+def report_links(frame: pd.DataFrame) -> pd.Series:
+    """Links to each row's report detail page (the picker's label in the URL)."""
+    return pd.Series(
+        [f"/report?report={quote(report_label(a, y))}" for a, y in zip(frame["agency"], frame["year"], strict=True)],
+        index=frame.index,
+        dtype="object",
+    )

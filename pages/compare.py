@@ -1,0 +1,86 @@
+"""机关对比: agencies side by side, over years, ranked within their peer group."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard.indicators import percentile_in_group, rate_column
+from dashboard.ui import ask, chart, filters, generated_banner, warehouse_ready
+
+KEYS = (
+    "requests.new_received.total",
+    "requests.granted.total",
+    "requests.partially_granted.total",
+    "requests.total_processed.total",
+    "appeals.review.corrected",
+    "appeals.review.total",
+    "appeals.review.pending",
+    "active.penalty.decisions",
+)
+
+st.title("机关对比")
+if warehouse_ready():
+    generated_banner()
+    chosen = filters()
+    table = ask("by_agency", chosen, KEYS)
+    if table.empty:
+        st.info("当前筛选条件下没有报告。")
+        st.stop()
+    table["新收申请"] = table["requests.new_received.total"]
+    table["公开率"] = rate_column(
+        table.assign(d=table["requests.granted.total"] + table["requests.partially_granted.total"]),
+        "d",
+        "requests.total_processed.total",
+    )
+    table["复议纠错率"] = rate_column(
+        table.assign(s=table["appeals.review.total"] - table["appeals.review.pending"]), "appeals.review.corrected", "s"
+    )
+    table["同类组"] = table["level"].fillna("?") + "级" + table["kind"].fillna("?")
+    ranked = table[table["新收申请"] >= 30].copy()
+    ranked["公开率排名"] = ranked.groupby("同类组")["公开率"].rank(ascending=False, method="min")
+    ranked["组内百分位"] = percentile_in_group(ranked["公开率"], ranked["同类组"])
+    table = table.merge(ranked[["agency", "公开率排名", "组内百分位"]], on="agency", how="left")
+    peer = st.selectbox("同类组（同层级、同类别）", sorted(table["同类组"].unique()), key="peer", index=None, placeholder="全部")
+    picked = st.multiselect(
+        "选择要对比的机关",
+        sorted(table["agency"]),
+        key="compare",
+        max_selections=12,
+        placeholder="不选则显示同类组中申请最多的机关",
+    )
+    shown = table[table["agency"].isin(picked)] if picked else table[table["同类组"] == peer] if peer else table
+    shown = shown.sort_values("新收申请", ascending=False).head(30)
+    st.caption("仅对所选年度合计收到至少 30 件申请的机关按比率排名；其余机关显示“—”。")
+    st.dataframe(
+        shown[
+            [
+                "agency",
+                "province",
+                "同类组",
+                "新收申请",
+                "公开率",
+                "公开率排名",
+                "组内百分位",
+                "复议纠错率",
+                "active.penalty.decisions",
+            ]
+        ].rename(columns={"agency": "机关", "province": "省份", "active.penalty.decisions": "行政处罚决定"}),
+        hide_index=True,
+        column_config={
+            "公开率": st.column_config.NumberColumn(format="percent"),
+            "复议纠错率": st.column_config.NumberColumn(format="percent"),
+            "组内百分位": st.column_config.NumberColumn(format="%.0f"),
+        },
+    )
+    names = tuple(shown["agency"].head(8))
+    years = ask("agency_year", chosen.__class__(**{**chosen.__dict__, "agencies": names}), ("requests.new_received.total",))
+    chart(
+        px.line(
+            years,
+            x="year",
+            y="requests.new_received.total",
+            color="agency",
+            markers=True,
+            title="新收申请（逐年）",
+            labels={"year": "年度", "requests.new_received.total": "件", "agency": "机关"},
+        )
+    )

@@ -1,0 +1,27 @@
+"""数据查询与下载: the filtered table on screen, and exactly that table as CSV, Excel or Parquet."""
+
+import streamlit as st
+
+from dashboard.queries import chinese_headers
+from dashboard.ui import ask, downloads, filters, generated_banner, short_label, warehouse_ready
+from etl.template import all_keys
+
+DEFAULT = (
+    "requests.new_received.total",
+    "requests.granted.total",
+    "requests.total_processed.total",
+    "appeals.review.total",
+    "active.penalty.decisions",
+)
+
+st.title("数据查询与下载")
+if warehouse_ready():
+    generated_banner()
+    metrics = st.multiselect(
+        "指标", all_keys(), default=list(DEFAULT), format_func=short_label, key="metrics", bind="query-params"
+    )
+    table = ask("agency_year", filters(), tuple(metrics))
+    shown = chinese_headers(table)
+    st.caption(f"{len(shown)} 行（每行一份报告）。空白表示报告中没有该项（未报告），0 表示报告填写为 0。")
+    st.dataframe(shown, hide_index=True)
+    downloads(shown, "政府信息公开年报数据")

@@ -1,0 +1,76 @@
+"""导入报告: upload report files or a zip of them; loaded reports appear on every page at once."""
+
+import hashlib
+import os
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.ui import db_path
+from etl.ingest import SUPPORTED_SUFFIXES, FileOutcome, ingest
+
+MAX_MB = int(os.environ.get("GOV_REPORTS_UPLOAD_MB", "50"))
+ENABLED = os.environ.get("GOV_REPORTS_UPLOADS", "on").lower() not in ("off", "0", "false", "no")
+UPLOADS = db_path().parent / "uploads"
+STATUS = {"loaded": "新导入", "replaced": "替换旧版本", "unchanged": "未变化", "failed": "失败"}
+
+st.title("导入报告")
+if not ENABLED:
+    st.info("本站已关闭上传（GOV_REPORTS_UPLOADS=off）。请联系管理员导入报告。")
+    st.stop()
+st.caption(
+    f"支持 txt、html、docx、pdf、md 以及包含这些文件的 zip 压缩包；单个文件不超过 {MAX_MB} MB。同一机关同一年度的新文件会替换旧数字，旧版本记录保留。"
+)
+files = st.file_uploader(
+    "选择报告文件", type=["txt", "htm", "html", "docx", "pdf", "md", "zip"], accept_multiple_files=True, max_upload_size=MAX_MB
+)
+
+
+def save(name: str, data: bytes) -> list[Path]:
+    """Keep each upload under its content hash so that its source stays traceable."""
+    folder = UPLOADS / hashlib.sha256(data).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    if name.lower().endswith(".zip"):
+        saved = []
+        with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+            for member in archive.infolist():
+                inner = PurePosixPath(member.filename)
+                if (
+                    member.is_dir()
+                    or inner.suffix.lower() not in SUPPORTED_SUFFIXES
+                    or ".." in inner.parts
+                    or member.file_size > MAX_MB * 2**20
+                ):
+                    continue
+                target = folder / inner.name
+                target.write_bytes(archive.read(member))
+                saved.append(target)
+        return saved
+    target = folder / Path(name).name
+    target.write_bytes(data)
+    return [target]
+
+
+if files and st.button("导入", type="primary"):
+    paths: list[Path] = []
+    problems: list[dict[str, str]] = []
+    for upload in files:
+        try:
+            paths += save(upload.name, upload.getvalue())
+        except zipfile.BadZipFile:
+            problems.append({"文件": upload.name, "结果": "失败", "原因": "压缩包已损坏，无法解压"})
+    bar = st.progress(0.0, text="正在导入…")
+    done: list[FileOutcome] = []
+
+    def advance(path: Path, outcome: FileOutcome) -> None:
+        done.append(outcome)
+        bar.progress(len(done) / max(len(paths), 1), text=f"已处理 {len(done)}/{len(paths)}：{path.name}")
+
+    summary = ingest(paths, db_path(), progress=advance, workers=1)
+    bar.progress(1.0, text="导入完成")
+    st.cache_data.clear()
+    rows = problems + [{"文件": Path(o.file).name, "结果": STATUS[o.status], "原因": o.reason} for o in summary.outcomes]
+    st.success(f"处理 {len(rows)} 个文件：" + "，".join(f"{STATUS[k]} {v}" for k, v in summary.counts.items()))
+    st.dataframe(pd.DataFrame(rows), hide_index=True)

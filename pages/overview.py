@@ -1,0 +1,70 @@
+"""总览: headline figures with year-over-year change, and the trends behind them."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard.indicators import rate_column
+from dashboard.ui import ask, chart, filters, fmt_count, fmt_rate, generated_banner, warehouse_ready
+
+st.title("总览")
+if warehouse_ready():
+    generated_banner()
+    years = ask("overview", filters())
+    if years.empty:
+        st.info("当前筛选条件下没有报告。")
+        st.stop()
+    years["公开率"] = rate_column(years, "disclosed", "processed")
+    years["复议纠错率"] = rate_column(years, "review_corrected", "review_settled")
+    years["通过全部校验"] = rate_column(years, "reports_passing", "reports")
+    last = years.iloc[-1]
+    before = years.iloc[-2] if len(years) > 1 else None
+    st.caption(f"最新年度：{int(last['year'])} 年（与上一年相比）")
+    cards = st.columns(7)
+    cards[0].metric("报告数", fmt_count(last["reports"]), None if before is None else int(last["reports"] - before["reports"]))
+    cards[1].metric("机关数", fmt_count(last["agencies"]), None if before is None else int(last["agencies"] - before["agencies"]))
+    cards[2].metric("覆盖年度", f"{len(years)} 年", help=f"{int(years['year'].min())}–{int(years['year'].max())} 年")
+    cards[3].metric(
+        "新收申请", fmt_count(last["received"]), None if before is None else fmt_count(last["received"] - before["received"])
+    )
+    for card, name in zip(cards[4:], ("公开率", "复议纠错率", "通过全部校验"), strict=True):
+        delta = (
+            None
+            if before is None or before[name] != before[name] or last[name] != last[name]
+            else f"{(last[name] - before[name]) * 100:+.1f} 个百分点"
+        )
+        card.metric(name, fmt_rate(last[name]), delta)
+    left, right = st.columns(2)
+    with left:
+        chart(
+            px.bar(years, x="year", y="received", title="新收政府信息公开申请（件）", labels={"year": "年度", "received": "件"})
+        )
+    with right:
+        rates = years.melt(
+            id_vars="year", value_vars=["公开率", "复议纠错率", "通过全部校验"], var_name="指标", value_name="比率"
+        )
+        chart(
+            px.line(
+                rates, x="year", y="比率", color="指标", markers=True, title="比率趋势", labels={"year": "年度"}
+            ).update_yaxes(tickformat=".0%")
+        )
+    table = years.rename(
+        columns={
+            "year": "年度",
+            "reports": "报告数",
+            "agencies": "机关数",
+            "received": "新收申请",
+            "disclosed": "予以公开+部分公开",
+            "processed": "办理总计",
+            "review_corrected": "复议纠正",
+            "review_settled": "复议已审结",
+        }
+    )
+    st.dataframe(
+        table.drop(columns=["reports_passing"]),
+        hide_index=True,
+        column_config={
+            "公开率": st.column_config.NumberColumn(format="percent"),
+            "复议纠错率": st.column_config.NumberColumn(format="percent"),
+            "通过全部校验": st.column_config.NumberColumn(format="percent"),
+        },
+    )

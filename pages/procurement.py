@@ -1,0 +1,47 @@
+"""政府集中采购: projects and amounts (万元) — a table only the 2019 template has."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard.indicators import rate_column
+from dashboard.ui import ask, chart, filters, fmt_count, generated_banner, warehouse_ready
+
+st.title("政府集中采购")
+st.warning(
+    "2021 年修订的模板删除了“政府集中采购”表：2021 年起（以及仍用 2019 版模板的少数报告之外）的年度显示为“未报告”，不是 0。"
+)
+if warehouse_ready():
+    generated_banner()
+    chosen = filters()
+    data = ask("sums_by_year", chosen, ("active.procurement.projects", "active.procurement.amount_wan"))
+    data = data.rename(
+        columns={"active.procurement.projects": "采购项目数量", "active.procurement.amount_wan": "采购总金额（万元）"}
+    )
+    data["平均每项（万元）"] = rate_column(data, "采购总金额（万元）", "采购项目数量")
+    shown = data.copy()
+    for column in ("采购项目数量", "采购总金额（万元）", "平均每项（万元）"):
+        shown[column] = shown[column].map(fmt_count)
+    chart(
+        px.bar(
+            data.dropna(subset=["采购总金额（万元）"]),
+            x="year",
+            y="采购总金额（万元）",
+            title="采购总金额（万元）",
+            labels={"year": "年度"},
+        )
+    )
+    st.dataframe(shown.rename(columns={"year": "年度"}), hide_index=True)
+    agencies = ask("by_agency", chosen, ("active.procurement.projects", "active.procurement.amount_wan")).dropna(
+        subset=["active.procurement.amount_wan"]
+    )
+    top = agencies.sort_values("active.procurement.amount_wan", ascending=False).head(15).iloc[::-1]
+    chart(
+        px.bar(
+            top,
+            x="active.procurement.amount_wan",
+            y="agency",
+            orientation="h",
+            title="采购金额最多的机关（万元）",
+            labels={"agency": "", "active.procurement.amount_wan": "万元"},
+        )
+    )

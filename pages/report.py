@@ -1,0 +1,111 @@
+"""报告详情: one report's tables laid out like the template, failed checks on their cells,
+the source text beside them, and the same agency's previous and next year one click away."""
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.ui import ask, filters, fmt_count, report_label, warehouse_ready
+from etl.document import ReadError
+from etl.readers import read_document
+from etl.template import row_columns, tables
+
+st.title("报告详情")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def source_text(path: str) -> str:
+    try:
+        return read_document(Path(path)).plain_text()
+    except (ReadError, OSError) as error:
+        return f"无法显示原文：{error}"
+
+
+def grid(cells: pd.DataFrame, table_key: str, template: str, bad: set[str]) -> pd.DataFrame:
+    """A table of the template, rows and columns in print order, with each cell's value."""
+    table = next(t for t in tables(template) if t.key == table_key)  # type: ignore[arg-type]
+    values = dict(zip(cells["key"], cells["value"], strict=True))
+    unread = set(cells.loc[cells["read_as"].isin(["unreadable", "missing"]), "key"])
+    present = set(cells["key"])
+    rows = {}
+    for row in table.rows:
+        keys = [f"{table_key}.{row.key}.{c.key}" for c in row_columns(row, any(k.endswith("org_subtotal") for k in present))]
+        if not any(k in present for k in keys):
+            continue
+        rows[row.label] = {
+            c.label: ("⚠ " if k in bad else "") + ("无法确定" if k in unread else fmt_count(values.get(k)))
+            for c, k in zip(row_columns(row, len(keys) == 8), keys, strict=True)
+        }
+    return pd.DataFrame(rows).T.fillna("")
+
+
+if warehouse_ready():
+    reports = ask("reports_list", filters())
+    if reports.empty:
+        st.info("当前筛选条件下没有报告。")
+        st.stop()
+    ids = {report_label(r.agency, r.year): int(r.report_id) for r in reports.itertuples()}  # the label is what the URL keeps
+    chosen = st.selectbox("报告", list(ids), key="report", bind="query-params")
+    report_id = ids[chosen]
+    meta = ask("report", report_id).iloc[0]
+    cells = ask("report_cells", report_id)
+    checks = ask("report_checks", report_id)
+    issues = ask("report_issues", report_id)
+    failed = checks[checks["status"] == "failed"]
+    bad = {key for keys in failed["cells"] for key in keys}
+    if meta["generated"]:
+        st.warning("这是生成的演示报告，不是官方发布的数字。", icon=":material/warning:")
+    info = st.columns(4)
+    info[0].metric("模板版本", meta["template"])
+    info[1].metric("发布日期", str(meta["published"])[:10] if pd.notna(meta["published"]) else "未知")
+    info[2].metric("未通过的勾稽关系", len(failed))
+    info[3].metric("问题", int(meta["error_count"]) + int(meta["warning_count"]))
+    links = st.columns(2)
+    for column, step, label in ((links[0], -1, "← 上一年度报告"), (links[1], 1, "下一年度报告 →")):
+        other = ask("neighbour_report", report_id, step)
+        if other is not None:
+            neighbour = ask("report", other).iloc[0]
+            column.page_link(
+                "pages/report.py", label=label, query_params={"report": report_label(neighbour["agency"], neighbour["year"])}
+            )
+    left, right = st.columns([3, 2])
+    with left:
+        for key, title in (
+            ("active", "二、主动公开政府信息情况"),
+            ("requests", "三、收到和处理政府信息公开申请情况"),
+            ("appeals", "四、行政复议、行政诉讼情况"),
+        ):
+            st.subheader(title)
+            table = grid(cells, key, meta["template"], bad)
+            st.dataframe(
+                table.style.map(lambda v: "background-color: #ffd7d7" if str(v).startswith("⚠") else ""), width="stretch"
+            )
+        if len(failed):
+            st.subheader("未通过的勾稽关系（⚠ 标出所涉单元格）")
+            st.dataframe(
+                failed.rename(
+                    columns={
+                        "rule": "规则",
+                        "subject": "对象",
+                        "expected": "合计（报告值）",
+                        "actual": "各项之和",
+                        "cells": "单元格",
+                    }
+                ).drop(columns=["status"]),
+                hide_index=True,
+            )
+        if len(issues):
+            st.subheader("问题")
+            st.dataframe(
+                issues.rename(
+                    columns={"severity": "级别", "rule": "规则", "message": "说明", "cells": "单元格", "location": "位置"}
+                ),
+                hide_index=True,
+            )
+    with right:
+        st.subheader("原文")
+        st.caption(
+            f"{meta['source_path']}（{meta['source_format']}，sha256 {str(meta['sha256'])[:12]}…，解析器 {meta['parser_version']}）"
+        )
+        st.text_area("原文", source_text(str(meta["source_path"])), height=900, label_visibility="collapsed")

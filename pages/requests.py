@@ -1,0 +1,59 @@
+"""依申请公开: requests received and carried over, who asks, and which agencies receive most."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard.ui import ask, chart, filters, fmt_count, generated_banner, warehouse_ready
+from etl.template import APPLICANT_COLUMN_KEYS, REQUEST_COLUMNS
+
+NAMES = {c.key: c.label for c in REQUEST_COLUMNS}
+
+st.title("依申请公开")
+if warehouse_ready():
+    generated_banner()
+    chosen = filters()
+    flow = ask("sums_by_year", chosen, ("requests.new_received.total", "requests.carried_over.total"))
+    flow = flow.rename(columns={"requests.new_received.total": "本年新收", "requests.carried_over.total": "上年结转"})
+    chart(
+        px.bar(
+            flow,
+            x="year",
+            y=["本年新收", "上年结转"],
+            barmode="group",
+            title="收到的申请（件）",
+            labels={"year": "年度", "value": "件", "variable": ""},
+        )
+    )
+    kinds = ask("sums_by_year", chosen, tuple(f"requests.new_received.{c}" for c in APPLICANT_COLUMN_KEYS))
+    kinds = kinds.rename(columns={f"requests.new_received.{c}": NAMES[c] for c in APPLICANT_COLUMN_KEYS})
+    long = kinds.melt(id_vars="year", var_name="申请人", value_name="件")
+    chart(
+        px.bar(
+            long, x="year", y="件", color="申请人", title="按申请人类型（自然人与五类法人或其他组织）", labels={"year": "年度"}
+        )
+    )
+    agencies = ask("by_agency", chosen, ("requests.new_received.total",))
+    agencies = agencies.rename(columns={"requests.new_received.total": "新收申请"}).sort_values("新收申请", ascending=False)
+    left, right = st.columns(2)
+    with left:
+        top = agencies.head(20).iloc[::-1]
+        chart(
+            px.bar(
+                top, x="新收申请", y="agency", orientation="h", title="新收申请最多的机关（所选年度合计）", labels={"agency": ""}
+            )
+        )
+    with right:
+        spread = agencies.dropna(subset=["新收申请"])
+        chart(
+            px.histogram(
+                spread,
+                x="新收申请",
+                nbins=40,
+                log_y=True,
+                title="各机关收到申请数的分布（多数机关很少）",
+                labels={"新收申请": "新收申请（件）"},
+            )
+        )
+    st.caption(
+        f"共 {len(agencies)} 个机关；中位数 {fmt_count(agencies['新收申请'].median())} 件，合计 {fmt_count(agencies['新收申请'].sum())} 件。"
+    )

@@ -1,0 +1,170 @@
+"""The real server in a real browser: every page opens in Debian's chromium without an
+error and with its chart or table; shared links reproduce the view. Screenshots are kept."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import duckdb
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "tests" / "screenshots"
+PAGES = {
+    "": "总览",
+    "requests": "依申请公开",
+    "outcomes": "办理结果",
+    "enforcement": "主动公开与执法",
+    "procurement": "政府集中采购",
+    "appeals": "复议诉讼",
+    "compare": "机关对比",
+    "explore": "数据查询与下载",
+    "quality": "数据质量",
+    "report": "报告详情",
+    "import_reports": "导入报告",
+}
+CHARTLESS = {"explore", "quality", "report", "import_reports"}
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(warehouse: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "GOV_REPORTS_DB": str(warehouse)}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("the dashboard did not start")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def open_page(browser: object, url: str) -> object:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(1500)
+    return page
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_opens_with_its_chart_and_no_error(server: str, browser: object, path: str) -> None:
+    page = open_page(browser, f"{server}/{path}")
+    try:
+        page.wait_for_selector("h1", timeout=30_000)  # type: ignore[attr-defined]
+        assert PAGES[path] in page.inner_text("h1")  # type: ignore[attr-defined]
+        if path not in CHARTLESS:
+            page.wait_for_selector(".js-plotly-plot", timeout=30_000)  # type: ignore[attr-defined]
+        elif path != "import_reports":
+            page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)  # type: ignore[attr-defined]
+        assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)  # type: ignore[attr-defined]
+    finally:
+        page.close()  # type: ignore[attr-defined]
+
+
+def test_a_shared_link_reproduces_the_filtered_view(server: str, browser: object, warehouse: Path) -> None:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        expected = connection.execute(
+            "SELECT count(*) FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current AND a.kind = '公安'"
+        ).fetchall()[0][0]
+    finally:
+        connection.close()
+    page = open_page(browser, f"{server}/explore?kind=%E5%85%AC%E5%AE%89")  # kind=公安
+    try:
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)  # type: ignore[attr-defined]
+        rows = page.get_by_text(re.compile(r"^\d+ 行（每行一份报告）")).inner_text()  # type: ignore[attr-defined]
+        assert rows.startswith(f"{expected} 行")
+        assert "公安" in page.locator('[data-testid="stSidebar"]').inner_text()  # type: ignore[attr-defined]
+    finally:
+        page.close()  # type: ignore[attr-defined]
+
+
+def test_a_report_link_opens_that_report(server: str, browser: object, warehouse: Path) -> None:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert connection.execute(
+            "SELECT count(*) FROM reports JOIN agencies USING (agency_id) WHERE name = '淮安市人民政府'"
+        ).fetchall() == [(1,)]
+    finally:
+        connection.close()
+    page = open_page(browser, f"{server}/report?report={quote('淮安市人民政府 2024年')}")
+    try:
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)  # type: ignore[attr-defined]
+        page.wait_for_selector("textarea", timeout=30_000)  # type: ignore[attr-defined]
+        assert "淮安市人民政府" in page.locator("textarea").first.input_value()  # type: ignore[attr-defined]  # its source text
+        assert "2024" in page.locator("textarea").first.input_value()  # type: ignore[attr-defined]
+    finally:
+        page.close()  # type: ignore[attr-defined]

@@ -1,0 +1,142 @@
+"""The real Streamlit app, page by page (AppTest), against a real warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from etl.template import label_for
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+PAGES = [
+    "overview",
+    "requests",
+    "outcomes",
+    "enforcement",
+    "procurement",
+    "appeals",
+    "compare",
+    "explore",
+    "quality",
+    "report",
+    "import_reports",
+]
+CHART_PAGES = ["overview", "requests", "outcomes", "enforcement", "procurement", "appeals", "compare"]
+
+
+def sql(db: Path, query: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    connection = duckdb.connect(str(db), read_only=True)
+    try:
+        return connection.execute(query, params or []).fetchall()
+    finally:
+        connection.close()
+
+
+def open_page(
+    db: Path,
+    page: str,
+    monkeypatch: pytest.MonkeyPatch,
+    state: dict[str, object] | None = None,
+    params: dict[str, str] | None = None,
+) -> AppTest:
+    monkeypatch.setenv("GOV_REPORTS_DB", str(db))
+    st.cache_data.clear()
+    app = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (state or {}).items():
+        app.session_state[key] = value
+    app.run()
+    app.switch_page(f"pages/{page}.py")
+    for key, value in (params or {}).items():  # as a shared link opens the page
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_warehouse(warehouse: Path, page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(warehouse, page, monkeypatch)
+    if page in CHART_PAGES:
+        assert len(app.get("plotly_chart")) >= 1
+    if page not in ("import_reports", "report"):  # the report page marks generated reports only
+        assert any("生成的演示" in w.value for w in app.warning), "generated data must be marked"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_works_on_an_empty_warehouse(tmp_path: Path, page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(tmp_path / "nothing.duckdb", page, monkeypatch)
+    if page != "import_reports":
+        assert any("还没有报告" in info.value for info in app.info)
+
+
+def test_overview_figures_match_the_warehouse(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(warehouse, "overview", monkeypatch)
+    (latest,) = sql(warehouse, "SELECT max(year) FROM reports WHERE is_current")[0]
+    (count,) = sql(warehouse, "SELECT count(*) FROM reports WHERE is_current AND year = ?", [latest])[0]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["报告数"] == str(count)
+    received = sql(
+        warehouse,
+        "SELECT sum(value) FROM cells JOIN reports USING (report_id) WHERE is_current AND year = ? AND key = 'requests.new_received.total'",
+        [latest],
+    )[0][0]
+    assert metrics["新收申请"].replace(",", "") in (f"{received:.0f}", f"{received / 1e4:.1f}万")
+
+
+def test_explore_filters_apply_and_the_table_is_what_downloads_get(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(warehouse, "explore", monkeypatch, state={"kind": ["公安"]})
+    table = app.dataframe[0].value
+    expected = sql(
+        warehouse, "SELECT count(*) FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current AND a.kind = '公安'"
+    )[0][0]
+    assert len(table) == expected > 0
+    assert set(table["类别"]) == {"公安"}
+    one = table.iloc[0]
+    value = sql(
+        warehouse,
+        "SELECT c.value FROM cells c WHERE c.report_id = ? AND c.key = 'requests.new_received.total'",
+        [int(one["报告编号"])],
+    )[0][0]
+    assert one[label_for("requests.new_received.total")] == value
+    assert [b.label for b in app.get("download_button")] == ["下载 CSV", "下载 Excel", "下载 Parquet"]
+
+
+def test_procurement_after_2020_is_not_reported_not_zero(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(warehouse, "procurement", monkeypatch, state={"tpl": ["2021"]})
+    table = app.dataframe[0].value
+    assert set(table["采购项目数量"]) == {"未报告"}
+
+
+def test_quality_lists_the_failed_checks(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(warehouse, "quality", monkeypatch)
+    (failed,) = sql(
+        warehouse, "SELECT count(*) FROM checks c JOIN reports r USING (report_id) WHERE r.is_current AND c.status = 'failed'"
+    )[0]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["未通过的勾稽关系"] == str(failed)
+
+
+def test_report_detail_opens_from_the_link_and_shows_the_template(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (report_id,) = sql(warehouse, "SELECT report_id FROM reports JOIN agencies USING (agency_id) WHERE name = '株洲市审计局'")[0]
+    app = open_page(warehouse, "report", monkeypatch, state={"report": "株洲市审计局 2019年"})
+    assert app.selectbox(key="report").value == "株洲市审计局 2019年"  # the link's ?report= opens it (see the browser test)
+    assert report_id
+    tables = [frame.value for frame in app.dataframe]
+    active = tables[0]
+    assert active.loc["政府集中采购", "采购项目数量"] == "52"
+    assert "株洲市审计局" in app.text_area[0].value  # the source text beside it
+
+
+def test_uploads_can_be_switched_off(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOV_REPORTS_UPLOADS", "off")
+    import importlib
+
+    app = open_page(warehouse, "import_reports", monkeypatch)
+    assert any("关闭上传" in info.value for info in app.info)
+    assert not app.get("file_uploader")
+    importlib.invalidate_caches()
