@@ -168,3 +168,21 @@ def test_a_report_link_opens_that_report(server: str, browser: object, warehouse
         assert "2024" in page.locator("textarea").first.input_value()  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
+
+
+def test_an_uploaded_report_appears_without_restarting(server: str, browser: object, warehouse: Path, tmp_path: Path) -> None:
+    source = ROOT / "tests" / "fixtures" / "formats" / "same-2019-blanks.docx"
+    page = open_page(browser, f"{server}/import_reports")
+    try:
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(source))  # type: ignore[attr-defined]
+        page.get_by_role("button", name="导入").click()  # type: ignore[attr-defined]
+        page.get_by_text("导入完成").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+        assert "新导入 1" in page.locator('[data-testid="stAlertContentSuccess"]').inner_text()  # type: ignore[attr-defined]
+    finally:
+        page.close()  # type: ignore[attr-defined]
+    page = open_page(browser, f"{server}/report?report={quote('样例县第1局 2020年')}")
+    try:
+        page.wait_for_selector("textarea", timeout=30_000)  # type: ignore[attr-defined]
+        assert "样例县第1局" in page.locator("textarea").first.input_value()  # type: ignore[attr-defined]
+    finally:
+        page.close()  # type: ignore[attr-defined]
