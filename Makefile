@@ -14,7 +14,7 @@ $(BIN)/activate: pyproject.toml
 
 install: $(BIN)/activate
 
-$(DEMO_DB): install
+$(DEMO_DB): | $(BIN)/activate
 	$(BIN)/python -m corpus demo --db $(DEMO_DB)
 
 demo: $(DEMO_DB)

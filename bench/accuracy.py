@@ -1,6 +1,6 @@
 """Parse accuracy on a generated corpus with known answers, by format and by defect.
 
-    python bench/accuracy.py [--reports 2000] [--formats txt,html,docx,pdf,md] [--seed 7]
+    python bench/accuracy.py [--reports 3000] [--formats txt,html,docx,pdf,md] [--seed 7]
 
 A cell is right when the parsed value equals the truth. A silent error is a wrong cell
 in a report that raised no error issue. The last line is
@@ -45,7 +45,7 @@ def check_with_issues(report: GeneratedReport) -> tuple[str, list[str], int, int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reports", type=int, default=2000)
+    parser.add_argument("--reports", type=int, default=3000)
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2)

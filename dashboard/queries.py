@@ -93,18 +93,20 @@ def overview(db: Path, filters: Filters) -> pd.DataFrame:
     """Per year: reports, agencies, requests, the numerators and denominators of the headline rates, and reports passing every check."""
     q = where(filters)
     sql = f"""
-    WITH chosen AS (SELECT r.report_id, r.year, r.agency_id FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql}),
-    failed AS (SELECT DISTINCT report_id FROM checks WHERE status = 'failed')
+    WITH chosen AS (SELECT r.report_id, r.year, r.agency_id, r.report_id IN (SELECT report_id FROM checks WHERE status = 'failed') AS failing
+                    FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql})
     SELECT ch.year,
            count(DISTINCT ch.report_id) AS reports,
            count(DISTINCT ch.agency_id) AS agencies,
-           count(DISTINCT ch.report_id) FILTER (WHERE ch.report_id NOT IN (SELECT report_id FROM failed)) AS reports_passing,
+           count(DISTINCT ch.report_id) FILTER (WHERE NOT ch.failing) AS reports_passing,
            sum(c.value) FILTER (WHERE c.key = 'requests.new_received.total') AS received,
            sum(c.value) FILTER (WHERE c.key IN ('requests.granted.total', 'requests.partially_granted.total')) AS disclosed,
            sum(c.value) FILTER (WHERE c.key = 'requests.total_processed.total') AS processed,
            sum(c.value) FILTER (WHERE c.key = 'appeals.review.corrected') AS review_corrected,
            sum(c.value) FILTER (WHERE c.key = 'appeals.review.total') - sum(c.value) FILTER (WHERE c.key = 'appeals.review.pending') AS review_settled
-    FROM chosen ch LEFT JOIN cells c USING (report_id)
+    FROM chosen ch LEFT JOIN cells c ON c.report_id = ch.report_id AND c.key IN (
+        'requests.new_received.total', 'requests.granted.total', 'requests.partially_granted.total',
+        'requests.total_processed.total', 'appeals.review.corrected', 'appeals.review.total', 'appeals.review.pending')
     GROUP BY ch.year ORDER BY ch.year"""
     return run(db, sql, q.params)
 
@@ -148,16 +150,15 @@ def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame
     """One row per current report (agency × year) with the keys as columns: the download table."""
     q = where(filters)
     chosen = _keys(keys)
+    # Column names are template keys from the allow-list above; the values are bound.
+    columns = "".join(f', max(c.value) FILTER (WHERE c.key = ?) AS "{key}"' for key in chosen)
     sql = f"""
     SELECT r.report_id, a.name AS agency, a.province, a.city, a.county, a.level, a.kind, a.generated, r.year, r.template,
-           r.published, c.key, c.value
+           r.published{columns}
     FROM reports r JOIN agencies a USING (agency_id) LEFT JOIN cells c ON c.report_id = r.report_id AND list_contains(?, c.key)
-    WHERE {q.sql}"""
-    long = run(db, sql, [chosen, *q.params])
-    index = ["report_id", "agency", "province", "city", "county", "level", "kind", "generated", "year", "template", "published"]
-    if not len(long):
-        return pd.DataFrame(columns=[*index, *chosen])
-    return _wide(long, index, chosen).sort_values(["agency", "year"]).reset_index(drop=True)
+    WHERE {q.sql}
+    GROUP BY ALL ORDER BY agency, r.year"""
+    return run(db, sql, [*chosen, chosen, *q.params])
 
 
 def _wide(long: pd.DataFrame, index: list[str], keys: list[str]) -> pd.DataFrame:
