@@ -10,17 +10,17 @@ from dashboard.ui import ask, db_path
 st.set_page_config(page_title="政府信息公开年度报告分析", page_icon=":material/dashboard:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
-    st.Page("pages/requests.py", title="依申请公开", icon=":material/mail:"),
-    st.Page("pages/outcomes.py", title="办理结果", icon=":material/fact_check:"),
-    st.Page("pages/enforcement.py", title="主动公开与执法", icon=":material/gavel:"),
-    st.Page("pages/procurement.py", title="政府集中采购", icon=":material/receipt_long:"),
-    st.Page("pages/appeals.py", title="复议诉讼", icon=":material/account_balance:"),
-    st.Page("pages/compare.py", title="机关对比", icon=":material/compare_arrows:"),
-    st.Page("pages/explore.py", title="数据查询与下载", icon=":material/download:"),
-    st.Page("pages/quality.py", title="数据质量", icon=":material/health_and_safety:"),
-    st.Page("pages/report.py", title="报告详情", icon=":material/description:"),
-    st.Page("pages/import_reports.py", title="导入报告", icon=":material/upload_file:"),
+    st.Page("views/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page("views/requests.py", title="依申请公开", icon=":material/mail:"),
+    st.Page("views/outcomes.py", title="办理结果", icon=":material/fact_check:"),
+    st.Page("views/enforcement.py", title="主动公开与执法", icon=":material/gavel:"),
+    st.Page("views/procurement.py", title="政府集中采购", icon=":material/receipt_long:"),
+    st.Page("views/appeals.py", title="复议诉讼", icon=":material/account_balance:"),
+    st.Page("views/compare.py", title="机关对比", icon=":material/compare_arrows:"),
+    st.Page("views/explore.py", title="数据查询与下载", icon=":material/download:"),
+    st.Page("views/quality.py", title="数据质量", icon=":material/health_and_safety:"),
+    st.Page("views/report.py", title="报告详情", icon=":material/description:"),
+    st.Page("views/import_reports.py", title="导入报告", icon=":material/upload_file:"),
 ]
 
 page = st.navigation(PAGES)

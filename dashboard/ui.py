@@ -61,7 +61,7 @@ def warehouse_ready() -> bool:
             + str(db_path())
             + "`。"
         )
-        st.page_link("pages/import_reports.py", label="前往导入报告", icon=":material/upload_file:")
+        st.page_link("views/import_reports.py", label="前往导入报告", icon=":material/upload_file:")
         return False
     return True
 

@@ -117,6 +117,25 @@ def open_page(browser: object, url: str) -> object:
     return page
 
 
+def test_a_shared_link_opened_first_on_a_fresh_server_reproduces_the_view(server: str, browser: object, warehouse: Path) -> None:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        expected = connection.execute(
+            "SELECT count(*) FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current AND a.kind = '公安'"
+        ).fetchall()[0][0]
+    finally:
+        connection.close()
+    page = open_page(browser, f"{server}/explore?kind=%E5%85%AC%E5%AE%89")  # kind=公安
+    try:
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)  # type: ignore[attr-defined]
+        rows = page.get_by_text(re.compile(r"^\d+ 行（每行一份报告）")).inner_text()  # type: ignore[attr-defined]
+        assert rows.startswith(f"{expected} 行")
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()  # type: ignore[attr-defined]
+        assert "筛选" in sidebar and "公安" in sidebar and "数据查询与下载" in sidebar
+    finally:
+        page.close()  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_opens_with_its_chart_and_no_error(server: str, browser: object, path: str) -> None:
     page = open_page(browser, f"{server}/{path}")
@@ -130,24 +149,6 @@ def test_every_page_opens_with_its_chart_and_no_error(server: str, browser: obje
         assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)  # type: ignore[attr-defined]
-    finally:
-        page.close()  # type: ignore[attr-defined]
-
-
-def test_a_shared_link_reproduces_the_filtered_view(server: str, browser: object, warehouse: Path) -> None:
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        expected = connection.execute(
-            "SELECT count(*) FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current AND a.kind = '公安'"
-        ).fetchall()[0][0]
-    finally:
-        connection.close()
-    page = open_page(browser, f"{server}/explore?kind=%E5%85%AC%E5%AE%89")  # kind=公安
-    try:
-        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)  # type: ignore[attr-defined]
-        rows = page.get_by_text(re.compile(r"^\d+ 行（每行一份报告）")).inner_text()  # type: ignore[attr-defined]
-        assert rows.startswith(f"{expected} 行")
-        assert "公安" in page.locator('[data-testid="stSidebar"]').inner_text()  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
 

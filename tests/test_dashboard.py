@@ -50,7 +50,7 @@ def open_page(
     for key, value in (state or {}).items():
         app.session_state[key] = value
     app.run()
-    app.switch_page(f"pages/{page}.py")
+    app.switch_page(f"views/{page}.py")
     for key, value in (params or {}).items():  # as a shared link opens the page
         app.query_params[key] = value
     app.run()

@@ -67,7 +67,7 @@ if warehouse_ready():
         if other is not None:
             neighbour = ask("report", other).iloc[0]
             column.page_link(
-                "pages/report.py", label=label, query_params={"report": report_label(neighbour["agency"], neighbour["year"])}
+                "views/report.py", label=label, query_params={"report": report_label(neighbour["agency"], neighbour["year"])}
             )
     left, right = st.columns([3, 2])
     with left:
