@@ -202,16 +202,16 @@ def failed_checks(db: Path, filters: Filters) -> pd.DataFrame:
     )
 
 
-def unusual_cells(db: Path, filters: Filters) -> pd.DataFrame:
-    """Cells read as blank, dash, recovered from run-together digits, or left unreadable."""
+def unusual_cells(db: Path, filters: Filters, limit: int = 500) -> pd.DataFrame:
+    """Cells left unreadable or missing, and those recovered from run-together digits (first ``limit``)."""
     q = where(filters)
     return run(
         db,
         f"""SELECT r.report_id, a.name AS agency, r.year, c.key, c.value, c.raw, c.read_as, c.location
             FROM cells c JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
-            WHERE {q.sql} AND c.read_as IN ('recovered', 'unreadable', 'missing', 'blank', 'dash')
-            ORDER BY c.read_as DESC, a.name, r.year""",
-        q.params,
+            WHERE {q.sql} AND c.read_as IN ('recovered', 'unreadable', 'missing')
+            ORDER BY c.read_as DESC, a.name, r.year LIMIT ?""",
+        [*q.params, limit],
     )
 
 

@@ -43,13 +43,12 @@ if warehouse_ready():
         hide_index=True,
         column_config={"报告": st.column_config.LinkColumn("报告详情", display_text="查看"), "report_id": None},
     )
-    st.subheader("单元格读取方式")
+    st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
     st.dataframe(
         counts.assign(read_as=counts["read_as"].map(READ_AS)).rename(columns={"read_as": "读取方式", "cells": "单元格数"}),
         hide_index=True,
     )
     unusual = ask("unusual_cells", chosen)
-    unusual = unusual[unusual["read_as"].isin(["recovered", "unreadable", "missing"])].head(500)
     unusual["报告"] = report_links(unusual)
     st.dataframe(
         unusual.assign(key=unusual["key"].map(short_label), read_as=unusual["read_as"].map(READ_AS)).rename(
