@@ -23,7 +23,7 @@ from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document
 from etl.report import ParsedReport
-from etl.warehouse import apply_agency_overrides, building, current_report_for_sha, log_ingest, save_reports
+from etl.warehouse import apply_agency_overrides, building, current_reports_for_shas, log_ingest, save_reports
 
 log = logging.getLogger(__name__)
 
@@ -109,32 +109,34 @@ _BATCH = 200
 Parsed = ParsedReport | FileOutcome | None  # None: unchanged since the last ingest
 
 
+_known: frozenset[str] = frozenset()  # hashes already loaded, set once per parsing process
+
+
+def _remember(known: frozenset[str]) -> None:
+    global _known
+    _known = known
+
+
 def _parsed(files: list[Path], known: set[str], workers: int) -> Iterator[tuple[Path, str | None, Parsed, float]]:
-    """Each file parsed, in order; content already loaded is not parsed again."""
-    jobs: list[tuple[Path, bytes | None]] = []
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = None
-        jobs.append((path, None if data is not None and hashlib.sha256(data).hexdigest() in known else data))
+    """Each file parsed, in order; content already loaded is not parsed again. Each
+    process reads and hashes its own files, so bytes are read once and not held for all."""
     if workers <= 1 or len(files) < 8:
-        yield from map(_parse_one, jobs)
+        _remember(frozenset(known))
+        yield from map(_parse_one, files)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_parse_one, jobs, chunksize=4)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_remember, initargs=(frozenset(known),)) as pool:
+        yield from pool.map(_parse_one, files, chunksize=4)
 
 
-def _parse_one(job: tuple[Path, bytes | None]) -> tuple[Path, str | None, Parsed, float]:
-    path, data = job
+def _parse_one(path: Path) -> tuple[Path, str | None, Parsed, float]:
     started = time.perf_counter()
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            return path, None, FileOutcome(str(path), "failed", f"{path}：无法打开文件（{error.strerror}）", "read"), 0.0
-        return path, hashlib.sha256(data).hexdigest(), None, 0.0  # unchanged: loaded before
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return path, None, FileOutcome(str(path), "failed", f"{path}：无法打开文件（{error.strerror}）", "read"), 0.0
     digest = hashlib.sha256(data).hexdigest()
+    if digest in _known:
+        return path, digest, None, time.perf_counter() - started  # unchanged: loaded before
     try:
         parsed: Parsed = parse_document(read_document(path, data), digest)
     except ReadError as error:
@@ -153,8 +155,9 @@ def _save_batch(
     outcomes: list[FileOutcome | None] = []
     to_save: list[tuple[int, Path, ParsedReport]] = []
     seen: set[str] = set()
+    current = current_reports_for_shas(connection, [digest for _, digest, _, _ in batch if digest])
     for path, digest, parsed, _ in batch:
-        existing = current_report_for_sha(connection, digest) if digest else None
+        existing = current.get(digest) if digest else None
         if isinstance(parsed, FileOutcome):
             outcomes.append(parsed)
         elif parsed is None or existing is not None or digest in seen:

@@ -10,7 +10,7 @@ otherwise it stays empty and an error says which readings remain.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -51,7 +51,7 @@ class Resolved:
     unread: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> the row's raw text, offset
 
 
-def readings(row: RowInput, local: list[Equation] = ()) -> tuple[list[Reading], str]:  # type: ignore[assignment]
+def readings(row: RowInput, local: Sequence[Equation] = ()) -> tuple[list[Reading], str]:
     """Every reading of a row's tokens, and how they were found (for the messages)."""
     chunks = list(row.chunks)
     width = len(row.keys)
@@ -95,7 +95,7 @@ def _mark_dropped(found: list[Reading]) -> list[Reading]:
     return [(*reading[:-1], Piece(reading[-1].value, reading[-1].offset, _DROPPED)) for reading in found]
 
 
-def _row_sums(row: RowInput, local: list[Equation]) -> tuple[Sum, ...]:
+def _row_sums(row: RowInput, local: Sequence[Equation]) -> tuple[Sum, ...]:
     """The row's identities as column positions, where a single total follows its parts."""
     found = []
     for eq in local:

@@ -142,20 +142,12 @@ def building(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             raise
 
 
-def _first(connection: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> tuple[object, ...] | None:
-    """The first row of a query, fully materialised (DuckDB 2.x wants every result finished)."""
-    rows = connection.execute(sql, params).fetchall()
-    return rows[0] if rows else None
-
-
-def current_report_for_sha(connection: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
-    row = _first(connection, "SELECT report_id FROM reports WHERE sha256 = ? AND is_current", [sha256])
-    return int(str(row[0])) if row else None
-
-
-def save_report(connection: duckdb.DuckDBPyConnection, report: ParsedReport, generated: bool = False) -> tuple[int, str]:
-    """Insert one parsed report; returns (report_id, 'loaded'|'replaced')."""
-    return save_reports(connection, [report], generated)[0]
+def current_reports_for_shas(connection: duckdb.DuckDBPyConnection, digests: list[str]) -> dict[str, int]:
+    """The current report already loaded from each of these file contents, in one query."""
+    rows = connection.execute(
+        "SELECT sha256, report_id FROM reports WHERE is_current AND list_contains(?, sha256)", [digests]
+    ).fetchall()
+    return {str(sha): int(report_id) for sha, report_id in rows}
 
 
 def save_reports(
