@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
+import plotly.express as px
 import streamlit as st
 
 from dashboard import queries
@@ -84,6 +85,11 @@ def fmt_rate(value: object) -> str:
     return f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
 
 
+def rates_as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Rates for a table: "54.1%", or "—" where the denominator is zero (never 0, never None)."""
+    return frame.assign(**{column: frame[column].map(fmt_rate) for column in columns})
+
+
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     """Chinese column headers for keys (the short row｜column part)."""
     return frame.rename(columns={c: short_label(c) for c in frame.columns if c.count(".") == 2})
@@ -136,4 +142,20 @@ def report_links(frame: pd.DataFrame) -> pd.Series:
         [f"/report?report={quote(report_label(a, y))}" for a, y in zip(frame["agency"], frame["year"], strict=True)],
         index=frame.index,
         dtype="object",
+    )
+
+
+def top_agencies(frame: pd.DataFrame, column: str, title: str, unit: str, count: int = 15) -> None:
+    """A horizontal bar chart of the agencies with the largest values, largest on top."""
+    top = frame.dropna(subset=[column]).sort_values(column, ascending=False).head(count).iloc[::-1]
+    chart(px.bar(top, x=column, y="agency", orientation="h", title=title, labels={"agency": "", column: unit}))
+
+
+def linked_table(frame: pd.DataFrame, names: dict[str, str]) -> None:
+    """A table whose rows link to their report's detail page, with Chinese headers."""
+    shown = frame.assign(报告=report_links(frame)).rename(columns=names)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={"报告": st.column_config.LinkColumn("报告详情", display_text="查看"), "report_id": None},
     )

@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.indicators import percentile_in_group, rate_column
-from dashboard.ui import ask, chart, filters, generated_banner, warehouse_ready
+from dashboard.ui import ask, chart, filters, generated_banner, rates_as_text, warehouse_ready
 
 KEYS = (
     "requests.new_received.total",
@@ -51,7 +51,11 @@ if warehouse_ready():
     shown = shown.sort_values("新收申请", ascending=False).head(30)
     st.caption("仅对所选年度合计收到至少 30 件申请的机关按比率排名；其余机关显示“—”。")
     st.dataframe(
-        shown[
+        rates_as_text(shown, ["公开率", "复议纠错率"])
+        .assign(
+            公开率排名=shown["公开率排名"].map(lambda v: "—" if v != v else f"{v:.0f}"),
+            组内百分位=shown["组内百分位"].map(lambda v: "—" if v != v else f"{v:.0f}"),
+        )[
             [
                 "agency",
                 "province",
@@ -63,13 +67,9 @@ if warehouse_ready():
                 "复议纠错率",
                 "active.penalty.decisions",
             ]
-        ].rename(columns={"agency": "机关", "province": "省份", "active.penalty.decisions": "行政处罚决定"}),
+        ]
+        .rename(columns={"agency": "机关", "province": "省份", "active.penalty.decisions": "行政处罚决定"}),
         hide_index=True,
-        column_config={
-            "公开率": st.column_config.NumberColumn(format="percent"),
-            "复议纠错率": st.column_config.NumberColumn(format="percent"),
-            "组内百分位": st.column_config.NumberColumn(format="%.0f"),
-        },
     )
     names = tuple(shown["agency"].head(8))
     years = ask("agency_year", chosen.__class__(**{**chosen.__dict__, "agencies": names}), ("requests.new_received.total",))

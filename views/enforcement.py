@@ -3,7 +3,7 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboard.ui import ask, chart, filters, generated_banner, labelled, warehouse_ready
+from dashboard.ui import ask, chart, filters, generated_banner, labelled, top_agencies, warehouse_ready
 
 st.title("主动公开与执法")
 st.info(
@@ -27,21 +27,8 @@ if warehouse_ready():
             labels={"year": "年度", "value": "件", "variable": ""},
         )
     )
-    top = (
-        ask("by_agency", chosen, ("active.penalty.decisions",))
-        .sort_values("active.penalty.decisions", ascending=False)
-        .head(15)
-        .iloc[::-1]
-    )
-    chart(
-        px.bar(
-            top,
-            x="active.penalty.decisions",
-            y="agency",
-            orientation="h",
-            title="行政处罚决定最多的机关",
-            labels={"agency": "", "active.penalty.decisions": "件"},
-        )
+    top_agencies(
+        ask("by_agency", chosen, ("active.penalty.decisions",)), "active.penalty.decisions", "行政处罚决定最多的机关", "件"
     )
     left, right = st.columns(2)
     with left:

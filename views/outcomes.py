@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.indicators import rate_column
-from dashboard.ui import ask, chart, filters, generated_banner, short_label, warehouse_ready
+from dashboard.ui import ask, chart, filters, generated_banner, rates_as_text, short_label, warehouse_ready
 from etl.template import tables
 
 st.title("办理结果")
@@ -82,10 +82,5 @@ if warehouse_ready():
     )
     rates["办理总计（分母）"] = data["requests.total_processed.total"]
     st.subheader("比率（分母为零时显示“—”）")
-    st.dataframe(
-        rates.rename(columns={"year": "年度"}),
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="percent") for name in ("公开率", "不予公开率", "无法提供率", "结转率")
-        },
-    )
+    shown = rates_as_text(rates, ["公开率", "不予公开率", "无法提供率", "结转率"])
+    st.dataframe(shown.rename(columns={"year": "年度"}), hide_index=True)

@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.indicators import rate_column
-from dashboard.ui import ask, chart, filters, fmt_count, fmt_rate, generated_banner, warehouse_ready
+from dashboard.ui import ask, chart, filters, fmt_count, fmt_rate, generated_banner, rates_as_text, warehouse_ready
 
 st.title("总览")
 if warehouse_ready():
@@ -60,11 +60,5 @@ if warehouse_ready():
         }
     )
     st.dataframe(
-        table.drop(columns=["reports_passing"]),
-        hide_index=True,
-        column_config={
-            "公开率": st.column_config.NumberColumn(format="percent"),
-            "复议纠错率": st.column_config.NumberColumn(format="percent"),
-            "通过全部校验": st.column_config.NumberColumn(format="percent"),
-        },
+        rates_as_text(table.drop(columns=["reports_passing"]), ["公开率", "复议纠错率", "通过全部校验"]), hide_index=True
     )

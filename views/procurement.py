@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.indicators import rate_column
-from dashboard.ui import ask, chart, filters, fmt_count, generated_banner, warehouse_ready
+from dashboard.ui import ask, chart, filters, fmt_count, generated_banner, top_agencies, warehouse_ready
 
 st.title("政府集中采购")
 st.warning(
@@ -31,17 +31,5 @@ if warehouse_ready():
         )
     )
     st.dataframe(shown.rename(columns={"year": "年度"}), hide_index=True)
-    agencies = ask("by_agency", chosen, ("active.procurement.projects", "active.procurement.amount_wan")).dropna(
-        subset=["active.procurement.amount_wan"]
-    )
-    top = agencies.sort_values("active.procurement.amount_wan", ascending=False).head(15).iloc[::-1]
-    chart(
-        px.bar(
-            top,
-            x="active.procurement.amount_wan",
-            y="agency",
-            orientation="h",
-            title="采购金额最多的机关（万元）",
-            labels={"agency": "", "active.procurement.amount_wan": "万元"},
-        )
-    )
+    agencies = ask("by_agency", chosen, ("active.procurement.projects", "active.procurement.amount_wan"))
+    top_agencies(agencies, "active.procurement.amount_wan", "采购金额最多的机关（万元）", "万元")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.ui import ask, filters, generated_banner, report_links, short_label, warehouse_ready
+from dashboard.ui import ask, filters, generated_banner, linked_table, short_label, warehouse_ready
 
 READ_AS = {
     "number": "按数字读取",
@@ -27,21 +27,17 @@ if warehouse_ready():
     cards[2].metric("跨年度结转不一致", len(cross))
     cards[3].metric("导入失败的文件", len(bad_files))
     st.subheader("未通过的勾稽关系（报告自身的数字）")
-    failed["报告"] = report_links(failed)
-    st.dataframe(
-        failed.rename(
-            columns={
-                "agency": "机关",
-                "year": "年度",
-                "rule": "规则",
-                "subject": "对象",
-                "expected": "合计（报告值）",
-                "actual": "各项之和",
-                "cells": "单元格",
-            }
-        ),
-        hide_index=True,
-        column_config={"报告": st.column_config.LinkColumn("报告详情", display_text="查看"), "report_id": None},
+    linked_table(
+        failed,
+        {
+            "agency": "机关",
+            "year": "年度",
+            "rule": "规则",
+            "subject": "对象",
+            "expected": "合计（报告值）",
+            "actual": "各项之和",
+            "cells": "单元格",
+        },
     )
     st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
     st.dataframe(
@@ -49,21 +45,17 @@ if warehouse_ready():
         hide_index=True,
     )
     unusual = ask("unusual_cells", chosen)
-    unusual["报告"] = report_links(unusual)
-    st.dataframe(
-        unusual.assign(key=unusual["key"].map(short_label), read_as=unusual["read_as"].map(READ_AS)).rename(
-            columns={
-                "agency": "机关",
-                "year": "年度",
-                "key": "单元格",
-                "value": "值",
-                "raw": "原文",
-                "read_as": "读取方式",
-                "location": "位置",
-            }
-        ),
-        hide_index=True,
-        column_config={"报告": st.column_config.LinkColumn("报告详情", display_text="查看"), "report_id": None},
+    linked_table(
+        unusual.assign(key=unusual["key"].map(short_label), read_as=unusual["read_as"].map(READ_AS)),
+        {
+            "agency": "机关",
+            "year": "年度",
+            "key": "单元格",
+            "value": "值",
+            "raw": "原文",
+            "read_as": "读取方式",
+            "location": "位置",
+        },
     )
     st.subheader("跨年度检查：本年“上年结转”与上年“结转下年度”")
     st.dataframe(

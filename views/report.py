@@ -27,15 +27,16 @@ def grid(cells: pd.DataFrame, table_key: str, template: str, bad: set[str]) -> p
     table = next(t for t in tables(template) if t.key == table_key)  # type: ignore[arg-type]
     values = dict(zip(cells["key"], cells["value"], strict=True))
     unread = set(cells.loc[cells["read_as"].isin(["unreadable", "missing"]), "key"])
-    present = set(cells["key"])
+    with_subtotal = any(key.endswith(".org_subtotal") for key in values)
     rows = {}
     for row in table.rows:
-        keys = [f"{table_key}.{row.key}.{c.key}" for c in row_columns(row, any(k.endswith("org_subtotal") for k in present))]
-        if not any(k in present for k in keys):
+        columns = row_columns(row, with_subtotal)
+        keys = [f"{table_key}.{row.key}.{c.key}" for c in columns]
+        if not any(k in values for k in keys):
             continue
         rows[row.label] = {
             c.label: ("⚠ " if k in bad else "") + ("无法确定" if k in unread else fmt_count(values.get(k)))
-            for c, k in zip(row_columns(row, len(keys) == 8), keys, strict=True)
+            for c, k in zip(columns, keys, strict=True)
         }
     return pd.DataFrame(rows).T.fillna("")
 

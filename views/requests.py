@@ -3,7 +3,7 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboard.ui import ask, chart, filters, fmt_count, generated_banner, warehouse_ready
+from dashboard.ui import ask, chart, filters, fmt_count, generated_banner, top_agencies, warehouse_ready
 from etl.template import APPLICANT_COLUMN_KEYS, REQUEST_COLUMNS
 
 NAMES = {c.key: c.label for c in REQUEST_COLUMNS}
@@ -36,12 +36,7 @@ if warehouse_ready():
     agencies = agencies.rename(columns={"requests.new_received.total": "新收申请"}).sort_values("新收申请", ascending=False)
     left, right = st.columns(2)
     with left:
-        top = agencies.head(20).iloc[::-1]
-        chart(
-            px.bar(
-                top, x="新收申请", y="agency", orientation="h", title="新收申请最多的机关（所选年度合计）", labels={"agency": ""}
-            )
-        )
+        top_agencies(agencies, "新收申请", "新收申请最多的机关（所选年度合计）", "件", count=20)
     with right:
         spread = agencies.dropna(subset=["新收申请"])
         chart(
