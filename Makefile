@@ -20,6 +20,7 @@ $(DEMO_DB): | $(BIN)/activate
 demo: $(DEMO_DB)
 
 run: demo
+	$(BIN)/python -m etl upgrade --db $(DEMO_DB)
 	$(BIN)/streamlit run app.py
 
 lint: install

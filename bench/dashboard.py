@@ -27,7 +27,7 @@ from dashboard.queries import Filters  # noqa: E402
 from etl.checks import check_identities  # noqa: E402
 from etl.identities import equations  # noqa: E402
 from etl.report import CellRecord, ParsedReport  # noqa: E402
-from etl.warehouse import building, save_reports  # noqa: E402
+from etl.warehouse import building, needs_upgrade, refresh_cross_year_checks, save_reports  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 PAGES: dict[str, list[tuple[str, tuple[object, ...]]]] = {
@@ -84,7 +84,13 @@ PAGES: dict[str, list[tuple[str, tuple[object, ...]]]] = {
         )
     ],
     "数据查询与下载": [("agency_year", (("requests.new_received.total", "requests.granted.total", "active.penalty.decisions"),))],
-    "数据质量": [("failed_checks", ()), ("read_as_counts", ()), ("cross_year_warnings", ())],
+    "数据质量": [
+        ("failed_checks", ()),
+        ("read_as_counts", ()),
+        ("cross_year_warnings", ()),
+        ("cross_year_counts", ()),
+        ("agencies_to_check", ()),
+    ],
 }
 
 
@@ -122,6 +128,9 @@ def build(path: Path, count: int) -> None:
                 save_reports(connection, batch, generated=True)
                 batch = []
         save_reports(connection, batch, generated=True)
+        checked = time.perf_counter()
+        refresh_cross_year_checks(connection)
+        print(f"checks across years for {count} reports: {time.perf_counter() - checked:.1f} s")
     print(f"built {path.name}: {count} reports in {time.perf_counter() - started:.0f} s")
 
 
@@ -132,6 +141,8 @@ def main() -> None:
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     db = OUT / f"large-{args.reports}.duckdb"
+    if db.exists() and needs_upgrade(db):
+        db.unlink()  # built by an older schema: build again
     if not db.exists():
         build(db, args.reports)
     settings = [

@@ -46,6 +46,8 @@ DEFECT_RATES: dict[str, dict[str, float]] = {
     "md": {},
 }
 BROKEN_RATE = 0.02  # reports whose own numbers break an identity, as real ones do
+RESTATED_RATE = 0.02  # reports whose 上年结转 differs from last year's 结转下年度
+MISSING_RATE = 0.015  # years an agency's report is missing from the collection
 
 
 @dataclass
@@ -64,9 +66,16 @@ def _version(year: int, rng: random.Random) -> Version:
 
 
 def generate(
-    seed: int = 1, agencies: list[Agency] | None = None, years: range = YEARS, formats: tuple[str, ...] = ("txt",)
+    seed: int = 1,
+    agencies: list[Agency] | None = None,
+    years: range = YEARS,
+    formats: tuple[str, ...] = ("txt",),
+    cross_year_faults: bool = True,
 ) -> Iterator[GeneratedReport]:
-    """Every agency's run of reports; last year's carried_forward is this year's carried_over."""
+    """Every agency's run of reports; last year's carried_forward is this year's carried_over,
+    except in the few reports that restate it (``spec.cross_year``); and a few years are
+    missing from an agency's run, as in a real collection. ``cross_year_faults=False``:
+    neither."""
     rng = random.Random(seed)
     for number, agency in enumerate(agencies if agencies is not None else all_agencies()):
         carried: dict[str, int] = {}
@@ -81,14 +90,29 @@ def generate(
             cells.update(active_cells(version, size / 10, in_force, rng))
             cells.update(request_cells(version, received, carried, rng, local, local))
             cells.update(appeal_cells(size / 40, rng))
+            # A stream of its own, so that the gaps and restatements leave every other number as it was.
+            across = random.Random(f"{seed}/{agency.name}/{year}")
+            restated = cross_year_faults and year > years.start and across.random() < RESTATED_RATE
+            if restated:
+                _restate_carried_over(cells, across.randint(1, 5))
             carried = {c: int(cells[f"requests.carried_forward.{c}"]) for c in APPLICANT_COLUMN_KEYS}
             published = date(year + 1, rng.randint(1, 3), rng.randint(1, 28))
             spec = ReportSpec(agency.name, year, version, published, cells, local, local)
+            spec.cross_year = ["carried_over"] if restated else []
             if rng.random() < BROKEN_RATE:
                 _break_identity(spec, rng)
             fmt = formats[rng.randrange(len(formats))]
             defects = frozenset(d for d, rate in DEFECT_RATES[fmt].items() if rng.random() < rate)
+            if cross_year_faults and years.start < year < years.stop - 1 and across.random() < MISSING_RATE:
+                continue  # not published, or not collected: a gap in the agency's run
             yield GeneratedReport(spec, agency, defects, fmt, seed * 100_000 + number * 10 + year)
+
+
+def _restate_carried_over(cells: dict[str, int | float], extra: int) -> None:
+    """上年结转 restated upwards; 结转下年度 grows with it, so the report's own balance holds."""
+    for row in ("carried_over", "carried_forward"):
+        for column in ("natural_person", "total"):
+            cells[f"requests.{row}.{column}"] = int(cells[f"requests.{row}.{column}"]) + extra
 
 
 def _break_identity(spec: ReportSpec, rng: random.Random) -> None:
@@ -96,6 +120,8 @@ def _break_identity(spec: ReportSpec, rng: random.Random) -> None:
     key = rng.choice(["requests.granted.natural_person", "requests.unable_not_held.natural_person"])
     spec.cells[key] = int(spec.cells[key]) + rng.randint(1, 9)
     spec.broken = ["outcomes", "applicants"]
+    if spec.subtotals and "unable" in key:
+        spec.broken.append("subtotal")  # 无法提供 has a 小计 row in this layout
 
 
 def render(report: GeneratedReport) -> tuple[bytes, str]:
@@ -128,6 +154,7 @@ def write(report: GeneratedReport, folder: Path) -> Path:
         "format": report.fmt,
         "defects": sorted(report.defects),
         "broken": report.spec.broken,
+        "cross_year": report.spec.cross_year,
         "cells": report.spec.cells,
     }
     path.with_suffix(".truth.json").write_text(json.dumps(truth, ensure_ascii=False), "utf-8")

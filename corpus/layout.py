@@ -25,6 +25,7 @@ class ReportSpec:
     subtotals: bool = False
     generated: bool = True
     broken: list[str] = field(default_factory=list)  # identities the report itself breaks
+    cross_year: list[str] = field(default_factory=list)  # checks across years it fails (restated 上年结转)
 
 
 @dataclass(frozen=True)

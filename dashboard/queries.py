@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl.template import all_keys, label_for
-from etl.warehouse import connect_readonly
+from etl.warehouse import SCHEMA_VERSION, connect_readonly, schema_version
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def overview(db: Path, filters: Filters) -> pd.DataFrame:
     """Per year: reports, agencies, requests, the numerators and denominators of the headline rates, and reports passing every check."""
     q = where(filters)
     sql = f"""
-    WITH chosen AS (SELECT r.report_id, r.year, r.agency_id, r.report_id IN (SELECT report_id FROM checks WHERE status = 'failed') AS failing
+    WITH chosen AS (SELECT r.report_id, r.year, r.agency_id, r.report_id IN (SELECT report_id FROM checks WHERE status = 'failed' AND severity = 'error') AS failing
                     FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql})
     SELECT ch.year,
            count(DISTINCT ch.report_id) AS reports,
@@ -197,7 +197,7 @@ def failed_checks(db: Path, filters: Filters) -> pd.DataFrame:
         db,
         f"""SELECT r.report_id, a.name AS agency, r.year, ch.rule, ch.subject, ch.expected, ch.actual, ch.cells
             FROM checks ch JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
-            WHERE {q.sql} AND ch.status = 'failed' ORDER BY a.name, r.year, ch.rule""",
+            WHERE {q.sql} AND ch.status = 'failed' AND ch.severity = 'error' ORDER BY a.name, r.year, ch.rule""",
         q.params,
     )
 
@@ -229,19 +229,47 @@ def ingest_failures(db: Path) -> pd.DataFrame:
 
 
 def cross_year_warnings(db: Path, filters: Filters) -> pd.DataFrame:
-    """This year's carried_over against last year's carried_forward (a check, not a certainty)."""
+    """Failed checks across years (warnings), each with the earlier report it was compared with."""
     q = where(filters)
     return run(
         db,
-        f"""WITH v AS (
-              SELECT a.name AS agency, r.year, r.report_id,
-                     max(c.value) FILTER (WHERE c.key = 'requests.carried_over.total') AS carried_over,
-                     max(c.value) FILTER (WHERE c.key = 'requests.carried_forward.total') AS carried_forward
-              FROM reports r JOIN agencies a USING (agency_id) JOIN cells c USING (report_id)
-              WHERE {q.sql} GROUP BY ALL)
-            SELECT cur.report_id, cur.agency, cur.year, prev.carried_forward AS last_year_carried_forward, cur.carried_over
-            FROM v cur JOIN v prev ON prev.agency = cur.agency AND prev.year = cur.year - 1
-            WHERE cur.carried_over IS DISTINCT FROM prev.carried_forward ORDER BY cur.agency, cur.year""",
+        f"""SELECT r.report_id, a.name AS agency, r.year, ch.rule, ch.subject, prev.year AS compared_year,
+                   ch.expected, ch.actual, ch.actual - ch.expected AS difference, ch.related_report_id
+            FROM checks ch JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+            LEFT JOIN reports prev ON prev.report_id = ch.related_report_id
+            WHERE {q.sql} AND ch.rule LIKE 'cross_year%' AND ch.status = 'failed'
+            ORDER BY a.name, r.year, ch.rule, ch.subject""",
+        q.params,
+    )
+
+
+def cross_year_counts(db: Path, filters: Filters) -> pd.DataFrame:
+    """How many cross-year checks were made, passed and failed, per rule."""
+    q = where(filters)
+    return run(
+        db,
+        f"""SELECT ch.rule, count(*) FILTER (WHERE ch.status = 'failed') AS failed,
+                   count(*) FILTER (WHERE ch.status = 'passed') AS passed,
+                   count(*) FILTER (WHERE ch.status = 'not_assessable') AS not_assessable,
+                   count(DISTINCT ch.report_id) FILTER (WHERE ch.status = 'failed') AS reports
+            FROM checks ch JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+            WHERE {q.sql} AND ch.rule LIKE 'cross_year%' GROUP BY ch.rule ORDER BY ch.rule""",
+        q.params,
+    )
+
+
+def agencies_to_check(db: Path, filters: Filters) -> pd.DataFrame:
+    """Agencies whose region, level or kind is a guess to confirm, or that still need a name."""
+    q = where(filters)
+    return run(
+        db,
+        f"""SELECT a.name, a.aliases, a.province, a.city, a.county, a.level, a.kind, a.is_government, a.parent, a.note,
+                   a.needs_name, count(*) AS reports, min(r.report_id) AS report_id, any_value(r.source_path) AS source_path
+            FROM (SELECT ag.*, (SELECT string_agg(n.name, ';' ORDER BY n.name) FROM agency_names n
+                                WHERE n.agency_id = ag.agency_id AND n.name <> ag.name) AS aliases FROM agencies ag) a
+            JOIN reports r USING (agency_id)
+            WHERE {q.sql} AND (a.uncertain OR a.needs_name)
+            GROUP BY ALL ORDER BY a.needs_name DESC, a.name""",
         q.params,
     )
 
@@ -306,6 +334,14 @@ def warehouse_version(db: Path) -> str:
     except FileNotFoundError:
         return "missing"
     return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+
+def schema_is_current(db: Path) -> bool:
+    connection = connect_readonly(db)
+    try:
+        return schema_version(connection) == SCHEMA_VERSION
+    finally:
+        connection.close()
 
 
 def is_empty(db: Path) -> bool:

@@ -54,8 +54,19 @@ def filters() -> Filters:
     )
 
 
+def writes_enabled() -> bool:
+    """Whether this site lets its users change the warehouse (upload, name a report)."""
+    return os.environ.get("GOV_REPORTS_UPLOADS", "on").lower() not in ("off", "0", "false", "no")
+
+
 def warehouse_ready() -> bool:
     """False, with a friendly pointer to importing, when there is nothing to show yet."""
+    if db_path().exists() and not queries.schema_is_current(db_path()):
+        st.warning(
+            "数据库文件由旧版本写成，需要先升级结构（原有数据都会保留）。请在命令行运行 "
+            f"`python -m etl upgrade --db {db_path()}`，或再导入一次报告（导入时会自动升级）。"
+        )
+        return False
     if queries.is_empty(db_path()):
         st.info(
             "数据库中还没有报告。请到「导入报告」页面上传年度报告文件，或在命令行运行 `python -m etl ingest 文件夹 --db "
@@ -136,12 +147,15 @@ def report_label(agency: str, year: int) -> str:
     return f"{agency} {int(year)}年"
 
 
+def report_url(agency: str, year: int) -> str:
+    """The report detail page of one agency's year (the picker's label in the URL)."""
+    return f"/report?report={quote(report_label(agency, int(year)))}"
+
+
 def report_links(frame: pd.DataFrame) -> pd.Series:
-    """Links to each row's report detail page (the picker's label in the URL)."""
+    """Links to each row's report detail page."""
     return pd.Series(
-        [f"/report?report={quote(report_label(a, y))}" for a, y in zip(frame["agency"], frame["year"], strict=True)],
-        index=frame.index,
-        dtype="object",
+        [report_url(a, y) for a, y in zip(frame["agency"], frame["year"], strict=True)], index=frame.index, dtype="object"
     )
 
 
@@ -151,11 +165,11 @@ def top_agencies(frame: pd.DataFrame, column: str, title: str, unit: str, count:
     chart(px.bar(top, x=column, y="agency", orientation="h", title=title, labels={"agency": "", column: unit}))
 
 
-def linked_table(frame: pd.DataFrame, names: dict[str, str]) -> None:
-    """A table whose rows link to their report's detail page, with Chinese headers."""
+def linked_table(frame: pd.DataFrame, names: dict[str, str], extra_links: dict[str, str] | None = None) -> None:
+    """A table whose rows link to their report's detail page, with Chinese headers;
+    ``extra_links`` names other link columns (already renamed) and the text they show."""
     shown = frame.assign(报告=report_links(frame)).rename(columns=names)
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config={"报告": st.column_config.LinkColumn("报告详情", display_text="查看"), "report_id": None},
-    )
+    config: dict[str, Any] = {"报告": st.column_config.LinkColumn("报告详情", display_text="查看"), "report_id": None}
+    for column, text in (extra_links or {}).items():
+        config[column] = st.column_config.LinkColumn(column, display_text=text)
+    st.dataframe(shown, hide_index=True, column_config=config)

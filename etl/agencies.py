@@ -1,48 +1,83 @@
-"""What an agency is: its region, level and kind, inferred from its name, overridden by the user.
+"""What an agency is: one identity across years, its region, level and kind.
 
-Inference reads the name only (no gazetteer yet): the kind from the department word,
-the level from the last place suffix before it. A county-level city (醴陵市) cannot be told
-from a prefecture-level one by its name, so such guesses are marked uncertain; an
-``agencies.csv`` the user edits wins over every guess.
+The region comes from the places its name starts with, looked up in the gazetteer
+(``etl/gazetteer.py``); the level from the most specific of them (or a 镇/乡/街道 after
+it); the kind from the department words that follow. Guesses that cannot be settled
+(a place name shared by several divisions, a department word not known) are marked
+uncertain with the reason; an ``agencies.csv`` the user edits wins over every guess.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-KINDS = (
-    "审计",
-    "公安",
-    "自然资源",
-    "生态环境",
-    "市场监督管理",
-    "教育",
-    "人力资源和社会保障",
-    "财政",
-    "税务",
-    "住房和城乡建设",
-    "交通运输",
-    "农业农村",
-    "水利",
-    "卫生健康",
-    "民政",
-    "司法",
-    "商务",
-    "文化和旅游",
-    "应急管理",
-    "统计",
-    "发展和改革",
+from etl.gazetteer import Division, PlaceMatch, ancestors, find_places, place_by_short_name
+
+#: Department kinds and the words that name them (full names first, then short forms).
+KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("审计", ("审计",)),
+    ("公安", ("公安",)),
+    ("自然资源", ("自然资源", "国土资源", "国土")),
+    ("生态环境", ("生态环境", "环境保护", "环保")),
+    ("市场监督管理", ("市场监督管理", "市场监管", "工商行政管理", "质量技术监督", "食品药品监督管理")),
+    ("教育", ("教育", "教体")),
+    ("人力资源和社会保障", ("人力资源和社会保障", "人力资源社会保障", "人社")),
+    ("财政", ("财政",)),
+    ("税务", ("税务",)),
+    ("住房和城乡建设", ("住房和城乡建设", "住房城乡建设", "住建", "城乡建设")),
+    ("交通运输", ("交通运输", "交通")),
+    ("农业农村", ("农业农村", "农业")),
+    ("水利", ("水利", "水务")),
+    ("卫生健康", ("卫生健康", "卫生和计划生育", "卫健", "卫生")),
+    ("民政", ("民政",)),
+    ("司法", ("司法",)),
+    ("商务", ("商务",)),
+    ("文化和旅游", ("文化和旅游", "文化广电和旅游", "文化旅游", "文旅")),
+    ("应急管理", ("应急管理", "安全生产监督管理")),
+    ("统计", ("统计",)),
+    ("发展和改革", ("发展和改革", "发展改革", "发改")),
+    ("工业和信息化", ("工业和信息化", "经济和信息化", "工信", "经信")),
+    ("科学技术", ("科学技术", "科技")),
+    ("退役军人事务", ("退役军人事务",)),
+    ("医疗保障", ("医疗保障", "医保")),
+    ("林业", ("林业和草原", "林业")),
+    ("城市管理", ("城市管理", "城管", "综合行政执法")),
+    ("体育", ("体育",)),
+    ("信访", ("信访",)),
+    ("档案", ("档案",)),
+    ("机关事务", ("机关事务",)),
+    ("政务服务和数据", ("政务服务", "行政审批", "大数据", "数据局")),
+    ("人民防空", ("人民防空", "人防")),
+    ("粮食和物资储备", ("粮食和物资储备", "粮食")),
+    ("气象", ("气象",)),
+    ("海关", ("海关",)),
+    ("金融监管", ("金融监督管理", "金融监管", "银保监", "地方金融")),
+    ("外事", ("外事",)),
+    ("民族宗教", ("民族宗教", "民族和宗教", "民宗")),
+    ("乡村振兴", ("乡村振兴", "扶贫")),
+    ("住房公积金", ("住房公积金",)),
 )
-_GOVERNMENT = re.compile(r"(人民政府|政府办公厅|政府办公室|办公厅|管委会|管理委员会|综合实验区)$")
-_PLACE = re.compile(
-    r"(?P<place>[\u4e00-\u9fff]{1,12}?(?:省|自治区|特别行政区|市|自治州|地区|盟|自治县|县|区|旗|镇|乡|街道|综合实验区|新区))"
+KINDS = tuple(kind for kind, _ in KIND_WORDS)
+
+#: What is left of a government's name once its place is taken off.
+_GOVERNMENT_REST = re.compile(
+    r"^(?:人民政府|政府)?(?:办公厅|办公室)?$|^(?:人民政府|政府)$|^(?:管委会|管理委员会|街道办事处|办事处)$"
 )
-_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+#: Bodies of the central government or a vertically managed system, named before the place.
+_SYSTEM_PREFIX = re.compile(r"^(?:国家税务总局|国家金融监督管理总局|中国人民银行|国家统计局|中华人民共和国)")
+_CENTRAL = re.compile(r"^(?:国务院|国家|中国|中华人民共和国|最高人民)")
+_TOWN = re.compile(r"^(?P<town>[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道))(?=人民政府|政府|办事处|街道办|$)")
+_PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?P<suffix>自治区|省|自治州|市|地区|盟|自治县|县|区|旗)")
+_SUFFIX_LEVEL = {"省": "省", "自治区": "省", "市": "市", "自治州": "市", "地区": "市", "盟": "市"} | dict.fromkeys(
+    ("县", "自治县", "区", "旗"), "县"
+)
 
 COLUMNS = ("name", "province", "city", "county", "level", "kind", "is_government", "uncertain")
+CSV_COLUMNS = ("name", "aliases", "province", "city", "county", "level", "kind", "is_government", "parent")
 
 
 @dataclass(frozen=True)
@@ -51,79 +86,180 @@ class AgencyInfo:
     province: str | None
     city: str | None
     county: str | None
-    level: str | None  # 省 / 市 / 县 / 乡镇
+    level: str | None  # 省 / 市 / 县 / 乡镇; None for central bodies and unknown places
     kind: str | None
     is_government: bool
     uncertain: bool
+    division_code: str | None = None
+    parent: str | None = None
+    note: str = ""  # why it is uncertain, in words the user can act on
 
     def as_json(self) -> dict[str, object]:
-        return asdict(self)
+        return {column: getattr(self, column) for column in COLUMNS}
 
 
 def normalise_name(name: str) -> str:
-    """One spelling per agency: no spaces, half-width brackets, no 关于… title words."""
-    name = re.sub(r"[\s\u3000]+", "", name).replace("(", "（").replace(")", "）")
+    """One spelling per agency: no spaces or quotes, full-width brackets, no 关于… title words."""
+    name = re.sub(r"[\s\u3000\u00a0]+", "", name)
+    name = name.replace("(", "（").replace(")", "）").strip("《》“”\"'")
     return re.sub(r"^关于", "", name)
 
 
+def agency_key(name: str) -> str:
+    """The identity of an agency across years and spellings.
+
+    The place is replaced by its division code, so 湖南省株洲市审计局 and 株洲市审计局 are
+    one agency; 办公厅 and 办公室, 政府 and 人民政府 are one spelling. A place that fits
+    several divisions leaves the name as it is.
+    """
+    name = re.sub(r"(?<!人民)政府(?=办公室$|$)", "人民政府", re.sub(r"办公厅$", "办公室", normalise_name(name)))
+    prefix, rest, places = _split(name)
+    if places is None or len(places.candidates) != 1:
+        return name
+    body = rest[: places.start] + rest[places.end :]
+    if body in ("", "管委会", "管理委员会"):  # 长沙市 in a title, 平潭综合实验区管委会: the government
+        body = "人民政府"
+    return f"{places.candidates[0].code}:{prefix}{body}"
+
+
+def _split(name: str) -> tuple[str, str, PlaceMatch | None]:
+    """A vertically managed system's prefix, the rest of the name, and its places."""
+    prefix = m.group(0) if (m := _SYSTEM_PREFIX.match(name)) else ""
+    rest = name[len(prefix) :]
+    return prefix, rest, find_places(rest)
+
+
 def infer(name: str) -> AgencyInfo:
+    """Region, level and kind from the name alone."""
     name = normalise_name(name)
-    is_government = bool(_GOVERNMENT.search(name))  # first: 人民政府 contains 民政
-    kind = None if is_government else next((k for k in KINDS if k in name), None)
-    places = [m.group("place") for m in _PLACE.finditer(name.removeprefix("国家税务总局"))]
-    province = next((p for p in places if p.endswith(("省", "自治区")) or p in _MUNICIPALITIES), None)
-    city = next((p for p in places if p.endswith(("市", "自治州", "地区", "盟")) and p not in _MUNICIPALITIES), None)
-    county = next((p for p in places if p.endswith(("县", "区", "旗", "自治县")) and not p.endswith("自治区")), None)
-    town = next((p for p in places if p.endswith(("镇", "乡", "街道"))), None)
-    level, uncertain = _level(province, city, county, town)
-    return AgencyInfo(
-        name,
-        province,
-        city,
-        county,
-        level,
-        "政府" if is_government else kind,
-        is_government,
-        uncertain or (kind is None and not is_government),
-    )
-
-
-def _level(province: str | None, city: str | None, county: str | None, town: str | None) -> tuple[str | None, bool]:
+    prefix, rest, places = _split(name)
+    notes = []
+    unknown_place = _PLACE_SUFFIX.match(rest) if places is None else None
+    if places is None:
+        province = city = county = code = None
+        level = _SUFFIX_LEVEL[unknown_place.group("suffix")] if unknown_place else None
+        near = place_by_short_name(unknown_place.group(0)) if unknown_place else None
+        if near is not None:
+            province, city, _, _, _ = _region((near,))
+        body = rest[unknown_place.end() :] if unknown_place else rest
+        if unknown_place:
+            notes.append(f"“{unknown_place.group(0)}”不在行政区划表中")
+        elif not _CENTRAL.match(name):
+            notes.append("名称中没有找到可识别的行政区划")
+    else:
+        province, city, county, level, code = _region(places.candidates)
+        body = rest[places.end :]
+        if len(places.candidates) > 1:
+            where = "、".join("".join(d.name for d in ancestors(c)) for c in places.candidates)
+            notes.append(f"“{rest[places.start : places.end]}”有{len(places.candidates)}处同名：{where}")
+        if places.start > 0:
+            notes.append(f"名称不以地名开头（“{rest[: places.start]}”）")
+    town = _TOWN.match(body)
     if town:
-        return "乡镇", False
-    if county:
-        return "县", False
-    if city:
-        return "市", True  # a county-level city looks the same as a prefecture-level one
-    if province:
-        return "省", False
-    return None, True
+        level, body = "乡镇", body[town.end() :]
+    is_government = bool((places or town or unknown_place) and _GOVERNMENT_REST.match(body))
+    kind = "政府" if is_government else _kind(body) or _kind(prefix)
+    if kind is None:
+        notes.append("未能从名称判断机关类别")
+    return AgencyInfo(name, province, city, county, level, kind, is_government, bool(notes), code, None, "；".join(notes))
+
+
+def _region(candidates: tuple[Division, ...]) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+    """Province, city, county, level and code; only what every candidate agrees on."""
+    chains = [ancestors(c) for c in candidates]
+
+    def common(level: str) -> str | None:
+        names = {next((d.name for d in chain if d.level == level), None) for chain in chains}
+        return names.pop() if len(names) == 1 else None
+
+    levels = {c.level for c in candidates}
+    level = levels.pop() if len(levels) == 1 else None
+    code = candidates[0].code if len(candidates) == 1 else None
+    return common("省"), common("市"), common("县"), level, code
+
+
+def _kind(body: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for kind, words in KIND_WORDS:
+        for word in words:
+            at = body.find(word)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, kind)
+    return best[1] if best else None
 
 
 def load_overrides(path: Path) -> dict[str, AgencyInfo]:
-    """The user's agencies.csv: columns as in COLUMNS (plus optional aliases, ;-separated)."""
+    """The user's agencies.csv, by name and by each alias (``;``-separated).
+
+    Missing optional columns are allowed; an alias maps to the row's name, so the
+    reports of both are one agency.
+    """
     found: dict[str, AgencyInfo] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            info = AgencyInfo(
-                normalise_name(row["name"]),
-                row.get("province") or None,
-                row.get("city") or None,
-                row.get("county") or None,
-                row.get("level") or None,
-                row.get("kind") or None,
-                (row.get("is_government") or "").lower() in ("1", "true", "是", "yes"),
-                False,
-            )
-            found[info.name] = info
-            for alias in filter(None, (row.get("aliases") or "").split(";")):
-                found[normalise_name(alias)] = info
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")  # saved by Excel on a Chinese system
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if "name" not in (reader.fieldnames or []):
+        raise ValueError(f"{path}：缺少 name 列（应有列：{', '.join(CSV_COLUMNS)}）")
+    for line, row in enumerate(reader, start=2):
+        name = normalise_name(row.get("name") or "")
+        if not name:
+            continue
+        level = row.get("level") or None
+        if level not in (None, "省", "市", "县", "乡镇"):
+            raise ValueError(f"{path} 第 {line} 行：级别“{level}”无效，应为 省、市、县 或 乡镇")
+        info = AgencyInfo(
+            name,
+            row.get("province") or None,
+            row.get("city") or None,
+            row.get("county") or None,
+            level,
+            row.get("kind") or None,
+            (row.get("is_government") or "").strip().lower() in ("1", "true", "是", "yes"),
+            False,
+            parent=normalise_name(row.get("parent") or "") or None,
+        )
+        found[name] = info
+        for alias in filter(None, (normalise_name(a) for a in (row.get("aliases") or "").split(";"))):
+            found[alias] = info
     return found
 
 
-def write_overrides(path: Path, infos: list[AgencyInfo]) -> None:
+def canonical_names(overrides: dict[str, AgencyInfo]) -> dict[str, str]:
+    """Alias → the name it stands for, for every alias in the overrides."""
+    return {alias: info.name for alias, info in overrides.items() if alias != info.name}
+
+
+def overrides_csv(records: list[dict[str, object]]) -> bytes:
+    """An agencies.csv (UTF-8 with BOM, for Excel) of these agencies, with a note column
+    saying why each needs checking; ``aliases`` may be a list or a ``;``-joined text."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*CSV_COLUMNS, "note"], extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        row = {column: _csv_value(record.get(column)) for column in (*CSV_COLUMNS, "note")}
+        aliases = record.get("aliases")
+        row["aliases"] = ";".join(aliases) if isinstance(aliases, list | tuple) else _csv_value(aliases)
+        writer.writerow(row)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_value(value: object) -> object:
+    if value is None or value != value:  # None, NaN
+        return ""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "true" if value else "false"
+    return value
+
+
+def write_overrides(path: Path, infos: list[AgencyInfo], aliases: dict[str, list[str]] | None = None) -> None:
+    """An agencies.csv the user can edit and give back to ``ingest --agencies``."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[c for c in COLUMNS if c != "uncertain"])
+        writer = csv.DictWriter(handle, fieldnames=list(CSV_COLUMNS))
         writer.writeheader()
         for info in infos:
-            writer.writerow({k: v for k, v in asdict(info).items() if k != "uncertain"})
+            row = {k: v for k, v in asdict(info).items() if k in CSV_COLUMNS}
+            row["aliases"] = ";".join((aliases or {}).get(info.name, []))
+            writer.writerow(row)

@@ -10,11 +10,12 @@ from typing import Any
 
 import click
 
+from etl.agencies import overrides_csv
 from etl.document import ReadError
 from etl.export import export as export_table
 from etl.ingest import FileOutcome, find_files, ingest
 from etl.parse import parse_file
-from etl.warehouse import WarehouseError, agency_table, connect_readonly
+from etl.warehouse import WarehouseError, agency_table, building, connect_readonly, name_report, refresh_cross_year_checks
 
 _STATUS_NAMES = {"loaded": "新导入", "replaced": "替换旧版本", "unchanged": "未变化", "failed": "失败"}
 
@@ -94,7 +95,7 @@ def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool, work
 
         try:
             summary = ingest(files, db_path, progress=advance, generated=generated, workers=workers, agencies_csv=agencies_csv)
-        except WarehouseError as error:
+        except (WarehouseError, ValueError) as error:
             click.echo(str(error), err=True)
             sys.exit(2)
     counts = summary.counts
@@ -143,7 +144,14 @@ def export_command(db_path: Path, fmt: str, out: Path, labels: str) -> None:
 @main.command(name="agencies")
 @click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="The DuckDB warehouse file.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-def agencies_command(db_path: Path, as_json: bool) -> None:
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path),
+    help="Write an agencies.csv to correct and give back to ingest --agencies.",
+)
+@click.option("--uncertain", "only_uncertain", is_flag=True, help="Only the agencies whose guesses need checking.")
+def agencies_command(db_path: Path, as_json: bool, csv_out: Path | None, only_uncertain: bool) -> None:
     """List each agency's inferred region, level and kind, and which guesses are uncertain."""
     try:
         connection = connect_readonly(db_path)
@@ -154,15 +162,58 @@ def agencies_command(db_path: Path, as_json: bool) -> None:
         table = agency_table(connection)
     finally:
         connection.close()
+    if only_uncertain:
+        table = table[table["uncertain"]]
+    records: list[dict[str, Any]] = [{str(k): _plain(v) for k, v in row.items()} for row in table.to_dict("records")]
+    if csv_out is not None:
+        csv_out.write_bytes(overrides_csv(records))
+        click.echo(f"已写出 {len(records)} 个机关到 {csv_out}；修改后用 ingest --agencies {csv_out} 导入")
+        return
     fields = ["name", "province", "city", "county", "level", "kind", "is_government", "uncertain"]
-    records = [
-        {k: (None if isinstance(v, float) else v) for k, v in row.items()}
-        for row in table[fields].astype(object).where(table[fields].notna(), None).to_dict("records")
-    ]
     if as_json:
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=bool))
+        click.echo(json.dumps([{k: r[k] for k in fields} for r in records], ensure_ascii=False, indent=2))
         return
     for record in records:
-        mark = "（待确认）" if record["uncertain"] else ""
+        mark = f"（待确认：{record['note']}）" if record["uncertain"] else ""
         place = "".join(filter(None, (record["province"], record["city"], record["county"]))) or "地区未知"
-        click.echo(f"{record['name']}：{place}，{record['level'] or '级别未知'}，{record['kind'] or '类别未知'}{mark}")
+        also = f"；也写作 {'、'.join(record['aliases'])}" if record["aliases"] else ""
+        click.echo(f"{record['name']}：{place}，{record['level'] or '级别未知'}，{record['kind'] or '类别未知'}{also}{mark}")
+
+
+def _plain(value: object) -> object:
+    """pandas' missing values and numpy scalars as JSON's null and plain Python values."""
+    if isinstance(value, list | tuple):
+        return list(value)
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return None if value is None or value != value else value  # NaN is not equal to itself
+
+
+@main.command(name="name")
+@click.option("--db", "db_path", required=True, type=click.Path(exists=True, path_type=Path), help="The DuckDB warehouse file.")
+@click.argument("report_id", type=int)
+@click.argument("agency")
+def name_command(db_path: Path, report_id: int, agency: str) -> None:
+    """Name the agency of a report (one flagged 待命名, or one named wrongly)."""
+    try:
+        with building(db_path) as connection:
+            name_report(connection, report_id, agency)
+            refresh_cross_year_checks(connection)
+    except (WarehouseError, LookupError) as error:
+        click.echo(str(error.args[0] if error.args else error), err=True)
+        sys.exit(2)
+    click.echo(f"报告 {report_id} 的机关已设为 {agency}")
+
+
+@main.command(name="upgrade")
+@click.option("--db", "db_path", required=True, type=click.Path(exists=True, path_type=Path), help="The DuckDB warehouse file.")
+def upgrade_command(db_path: Path) -> None:
+    """Bring a warehouse written by an older version up to this one's schema."""
+    from etl.warehouse import SCHEMA_VERSION, needs_upgrade
+
+    if not needs_upgrade(db_path):
+        click.echo(f"{db_path} 已是最新结构（第 {SCHEMA_VERSION} 版）")
+        return
+    with building(db_path):
+        pass
+    click.echo(f"{db_path} 已升级到第 {SCHEMA_VERSION} 版结构")

@@ -18,12 +18,21 @@ from pathlib import Path
 
 import duckdb
 
-from etl.agencies import load_overrides
+from etl.agencies import AgencyInfo, canonical_names, load_overrides
 from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document
 from etl.report import ParsedReport
-from etl.warehouse import apply_agency_overrides, building, current_reports_for_shas, log_ingest, save_reports
+from etl.warehouse import (
+    apply_agency_overrides,
+    building,
+    current_reports_for_shas,
+    log_ingest,
+    refresh_cross_year_checks,
+    refresh_display_names,
+    refresh_inferred,
+    save_reports,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,17 +82,21 @@ def ingest(
 ) -> IngestSummary:
     """Parse and load every file; the warehouse is published once, at the end.
 
-    Parsing is pure and runs in ``workers`` processes; only this process writes.
+    Parsing is pure and runs in ``workers`` processes; only this process writes. After
+    the files, the user's agencies.csv is applied and the checks across years redone.
     """
     summary = IngestSummary()
     run_started = datetime.now()
+    overrides: dict[str, AgencyInfo] = load_overrides(agencies_csv) if agencies_csv is not None else {}
+    canonical = canonical_names(overrides)
     with building(db_path) as connection:
         known = {str(row[0]) for row in connection.execute("SELECT sha256 FROM reports WHERE is_current").fetchall()}
         entries = []
         batch: list[tuple[Path, str | None, Parsed, float]] = []
 
         def flush() -> None:
-            for (path, digest, _, seconds), outcome in zip(batch, _save_batch(connection, batch, generated), strict=True):
+            outcomes = _save_batch(connection, batch, generated, canonical)
+            for (path, digest, _, seconds), outcome in zip(batch, outcomes, strict=True):
                 summary.outcomes.append(outcome)
                 entries.append(
                     (str(path), digest, outcome.status, outcome.stage or None, outcome.reason or None, seconds, outcome.report_id)
@@ -98,8 +111,10 @@ def ingest(
                 flush()
         flush()
         log_ingest(connection, run_started, entries)
-        if agencies_csv is not None:
-            apply_agency_overrides(connection, load_overrides(agencies_csv))
+        apply_agency_overrides(connection, overrides)
+        refresh_display_names(connection)
+        refresh_inferred(connection)
+        refresh_cross_year_checks(connection)
     return summary
 
 
@@ -148,7 +163,10 @@ def _parse_one(path: Path) -> tuple[Path, str | None, Parsed, float]:
 
 
 def _save_batch(
-    connection: duckdb.DuckDBPyConnection, batch: list[tuple[Path, str | None, Parsed, float]], generated: bool
+    connection: duckdb.DuckDBPyConnection,
+    batch: list[tuple[Path, str | None, Parsed, float]],
+    generated: bool,
+    canonical: dict[str, str],
 ) -> list[FileOutcome]:
     """Outcomes for a batch; the reports among them are saved in one transaction. If
     that fails, each is saved alone so that one bad record cannot sink the others."""
@@ -162,26 +180,28 @@ def _save_batch(
             outcomes.append(parsed)
         elif parsed is None or existing is not None or digest in seen:
             outcomes.append(FileOutcome(str(path), "unchanged", report_id=existing))
-        elif parsed.agency is None or parsed.year is None:
-            missing = "机关名称" if parsed.agency is None else "所属年度"
-            outcomes.append(FileOutcome(str(path), "failed", f"{path}：无法确定报告的{missing}，未导入", "metadata"))
+        elif parsed.year is None:
+            reason = f"{path}：标题、正文、文件名和文件夹名中都找不到报告的所属年度，未导入"
+            outcomes.append(FileOutcome(str(path), "failed", reason, "metadata"))
         else:
             seen.add(parsed.sha256)
             to_save.append((len(outcomes), path, parsed))
             outcomes.append(None)
     try:
-        saved = save_reports(connection, [report for _, _, report in to_save], generated)
+        saved = save_reports(connection, [report for _, _, report in to_save], generated, canonical)
     except Exception:
         log.exception("batch save failed; saving one by one")
-        saved = [_save_alone(connection, path, report, generated) for _, path, report in to_save]  # type: ignore[misc]
+        saved = [_save_alone(connection, path, report, generated, canonical) for _, path, report in to_save]  # type: ignore[misc]
     for (index, path, _), result in zip(to_save, saved, strict=True):
         outcomes[index] = result if isinstance(result, FileOutcome) else FileOutcome(str(path), result[1], report_id=result[0])
     return [outcome for outcome in outcomes if outcome is not None]
 
 
-def _save_alone(connection: duckdb.DuckDBPyConnection, path: Path, report: ParsedReport, generated: bool) -> FileOutcome:
+def _save_alone(
+    connection: duckdb.DuckDBPyConnection, path: Path, report: ParsedReport, generated: bool, canonical: dict[str, str]
+) -> FileOutcome:
     try:
-        report_id, status = save_reports(connection, [report], generated)[0]
+        report_id, status = save_reports(connection, [report], generated, canonical)[0]
     except Exception as error:
         log.exception("could not save %s", path)
         return FileOutcome(str(path), "failed", f"{path}：写入数据库失败（{error}）", "save")

@@ -46,7 +46,8 @@ class Metadata:
     agency: str | None
     year: int | None
     published: date | None
-    agency_from: str  # "title", "signature", "file name" or "" when unknown
+    agency_from: str  # "title", "signature", "file name", "folder" or "" when unknown
+    year_from: str = "title"  # "title", "body", "file name", "folder" or "" when unknown
 
 
 def read_metadata(document: SourceDocument) -> Metadata:
@@ -61,11 +62,14 @@ def read_metadata(document: SourceDocument) -> Metadata:
     if not agency and signature:
         agency, agency_from = signature, "signature"
     if not agency:
-        agency, agency_from = _from_file_name(document.path)
+        agency, agency_from = _agency_from_path(document.path)
+    year_from = "title" if year is not None else ""
     if year is None:
-        year = _year_from_body(texts)
+        year, year_from = _year_from_body(texts), "body"
+    if year is None:
+        year, year_from = _year_from_path(document.path)
     published = _published(texts) or _closing_date(texts) or _parse_date(document.meta.get("发布时间", ""))
-    return Metadata(agency, year, published, agency_from)
+    return Metadata(agency, year, published, agency_from, year_from)
 
 
 def _from_title(lines: list[str]) -> tuple[str | None, int | None]:
@@ -152,10 +156,34 @@ def _cn_number(text: str) -> int:
     return _CN_DIGITS[text]
 
 
-def _from_file_name(path: str) -> tuple[str | None, str]:
-    """Agencies often name the file after themselves; use it only as a fallback."""
-    stem = Path(path).stem
+#: How an agency's name ends; a file or folder named like this is taken as the agency.
+_AGENCY_ENDING = re.compile(
+    r"(?:人民政府|政府|办公厅|办公室|委员会|管委会|办事处|局|厅|委|院|署|中心|街道|镇|乡|综合实验区|新区)$"
+)
+_PATH_NOISE = re.compile(
+    r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年?度?|政府信息公开(?:工作)?(?:年度)?(?:报告|年报)|信息公开|年度报告|年报|报告|[_\-—·.\s（）()【】\[\]]+"
+)
+
+
+def _agency_from_path(path: str) -> tuple[str | None, str]:
+    """Agencies often name the file, or the folder of their reports, after themselves;
+    used only when the report itself names no agency."""
+    file = Path(path)
+    stem = file.stem
     match = _AGENCY_FIRST.search(stem) or _YEAR_FIRST.search(stem)
     if match:
         return _clean_agency(match.group("agency")), "file name"
+    for candidate, source in ((stem, "file name"), (file.parent.name, "folder")):
+        name = _PATH_NOISE.sub("", candidate)
+        if 3 <= len(name) <= 40 and _AGENCY_ENDING.search(name) and re.fullmatch(r"[\u4e00-\u9fff（）]+", name):
+            return name, source
+    return None, ""
+
+
+def _year_from_path(path: str) -> tuple[int | None, str]:
+    file = Path(path)
+    for candidate, source in ((file.stem, "file name"), (file.parent.name, "folder")):
+        match = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", candidate)
+        if match:
+            return int(match.group(1)), source
     return None, ""

@@ -8,7 +8,7 @@ from pathlib import Path
 from etl.checks import check_identities, issues_from_checks
 from etl.document import FlatText, ReadError, SourceDocument
 from etl.identities import equations
-from etl.metadata import read_metadata
+from etl.metadata import Metadata, read_metadata
 from etl.readers import read_document
 from etl.recognise import TableText, detect_version, find_tables, read_table
 from etl.report import CellRecord, Issue, ParsedReport, Severity
@@ -59,7 +59,7 @@ def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
         inputs = _row_inputs(table_text, version)
         resolved = resolve(inputs, eqs)
         _collect(report, table_text, inputs, resolved, flat)
-    _add_metadata_issues(report, meta.agency_from)
+    _add_metadata_issues(report, meta)
     report.checks = check_identities(eqs, report.cells)
     report.issues.extend(issues_from_checks(report.checks))
     return report
@@ -120,12 +120,16 @@ def _collect(
                 report.issues.append(Issue("warning", "unit_assumed", value.note, (key,), flat.location(piece.offset)))
 
 
-def _add_metadata_issues(report: ParsedReport, agency_from: str) -> None:
+def _add_metadata_issues(report: ParsedReport, meta: Metadata) -> None:
+    where = {"file name": "文件名", "folder": "文件夹名"}
     if report.agency is None:
-        report.issues.append(Issue("error", "agency_unknown", "报告中找不到发布机关的名称，请在机关名单中指定"))
-    elif agency_from == "file name":
-        report.issues.append(Issue("warning", "agency_from_file_name", f"机关名称取自文件名：{report.agency}"))
+        message = "报告标题、落款、文件名和文件夹名中都找不到发布机关的名称；已暂存为“待命名”，请为它命名（python -m etl name）"
+        report.issues.append(Issue("warning", "agency_unknown", message))
+    elif meta.agency_from in where:
+        report.issues.append(Issue("warning", "agency_from_path", f"机关名称取自{where[meta.agency_from]}：{report.agency}"))
     if report.year is None:
         report.issues.append(Issue("error", "year_unknown", "报告中找不到所属年度"))
+    elif meta.year_from in where:
+        report.issues.append(Issue("warning", "year_from_path", f"所属年度取自{where[meta.year_from]}：{report.year}"))
     if report.published is None:
         report.issues.append(Issue("warning", "published_unknown", "报告末尾没有落款日期"))

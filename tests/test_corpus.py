@@ -45,11 +45,28 @@ def test_every_generated_report_satisfies_every_identity_unless_marked_broken() 
         assert failing == set(spec.broken), (spec.agency, spec.year)
 
 
-def test_carried_forward_becomes_next_years_carried_over() -> None:
-    reports = [r for r in itertools.islice(generate(2), 7 * 5)]
-    for previous, current in zip(reports, reports[1:], strict=False):
-        if previous.spec.agency == current.spec.agency:
-            assert previous.spec.cells["requests.carried_forward.total"] == current.spec.cells["requests.carried_over.total"]
+def test_carried_forward_becomes_next_years_carried_over_unless_restated() -> None:
+    reports = list(itertools.islice(generate(2), 7 * 120))
+    pairs = [
+        (previous, current)
+        for previous, current in itertools.pairwise(reports)
+        if previous.spec.agency == current.spec.agency and current.spec.year == previous.spec.year + 1
+    ]
+    restated = [current for _, current in pairs if current.spec.cross_year]
+    assert 0 < len(restated) < len(pairs) * 0.06
+    for previous, current in pairs:
+        same = previous.spec.cells["requests.carried_forward.total"] == current.spec.cells["requests.carried_over.total"]
+        assert same != bool(current.spec.cross_year), (current.spec.agency, current.spec.year)
+
+
+def test_a_few_years_are_missing_from_runs_but_never_the_first_or_last() -> None:
+    reports = list(generate(2, agencies=all_agencies()[:120]))
+    runs: dict[str, list[int]] = {}
+    for report in reports:
+        runs.setdefault(report.spec.agency, []).append(report.spec.year)
+    gapped = [years for years in runs.values() if years != list(range(years[0], years[-1] + 1))]
+    assert gapped and all(years[0] == 2019 and years[-1] == 2025 for years in runs.values())
+    assert len(list(itertools.islice(generate(2, cross_year_faults=False), 7 * 3))) == 21
 
 
 def test_years_and_template_versions() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -9,8 +10,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from etl.ingest import ingest
 from etl.template import label_for
-from tests.conftest import ROOT
+from tests.conftest import ROOT, ZHUZHOU
 
 APP = str(ROOT / "app.py")
 PAGES = [
@@ -114,11 +116,14 @@ def test_procurement_after_2020_is_not_reported_not_zero(warehouse: Path, monkey
 
 def test_quality_lists_the_failed_checks(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = open_page(warehouse, "quality", monkeypatch)
-    (failed,) = sql(
-        warehouse, "SELECT count(*) FROM checks c JOIN reports r USING (report_id) WHERE r.is_current AND c.status = 'failed'"
-    )[0]
+    counted = "SELECT count(*) FROM checks c JOIN reports r USING (report_id) WHERE r.is_current AND c.status = 'failed' AND "
+    ((failed,),) = sql(warehouse, counted + "c.severity = 'error'")
+    ((across,),) = sql(warehouse, counted + "c.rule LIKE 'cross_year%'")
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["未通过的勾稽关系"] == str(failed)
+    assert across > 0 and metrics["跨年度检查未通过"] == str(across)
+    listed = next(frame.value for frame in app.dataframe if "对比年度" in frame.value.columns)
+    assert len(listed) == across and set(listed["对比年度"].dropna()) <= set(range(2019, 2025))
 
 
 def test_report_detail_opens_from_the_link_and_shows_the_template(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,3 +145,24 @@ def test_uploads_can_be_switched_off(warehouse: Path, monkeypatch: pytest.Monkey
     assert any("关闭上传" in info.value for info in app.info)
     assert not app.get("file_uploader")
     importlib.invalidate_caches()
+
+
+def test_quality_lists_agencies_to_confirm_and_names_a_nameless_report(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse, db)
+    nameless = tmp_path / "downloads" / "2019-0001.txt"
+    nameless.parent.mkdir()
+    nameless.write_text(ZHUZHOU.read_text("utf-8").replace("株洲市审计局", "").replace("2019年度", "2022年度"), "utf-8")
+    ingest([nameless], db)
+    app = open_page(db, "quality", monkeypatch)
+    to_check = next(frame.value for frame in app.dataframe if "待命名" in frame.value.columns)
+    assert to_check["待命名"].iloc[0] and to_check["机关"].iloc[0].startswith("待命名：2019-0001")
+    assert any(button.label.startswith("下载待确认机关名单") for button in app.get("download_button"))
+    app.text_input[0].input("株洲市审计局")
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("已归入“株洲市审计局”" in message.value for message in app.success)
+    assert sql(db, "SELECT count(*) FROM agencies WHERE needs_name")[0] == (0,)
+    assert sql(db, "SELECT count(*) FROM reports r JOIN agencies a USING (agency_id) WHERE a.name = '株洲市审计局'")[0] == (2,)

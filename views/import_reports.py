@@ -8,16 +8,15 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import db_path
+from dashboard.ui import db_path, writes_enabled
 from etl.ingest import SUPPORTED_SUFFIXES, FileOutcome, ingest
 
 MAX_MB = int(os.environ.get("GOV_REPORTS_UPLOAD_MB", "50"))
-ENABLED = os.environ.get("GOV_REPORTS_UPLOADS", "on").lower() not in ("off", "0", "false", "no")
 UPLOADS = db_path().parent / "uploads"
 STATUS = {"loaded": "新导入", "replaced": "替换旧版本", "unchanged": "未变化", "failed": "失败"}
 
 st.title("导入报告")
-if not ENABLED:
+if not writes_enabled():
     st.info("本站已关闭上传（GOV_REPORTS_UPLOADS=off）。请联系管理员导入报告。")
     st.stop()
 st.caption(
@@ -44,7 +43,8 @@ def save(name: str, data: bytes) -> list[Path]:
                     or member.file_size > MAX_MB * 2**20
                 ):
                     continue
-                target = folder / inner.name
+                target = folder.joinpath(*inner.parts)  # folders kept: a folder may name the agency
+                target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(archive.read(member))
                 saved.append(target)
         return saved
@@ -53,7 +53,25 @@ def save(name: str, data: bytes) -> list[Path]:
     return [target]
 
 
-if files and st.button("导入", type="primary"):
+agencies_file = st.file_uploader(
+    "机关名单 agencies.csv（可选）：更正机关的地区、级别、类别，或把别名合并为同一机关",
+    type=["csv"],
+    help="列：name, aliases（多个用 ; 分隔）, province, city, county, level（省/市/县/乡镇）, kind, is_government, parent。"
+    "「数据质量」页可下载待确认机关的名单，改好后在这里上传。",
+)
+
+
+def save_agencies_csv() -> Path | None:
+    if agencies_file is None:
+        return None
+    data = agencies_file.getvalue()
+    target = UPLOADS / f"agencies-{hashlib.sha256(data).hexdigest()[:16]}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return target
+
+
+if (files or agencies_file) and st.button("导入", type="primary"):
     paths: list[Path] = []
     problems: list[dict[str, str]] = []
     for upload in files:
@@ -68,7 +86,11 @@ if files and st.button("导入", type="primary"):
         done.append(outcome)
         bar.progress(len(done) / max(len(paths), 1), text=f"已处理 {len(done)}/{len(paths)}：{path.name}")
 
-    summary = ingest(paths, db_path(), progress=advance, workers=1)
+    try:
+        summary = ingest(paths, db_path(), progress=advance, workers=1, agencies_csv=save_agencies_csv())
+    except ValueError as error:  # the agencies.csv is malformed: nothing was changed
+        st.error(f"机关名单有误，本次没有导入任何内容：{error}")
+        st.stop()
     bar.progress(1.0, text="导入完成")
     st.cache_data.clear()
     rows = problems + [{"文件": Path(o.file).name, "结果": STATUS[o.status], "原因": o.reason} for o in summary.outcomes]

@@ -1,8 +1,21 @@
-"""数据质量: failed checks, cells read in unusual ways, checks across years, failed files."""
+"""数据质量: failed checks, cells read in unusual ways, checks across years, agencies to
+confirm or name, failed files."""
 
 import streamlit as st
 
-from dashboard.ui import ask, filters, generated_banner, linked_table, short_label, warehouse_ready
+from dashboard.ui import (
+    ask,
+    db_path,
+    filters,
+    generated_banner,
+    linked_table,
+    report_url,
+    short_label,
+    warehouse_ready,
+    writes_enabled,
+)
+from etl.agencies import overrides_csv
+from etl.warehouse import building, name_report, refresh_cross_year_checks
 
 READ_AS = {
     "number": "按数字读取",
@@ -12,20 +25,31 @@ READ_AS = {
     "unreadable": "无法确定",
     "missing": "未找到该行",
 }
+CROSS_YEAR = {
+    "cross_year_carried_over": "本年“上年结转”应等于上年“结转下年度”",
+    "cross_year_in_force": "现行有效件数应等于上年现行有效 + 本年制发 − 本年废止（2021 版模板）",
+    "cross_year_missing_year": "机关的年度报告不连续（缺少年度）",
+}
 
 st.title("数据质量")
+if "quality-flash" in st.session_state:
+    st.success(st.session_state.pop("quality-flash"))
 if warehouse_ready():
     generated_banner()
     chosen = filters()
     failed = ask("failed_checks", chosen)
     counts = ask("read_as_counts", chosen)
     cross = ask("cross_year_warnings", chosen)
+    cross_counts = ask("cross_year_counts", chosen)
+    to_check = ask("agencies_to_check", chosen)
     bad_files = ask("ingest_failures")
-    cards = st.columns(4)
+    cards = st.columns(5)
     cards[0].metric("未通过的勾稽关系", len(failed))
     cards[1].metric("涉及报告", failed["report_id"].nunique() if len(failed) else 0)
-    cards[2].metric("跨年度结转不一致", len(cross))
-    cards[3].metric("导入失败的文件", len(bad_files))
+    cards[2].metric("跨年度检查未通过", len(cross), help="警告：可能是本年或上年的数字有误，也可能是机关更正了上年数字")
+    cards[3].metric("待确认或待命名的机关", len(to_check))
+    cards[4].metric("导入失败的文件", len(bad_files))
+
     st.subheader("未通过的勾稽关系（报告自身的数字）")
     linked_table(
         failed,
@@ -39,6 +63,89 @@ if warehouse_ready():
             "cells": "单元格",
         },
     )
+
+    st.subheader("跨年度检查（警告）")
+    st.dataframe(
+        cross_counts.assign(rule=cross_counts["rule"].map(CROSS_YEAR)).rename(
+            columns={
+                "rule": "检查",
+                "failed": "未通过",
+                "passed": "通过",
+                "not_assessable": "缺少数字无法判断",
+                "reports": "涉及报告",
+            }
+        ),
+        hide_index=True,
+    )
+    shown = cross.assign(
+        rule=cross["rule"].map(CROSS_YEAR),
+        compared=[
+            report_url(a, y) if y == y else None  # NaN: no earlier report
+            for a, y in zip(cross["agency"], cross["compared_year"], strict=True)
+        ],
+    )
+    linked_table(
+        shown.drop(columns=["related_report_id"]),
+        {
+            "agency": "机关",
+            "year": "年度",
+            "rule": "检查",
+            "subject": "对象",
+            "compared_year": "对比年度",
+            "expected": "由上年推算",
+            "actual": "本年报告值",
+            "difference": "差额",
+            "compared": "对比报告",
+        },
+        extra_links={"对比报告": "查看上年"},
+    )
+
+    st.subheader("待确认或待命名的机关")
+    st.caption(
+        "这些机关的地区、级别或类别是从名称推断的，推断不确定；“待命名”的报告找不到机关名称。"
+        "下载名单、改正后在「导入报告」页上传（或 `python -m etl ingest … --agencies 文件`），改正即生效。"
+    )
+    st.dataframe(
+        to_check.drop(columns=["report_id", "aliases", "parent"]).rename(
+            columns={
+                "name": "机关",
+                "province": "省",
+                "city": "市",
+                "county": "县",
+                "level": "级别",
+                "kind": "类别",
+                "is_government": "政府",
+                "note": "原因",
+                "needs_name": "待命名",
+                "reports": "报告数",
+                "source_path": "来源文件",
+            }
+        ),
+        hide_index=True,
+    )
+    if len(to_check):
+        st.download_button(
+            "下载待确认机关名单（agencies.csv）",
+            overrides_csv(to_check.to_dict("records")),
+            file_name="agencies-to-check.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+    unnamed = to_check[to_check["needs_name"]]
+    if len(unnamed) and writes_enabled():
+        with st.form("name-report"):
+            st.markdown("**为待命名的报告指定机关**")
+            sources = dict(zip(unnamed["report_id"], unnamed["source_path"], strict=True))
+            choice = st.selectbox("报告", list(sources), format_func=lambda i: f"#{i} {sources[i]}")
+            name = st.text_input("机关名称", placeholder="例如：株洲市审计局")
+            if st.form_submit_button("保存") and name.strip():
+                with building(db_path()) as connection:
+                    name_report(connection, int(choice), name.strip())
+                    refresh_cross_year_checks(connection)
+                st.cache_data.clear()
+                st.session_state["quality-flash"] = f"报告 #{choice} 已归入“{name.strip()}”"
+                st.rerun()
+
     st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
     st.dataframe(
         counts.assign(read_as=counts["read_as"].map(READ_AS)).rename(columns={"read_as": "读取方式", "cells": "单元格数"}),
@@ -56,19 +163,6 @@ if warehouse_ready():
             "read_as": "读取方式",
             "location": "位置",
         },
-    )
-    st.subheader("跨年度检查：本年“上年结转”与上年“结转下年度”")
-    st.dataframe(
-        cross.rename(
-            columns={
-                "agency": "机关",
-                "year": "年度",
-                "last_year_carried_forward": "上年结转下年度",
-                "carried_over": "本年上年结转",
-            }
-        ),
-        hide_index=True,
-        column_config={"report_id": None},
     )
     st.subheader("导入失败的文件")
     st.dataframe(

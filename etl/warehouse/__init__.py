@@ -1,0 +1,38 @@
+"""The DuckDB warehouse: the one package that knows the SQL schema.
+
+``schema`` owns the tables and how a file is built and published; ``store`` saves parsed
+reports; ``agencies`` keeps one identity per agency; ``cross_year`` checks an agency's
+years against each other.
+"""
+
+from etl.warehouse.agencies import agency_table, apply_agency_overrides, name_report, refresh_display_names, refresh_inferred
+from etl.warehouse.cross_year import refresh_cross_year_checks
+from etl.warehouse.schema import (
+    SCHEMA_VERSION,
+    WarehouseError,
+    building,
+    connect_readonly,
+    needs_upgrade,
+    schema_version,
+)
+from etl.warehouse.store import WIDE_META_COLUMNS, current_reports_for_shas, log_ingest, save_reports, wide_cells
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "WIDE_META_COLUMNS",
+    "WarehouseError",
+    "agency_table",
+    "apply_agency_overrides",
+    "building",
+    "connect_readonly",
+    "current_reports_for_shas",
+    "log_ingest",
+    "name_report",
+    "needs_upgrade",
+    "refresh_cross_year_checks",
+    "refresh_display_names",
+    "refresh_inferred",
+    "save_reports",
+    "schema_version",
+    "wide_cells",
+]

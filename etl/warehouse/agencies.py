@@ -1,0 +1,251 @@
+"""Agencies in the warehouse: one row per identity, whatever spellings its reports used.
+
+A report's agency name is looked up by its identity key (``etl.agencies.agency_key``);
+a new key makes a new agency with attributes inferred from the name. The user's
+agencies.csv wins: its aliases join agencies, its attributes replace the guesses. A
+report whose file names no agency is kept under a placeholder agency flagged
+``needs_name`` until the user names it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from etl.agencies import AgencyInfo, agency_key, infer
+
+_AGENCY_COLUMNS = (
+    "agency_id",
+    "agency_key",
+    "name",
+    "generated",
+    "province",
+    "city",
+    "county",
+    "division_code",
+    "level",
+    "kind",
+    "is_government",
+    "uncertain",
+    "overridden",
+    "parent",
+    "needs_name",
+    "note",
+)
+
+
+def agency_ids(
+    connection: duckdb.DuckDBPyConnection, names: list[str], generated: bool, canonical: dict[str, str]
+) -> dict[str, int]:
+    """Each name's agency id; names of a new identity get a new agency.
+
+    ``canonical`` maps the user's aliases to the name they stand for.
+    """
+    known = dict(connection.execute("SELECT agency_key, agency_id FROM agencies").fetchall())
+    found: dict[str, int] = {}
+    for name in dict.fromkeys(names):
+        target = canonical.get(name, name)
+        key = agency_key(target)
+        if key not in known:
+            known[key] = _create(connection, infer(target), key, generated)
+        found[name] = int(known[key])
+    if found:
+        connection.executemany("INSERT OR IGNORE INTO agency_names VALUES (?, ?)", list(found.items()))
+    return found
+
+
+def placeholder_agency(connection: duckdb.DuckDBPyConnection, label: str, sha256: str, generated: bool) -> int:
+    """An agency standing in for a report that names none, for the user to name."""
+    key = f"unnamed:{sha256}"
+    row = connection.execute("SELECT agency_id FROM agencies WHERE agency_key = ?", [key]).fetchall()
+    if row:
+        return int(row[0][0])
+    info = AgencyInfo(f"待命名：{label}（{sha256[:8]}）", None, None, None, None, None, False, True)
+    note = "报告标题、落款、文件名和文件夹名中都找不到机关名称，请为它命名"
+    return _create(connection, info, key, generated, needs_name=True, note=note)
+
+
+def _create(
+    connection: duckdb.DuckDBPyConnection,
+    info: AgencyInfo,
+    key: str,
+    generated: bool,
+    needs_name: bool = False,
+    note: str | None = None,
+) -> int:
+    new_id = int(connection.execute("SELECT nextval('agency_ids')").fetchall()[0][0])
+    values = {
+        "agency_id": new_id,
+        "agency_key": key,
+        "name": info.name,
+        "generated": generated,
+        "province": info.province,
+        "city": info.city,
+        "county": info.county,
+        "division_code": info.division_code,
+        "level": info.level,
+        "kind": info.kind,
+        "is_government": info.is_government,
+        "uncertain": info.uncertain,
+        "overridden": False,
+        "parent": info.parent,
+        "needs_name": needs_name,
+        "note": note if note is not None else info.note or None,
+    }
+    columns = ", ".join(values)
+    connection.execute(f"INSERT INTO agencies ({columns}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
+    return new_id
+
+
+def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dict[str, AgencyInfo]) -> int:
+    """The user's agencies.csv wins over inference; returns how many agencies it touched.
+
+    Agencies loaded under an alias before the CSV said so are joined to the named one.
+    """
+    if not overrides:
+        return 0
+    touched: set[int] = set()
+    for alias, info in overrides.items():
+        target = _agency_by_key(connection, agency_key(info.name))
+        source = _agency_by_key(connection, agency_key(alias))
+        if source is None:
+            continue
+        if target is None:
+            connection.execute("UPDATE agencies SET agency_key = ? WHERE agency_id = ?", [agency_key(info.name), source])
+            target = source
+        elif source != target:
+            merge_agencies(connection, source, target)
+        connection.execute(
+            """UPDATE agencies SET name = ?, province = ?, city = ?, county = ?, level = ?, kind = ?, is_government = ?,
+                   parent = ?, uncertain = FALSE, overridden = TRUE, note = NULL WHERE agency_id = ?""",
+            [info.name, info.province, info.city, info.county, info.level, info.kind, info.is_government, info.parent, target],
+        )
+        touched.add(target)
+    return len(touched)
+
+
+def _agency_by_key(connection: duckdb.DuckDBPyConnection, key: str) -> int | None:
+    row = connection.execute("SELECT agency_id FROM agencies WHERE agency_key = ?", [key]).fetchall()
+    return int(row[0][0]) if row else None
+
+
+def merge_agencies(connection: duckdb.DuckDBPyConnection, source: int, target: int) -> None:
+    """Move every report of ``source`` to ``target`` and drop ``source``.
+
+    Where both have a current report for a year, the one loaded last (or, loaded in the
+    same run, read last) stays current and
+    the other is kept as superseded, as when a changed file replaces a report.
+    """
+    clashes = connection.execute(
+        """SELECT s.report_id, t.report_id, (s.loaded_at, s.report_id) > (t.loaded_at, t.report_id)
+           FROM reports s JOIN reports t ON s.year = t.year
+           WHERE s.agency_id = ? AND t.agency_id = ? AND s.is_current AND t.is_current""",
+        [source, target],
+    ).fetchall()
+    for source_report, target_report, source_is_newer in clashes:
+        old, new = (target_report, source_report) if source_is_newer else (source_report, target_report)
+        supersede(connection, [(int(old), int(new))])
+    connection.execute("UPDATE reports SET agency_id = ? WHERE agency_id = ?", [target, source])
+    connection.execute("UPDATE agency_names SET agency_id = ? WHERE agency_id = ?", [target, source])
+    connection.execute("DELETE FROM agencies WHERE agency_id = ?", [source])
+
+
+def supersede(connection: duckdb.DuckDBPyConnection, pairs: list[tuple[int, int]]) -> None:
+    """Mark each old report as replaced by the new one; the old one's numbers go, its record stays."""
+    if not pairs:
+        return
+    connection.executemany(
+        "UPDATE reports SET is_current = FALSE, superseded_at = now(), superseded_by = ? WHERE report_id = ?",
+        [(new, old) for old, new in pairs],
+    )
+    old_ids = [old for old, _ in pairs]
+    for table in ("cells", "checks", "issues"):
+        connection.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [old_ids])
+
+
+def name_report(connection: duckdb.DuckDBPyConnection, report_id: int, name: str) -> int:
+    """The user names the agency of a report (one flagged for naming, or one named wrongly)."""
+    row = connection.execute("SELECT agency_id FROM reports WHERE report_id = ?", [report_id]).fetchall()
+    if not row:
+        raise LookupError(f"没有编号为 {report_id} 的报告")
+    old_agency = int(row[0][0])
+    new_agency = agency_ids(connection, [name], False, {})[name]
+    if new_agency == old_agency:
+        return new_agency
+    year = connection.execute("SELECT year FROM reports WHERE report_id = ?", [report_id]).fetchall()[0][0]
+    clash = connection.execute(
+        "SELECT report_id FROM reports WHERE agency_id = ? AND year = ? AND is_current", [new_agency, year]
+    ).fetchall()
+    if clash:
+        supersede(connection, [(int(clash[0][0]), report_id)])
+    connection.execute(
+        "UPDATE reports SET agency_id = ?, agency_name = ?, agency_from = 'user' WHERE report_id = ?",
+        [new_agency, name, report_id],
+    )
+    connection.execute(
+        """DELETE FROM agencies WHERE agency_id = ? AND needs_name
+           AND NOT EXISTS (SELECT 1 FROM reports WHERE agency_id = ?)""",
+        [old_agency, old_agency],
+    )
+    return new_agency
+
+
+def rekey_agencies(connection: duckdb.DuckDBPyConnection) -> None:
+    """Give every agency its identity key, joining agencies that turn out to be one
+    (a warehouse written before keys existed held 湖南省株洲市审计局 and 株洲市审计局 apart)."""
+    rows = connection.execute("SELECT agency_id, name FROM agencies WHERE agency_key IS NULL ORDER BY agency_id").fetchall()
+    first: dict[str, int] = dict(
+        connection.execute("SELECT agency_key, agency_id FROM agencies WHERE agency_key IS NOT NULL").fetchall()
+    )
+    for agency_id, name in rows:
+        key = agency_key(name)
+        if key in first:
+            merge_agencies(connection, int(agency_id), first[key])
+            continue
+        first[key] = int(agency_id)
+        info = infer(name)
+        connection.execute(
+            "UPDATE agencies SET agency_key = ?, division_code = ?, note = ?, needs_name = FALSE WHERE agency_id = ?",
+            [key, info.division_code, info.note or None, agency_id],
+        )
+
+
+def refresh_display_names(connection: duckdb.DuckDBPyConnection) -> None:
+    """An agency is shown under the name its latest report uses, unless the user named it."""
+    connection.execute(
+        """UPDATE agencies SET name = latest.name
+           FROM (SELECT agency_id, arg_max(agency_name, year::BIGINT * 1000000000 + report_id) AS name
+                 FROM reports WHERE is_current AND agency_name IS NOT NULL GROUP BY agency_id) latest
+           WHERE agencies.agency_id = latest.agency_id AND NOT agencies.overridden AND NOT agencies.needs_name
+             AND agencies.name <> latest.name"""
+    )
+
+
+def refresh_inferred(connection: duckdb.DuckDBPyConnection) -> None:
+    """Infer again what the user has not set, so a better gazetteer or a newer spelling
+    of the name improves agencies already loaded."""
+    columns = ("province", "city", "county", "division_code", "level", "kind", "is_government", "uncertain", "note")
+    rows = connection.execute(
+        f"SELECT agency_id, name, {', '.join(columns)} FROM agencies WHERE NOT overridden AND NOT needs_name"
+    ).fetchall()
+    changed = []
+    for agency_id, name, *stored in rows:
+        info = infer(name)
+        fresh = [getattr(info, column) for column in columns[:-1]] + [info.note or None]
+        if fresh != stored:
+            changed.append((*fresh, agency_id))
+    if changed:
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        connection.executemany(f"UPDATE agencies SET {assignments} WHERE agency_id = ?", changed)
+
+
+def agency_table(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every agency with what was inferred, what the user set and the spellings seen."""
+    return connection.execute(
+        """SELECT a.name, a.province, a.city, a.county, a.level, a.kind, a.is_government, a.uncertain, a.overridden,
+                  a.generated, a.needs_name, a.note, a.parent, a.agency_key,
+                  list(n.name ORDER BY n.name) FILTER (WHERE n.name IS NOT NULL AND n.name <> a.name) AS aliases,
+                  (SELECT count(*) FROM reports r WHERE r.agency_id = a.agency_id AND r.is_current) AS reports
+           FROM agencies a LEFT JOIN agency_names n USING (agency_id)
+           GROUP BY ALL ORDER BY a.name"""
+    ).df()

@@ -1,0 +1,187 @@
+"""The warehouse's schema, and how its file is opened, built, published and upgraded.
+
+DuckDB locks the whole file, so an ingest never writes the live file: it copies it to a
+building file beside it, writes there, and publishes it with an atomic rename. Readers
+holding the old file keep a consistent view; new readers see the new one. A lock file
+keeps two ingests from building at once. A file of an older schema is upgraded in that
+same copy, so a failed upgrade leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_VERSION = "2"
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS report_ids START 1;
+CREATE SEQUENCE IF NOT EXISTS agency_ids START 1;
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS agencies (
+    agency_id INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL UNIQUE,
+    generated BOOLEAN NOT NULL DEFAULT FALSE,
+    province VARCHAR,
+    city VARCHAR,
+    county VARCHAR,
+    level VARCHAR,
+    kind VARCHAR,
+    is_government BOOLEAN NOT NULL DEFAULT FALSE,
+    uncertain BOOLEAN NOT NULL DEFAULT TRUE,
+    overridden BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE IF NOT EXISTS agency_names (name VARCHAR PRIMARY KEY, agency_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    report_id INTEGER PRIMARY KEY,
+    agency_id INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    template VARCHAR NOT NULL,
+    published DATE,
+    source_path VARCHAR NOT NULL,
+    source_format VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    parser_version VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
+    is_current BOOLEAN NOT NULL,
+    superseded_at TIMESTAMP,
+    superseded_by INTEGER,
+    error_count INTEGER NOT NULL,
+    warning_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cells (
+    report_id INTEGER NOT NULL,
+    key VARCHAR NOT NULL,
+    table_key VARCHAR NOT NULL,
+    row_key VARCHAR NOT NULL,
+    column_key VARCHAR NOT NULL,
+    value DOUBLE,
+    raw VARCHAR,
+    read_as VARCHAR NOT NULL,
+    location VARCHAR,
+    note VARCHAR
+);
+CREATE TABLE IF NOT EXISTS checks (
+    report_id INTEGER NOT NULL,
+    rule VARCHAR NOT NULL,
+    subject VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    expected DOUBLE,
+    actual DOUBLE,
+    cells VARCHAR[]
+);
+CREATE TABLE IF NOT EXISTS issues (
+    report_id INTEGER NOT NULL,
+    severity VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    cells VARCHAR[],
+    location VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ingest_log (
+    run_started TIMESTAMP NOT NULL,
+    file VARCHAR NOT NULL,
+    sha256 VARCHAR,
+    status VARCHAR NOT NULL,
+    stage VARCHAR,
+    reason VARCHAR,
+    seconds DOUBLE,
+    report_id INTEGER,
+    logged_at TIMESTAMP NOT NULL
+);
+"""
+
+#: Columns added by schema 2 (one identity per agency across spellings; where a report's
+#: agency name came from; which other report a cross-year check compares with). They
+#: come last so that files made by schema 1 and new files have the same column order.
+UPGRADE_TO_2 = """
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS agency_key VARCHAR;
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS division_code VARCHAR;
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS parent VARCHAR;
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS needs_name BOOLEAN DEFAULT FALSE;
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS note VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS agency_name VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS agency_from VARCHAR;
+ALTER TABLE checks ADD COLUMN IF NOT EXISTS related_report_id INTEGER;
+"""
+
+
+class WarehouseError(Exception):
+    """The warehouse file cannot be opened or written."""
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """A short-lived read-only connection for readers (the dashboard, exports)."""
+    if not path.exists():
+        raise WarehouseError(f"{path}：数据库文件不存在，请先导入报告")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def schema_version(connection: duckdb.DuckDBPyConnection) -> str | None:
+    """The schema a file was written with; None for a file that is not a warehouse."""
+    try:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.CatalogException:
+        return None
+    return str(row[0][0]) if row else None
+
+
+def needs_upgrade(path: Path) -> bool:
+    connection = connect_readonly(path)
+    try:
+        return schema_version(connection) != SCHEMA_VERSION
+    finally:
+        connection.close()
+
+
+@contextmanager
+def building(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write to a copy of the warehouse and publish it atomically when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        work = path.with_name(f".{path.name}.building-{os.getpid()}")
+        if work.exists():
+            work.unlink()
+        if path.exists():
+            shutil.copyfile(path, work)
+        connection = duckdb.connect(str(work))
+        try:
+            _prepare(connection)
+            yield connection
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('published_at', ?)", [datetime.now().isoformat()])
+            connection.execute("CHECKPOINT")
+            connection.close()
+            os.replace(work, path)
+        except BaseException:
+            connection.close()
+            work.unlink(missing_ok=True)
+            Path(str(work) + ".wal").unlink(missing_ok=True)
+            raise
+
+
+def _prepare(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables, or bring an older file up to this schema."""
+    was = schema_version(connection)
+    connection.execute(SCHEMA)
+    connection.execute(UPGRADE_TO_2)
+    if was == "1":
+        from etl.warehouse.agencies import refresh_display_names, refresh_inferred, rekey_agencies
+        from etl.warehouse.cross_year import refresh_cross_year_checks
+
+        connection.execute("UPDATE reports SET agency_name = a.name FROM agencies a WHERE reports.agency_id = a.agency_id")
+        connection.execute("INSERT OR IGNORE INTO agency_names SELECT name, agency_id FROM agencies")
+        rekey_agencies(connection)
+        refresh_display_names(connection)
+        refresh_inferred(connection)
+        refresh_cross_year_checks(connection)
+    connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])

@@ -1,0 +1,84 @@
+"""Checks across an agency's years, stored as warnings in the warehouse."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from corpus.agencies import all_agencies
+from corpus.generate import GeneratedReport, generate, write
+from etl.ingest import find_files, ingest
+
+AGENCY = next(a for a in all_agencies() if a.name == "湖南省人民政府")
+
+
+@pytest.fixture(scope="module")
+def run_with_faults(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seven years of one agency: 2022 restates 上年结转, 2023 misstates 规章 现行有效件数,
+    2024 is missing. Each change keeps the report's own identities true."""
+    folder = tmp_path_factory.mktemp("run")
+    reports: dict[int, GeneratedReport] = {r.spec.year: r for r in generate(5, agencies=[AGENCY], cross_year_faults=False)}
+    assert reports[2022].spec.version == reports[2023].spec.version == "2021"
+    cells = reports[2022].spec.cells
+    for column in ("natural_person", "total"):
+        cells[f"requests.carried_over.{column}"] = int(cells[f"requests.carried_over.{column}"]) + 1
+        cells[f"requests.new_received.{column}"] = int(cells[f"requests.new_received.{column}"]) - 1
+    reports[2023].spec.cells["active.regulations.in_force"] = int(reports[2023].spec.cells["active.regulations.in_force"]) + 3
+    for year, report in reports.items():
+        report.spec.broken = []
+        report.defects = frozenset()
+        if year != 2024:
+            write(report, folder)
+    db = folder / "w.duckdb"
+    summary = ingest(find_files([folder]), db)
+    assert summary.counts["loaded"] == 6
+    return db
+
+
+def _checks(db: Path, rule: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as connection:
+        return connection.execute(
+            """SELECT r.year, c.subject, c.status, c.severity, c.expected, c.actual, p.year
+               FROM checks c JOIN reports r USING (report_id) LEFT JOIN reports p ON p.report_id = c.related_report_id
+               WHERE c.rule = ? ORDER BY r.year, c.subject""",
+            [rule],
+        ).fetchall()
+
+
+def test_carried_over_is_checked_per_column_against_last_years_carried_forward(run_with_faults: Path) -> None:
+    checks = _checks(run_with_faults, "cross_year_carried_over")
+    failed = [(year, subject, severity, prev) for year, subject, status, severity, _, _, prev in checks if status == "failed"]
+    assert failed == [(2022, "上年结转｜总计", "warning", 2021), (2022, "上年结转｜自然人", "warning", 2021)]
+    assert {year for year, *_ in checks} == {2020, 2021, 2022, 2023}  # no pair across the missing 2024
+    for year, subject, status, _, expected, actual, _ in checks:
+        if status == "failed":
+            assert actual == expected + 1, (year, subject)
+
+
+def test_in_force_follows_made_and_repealed_in_the_2021_template(run_with_faults: Path) -> None:
+    checks = _checks(run_with_faults, "cross_year_in_force")
+    failed = [(year, subject, expected, actual) for year, subject, status, _, expected, actual, _ in checks if status == "failed"]
+    assert [(year, subject) for year, subject, *_ in failed] == [(2023, "规章｜现行有效件数")]
+    assert failed[0][3] == failed[0][2] + 3
+    assert {year for year, *_ in checks} <= {2022, 2023}  # both years must use the 2021 template
+
+
+def test_a_missing_year_is_a_warning_on_the_report_after_the_gap(run_with_faults: Path) -> None:
+    assert _checks(run_with_faults, "cross_year_missing_year") == [(2025, "2024年", "failed", "warning", None, None, 2023)]
+
+
+def test_cross_year_warnings_are_not_counted_as_the_reports_own_errors(run_with_faults: Path) -> None:
+    with duckdb.connect(str(run_with_faults), read_only=True) as connection:
+        own = connection.execute("SELECT count(*) FROM checks WHERE status = 'failed' AND severity = 'error'").fetchall()
+    assert own == [(0,)]
+
+
+def test_filling_the_gap_redoes_the_checks(run_with_faults: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(run_with_faults.read_bytes())
+    report = next(r for r in generate(5, agencies=[AGENCY], cross_year_faults=False) if r.spec.year == 2024)
+    report.defects = frozenset()
+    ingest([write(report, tmp_path / "late")], db)
+    assert _checks(db, "cross_year_missing_year") == []
+    years = {year for year, *_ in _checks(db, "cross_year_carried_over")}
+    assert years == {2020, 2021, 2022, 2023, 2024, 2025}
