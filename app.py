@@ -33,6 +33,10 @@ with st.sidebar:
         if len(years) > 1:
             st.slider("年度", min(years), max(years), (min(years), max(years)), key="years", bind="query-params")
         st.multiselect("省份", choices["province"], key="prov", bind="query-params", placeholder="全部")
+        chosen_provinces = set(st.session_state.get("prov") or ())
+        kept = set(st.session_state.get("city") or ())  # a chosen city stays listed even outside the chosen provinces
+        cities = [c for c, p in choices["city_province"] if not chosen_provinces or p in chosen_provinces or c in kept]
+        st.multiselect("城市", list(dict.fromkeys(cities)), key="city", bind="query-params", placeholder="全部")
         st.multiselect("层级", choices["level"], key="level", bind="query-params", placeholder="全部")
         st.multiselect("机关类别", choices["kind"], key="kind", bind="query-params", placeholder="全部")
         st.multiselect("机关", choices["name"], key="agency", bind="query-params", placeholder="全部")

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 
-from corpus.agencies import Agency, all_agencies
+from corpus.agencies import all_agencies
 from corpus.generate import FORMATS, generate, write
-from etl.agencies import AgencyInfo, write_overrides
 from etl.ingest import find_files, ingest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,30 +42,17 @@ def demo_command(db_path: Path, seed: int) -> None:
     real = {"株洲市审计局", "淮安市人民政府"}  # the real samples' agencies are not generated over
     agencies = [agency for agency in all_agencies() if agency.name not in real]
     count = sum(1 for report in generate(seed, agencies=agencies) if write(report, folder))
-    overrides = folder / "agencies.csv"
-    write_overrides(overrides, [_info(agency) for agency in agencies])
     db_path.unlink(missing_ok=True)
     samples = ingest(find_files([ROOT / "data" / "samples"]), db_path, workers=2, agencies_csv=ROOT / "data" / "agencies.csv")
-    generated = ingest(find_files([folder]), db_path, generated=True, workers=2, agencies_csv=overrides)
+    # No agencies.csv for the generated agencies: their region, level and kind are inferred
+    # from their names, as a user's would be (tests/test_agencies.py checks each one).
+    generated = ingest(find_files([folder]), db_path, generated=True, workers=2)
     failed = samples.counts.get("failed", 0) + generated.counts.get("failed", 0)
     click.echo(
         f"演示数据库 {db_path}：真实样本 {samples.counts.get('loaded', 0)} 份，生成报告 {count} 份，失败 {failed} 份，用时 {time.perf_counter() - started:.0f} 秒"
     )
     if failed:
         sys.exit(1)
-
-
-def _info(agency: Agency) -> AgencyInfo:
-    return AgencyInfo(
-        agency.name,
-        agency.province,
-        agency.city if agency.level != "省" else None,
-        agency.county,
-        agency.level,
-        agency.kind,
-        agency.kind == "政府",
-        False,
-    )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ class Filters:
 
     years: tuple[int, int] | None = None
     provinces: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
@@ -47,6 +48,7 @@ def where(filters: Filters) -> Query:
         params += list(filters.years)
     for column, values in (
         ("a.province", filters.provinces),
+        ("a.city", filters.cities),
         ("a.level", filters.levels),
         ("a.kind", filters.kinds),
         ("a.name", filters.agencies),
@@ -84,9 +86,12 @@ def options(db: Path) -> dict[str, list[object]]:
     """The values the filters can take."""
     frame = run(
         db,
-        "SELECT DISTINCT a.province, a.level, a.kind, a.name, r.year, r.template FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current",
+        "SELECT DISTINCT a.province, a.city, a.level, a.kind, a.name, r.year, r.template FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current",
     )
-    return {column: sorted(v for v in frame[column].dropna().unique()) for column in frame.columns}
+    found: dict[str, list[object]] = {column: sorted(v for v in frame[column].dropna().unique()) for column in frame.columns}
+    pairs = frame[["city", "province"]].dropna(subset=["city"]).drop_duplicates().sort_values(["province", "city"])
+    found["city_province"] = list(zip(pairs["city"], pairs["province"], strict=True))
+    return found
 
 
 def overview(db: Path, filters: Filters) -> pd.DataFrame:
@@ -136,14 +141,14 @@ def by_agency(db: Path, filters: Filters, keys: Sequence[str], year: int | None 
         year_sql = " AND r.year = ?"
         params.append(year)
     sql = f"""
-    SELECT a.name AS agency, a.province, a.level, a.kind, a.generated, c.key, sum(c.value) AS value
+    SELECT a.name AS agency, a.province, a.city, a.level, a.kind, a.generated, c.key, sum(c.value) AS value
     FROM reports r JOIN agencies a USING (agency_id) JOIN cells c USING (report_id)
     WHERE {q.sql} AND list_contains(?, c.key){year_sql}
     GROUP BY ALL"""
     long = run(db, sql, params)
     if not len(long):
-        return pd.DataFrame(columns=["agency", "province", "level", "kind", "generated", *chosen])
-    return _wide(long, ["agency", "province", "level", "kind", "generated"], chosen)
+        return pd.DataFrame(columns=["agency", "province", "city", "level", "kind", "generated", *chosen])
+    return _wide(long, ["agency", "province", "city", "level", "kind", "generated"], chosen)
 
 
 def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame:

@@ -46,6 +46,7 @@ def filters() -> Filters:
     return Filters(
         years=tuple(years) if years else None,  # type: ignore[arg-type]
         provinces=tuple(state.get("prov") or ()),
+        cities=tuple(state.get("city") or ()),
         levels=tuple(state.get("level") or ()),
         kinds=tuple(state.get("kind") or ()),
         agencies=tuple(state.get("agency") or ()),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from etl.gazetteer import Division, PlaceMatch, ancestors, find_places, place_by_short_name
@@ -252,14 +252,3 @@ def _csv_value(value: object) -> object:
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return "true" if value else "false"
     return value
-
-
-def write_overrides(path: Path, infos: list[AgencyInfo], aliases: dict[str, list[str]] | None = None) -> None:
-    """An agencies.csv the user can edit and give back to ``ingest --agencies``."""
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(CSV_COLUMNS))
-        writer.writeheader()
-        for info in infos:
-            row = {k: v for k, v in asdict(info).items() if k in CSV_COLUMNS}
-            row["aliases"] = ";".join((aliases or {}).get(info.name, []))
-            writer.writerow(row)

@@ -10,7 +10,7 @@ from etl.identities import Equation, holds
 from etl.report import CellRecord, CheckResult, Issue
 from etl.template import spec_by_key
 
-_RULE_TEXT = {
+RULE_TEXT = {
     "balance": "本年新收 + 上年结转 应等于 办理结果总计 + 结转下年度",
     "outcomes": "办理结果总计 应等于 各项办理结果之和",
     "subtotal": "小计 应等于 其下各项之和",
@@ -62,7 +62,7 @@ def issues_from_checks(results: list[CheckResult]) -> list[Issue]:
             message = "以下单元格应为非负整数：" + "、".join(result.cells)
         else:
             message = (
-                f"勾稽关系不成立（{result.subject}）：{_RULE_TEXT[result.rule]}；"
+                f"勾稽关系不成立（{result.subject}）：{RULE_TEXT[result.rule]}；"
                 f"报告中为 {_fmt(result.expected)} 对 {_fmt(result.actual)}"
             )
         found.append(Issue(result.severity, result.rule, message, result.cells))

@@ -9,7 +9,6 @@ import pytest
 
 from corpus.agencies import all_agencies
 from corpus.generate import generate, write
-from etl.agencies import AgencyInfo, write_overrides
 from etl.ingest import find_files, ingest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,11 +34,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     agencies = [a for a in all_agencies() if a.city == "株洲市" and a.name != "株洲市审计局"][:12]
     for report in generate(3, agencies=agencies):
         write(report, folder)
-    overrides = folder / "agencies.csv"
-    write_overrides(
-        overrides, [AgencyInfo(a.name, a.province, a.city, a.county, a.level, a.kind, a.kind == "政府", False) for a in agencies]
-    )
     db = folder / "warehouse.duckdb"
     ingest(find_files([SAMPLES]), db, agencies_csv=ROOT / "data" / "agencies.csv")
-    ingest(find_files([folder]), db, generated=True, workers=2, agencies_csv=overrides)
+    ingest(find_files([folder]), db, generated=True, workers=2)
     return db

@@ -123,7 +123,7 @@ def test_quality_lists_the_failed_checks(warehouse: Path, monkeypatch: pytest.Mo
     assert metrics["未通过的勾稽关系"] == str(failed)
     assert across > 0 and metrics["跨年度检查未通过"] == str(across)
     listed = next(frame.value for frame in app.dataframe if "对比年度" in frame.value.columns)
-    assert len(listed) == across and set(listed["对比年度"].dropna()) <= set(range(2019, 2025))
+    assert len(listed) == across and set(listed["对比年度"]) <= {str(year) for year in range(2019, 2025)} | {"—"}
 
 
 def test_report_detail_opens_from_the_link_and_shows_the_template(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,3 +166,16 @@ def test_quality_lists_agencies_to_confirm_and_names_a_nameless_report(
     assert any("已归入“株洲市审计局”" in message.value for message in app.success)
     assert sql(db, "SELECT count(*) FROM agencies WHERE needs_name")[0] == (0,)
     assert sql(db, "SELECT count(*) FROM reports r JOIN agencies a USING (agency_id) WHERE a.name = '株洲市审计局'")[0] == (2,)
+
+
+def test_the_city_filter_and_regional_peer_groups(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(warehouse, "compare", monkeypatch, state={"city": ["株洲市"], "scope": "同市"})
+    assert "株洲市" in app.multiselect(key="city").options
+    table = app.dataframe[0].value
+    expected = sql(
+        warehouse,
+        "SELECT count(DISTINCT agency_id) FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current AND a.city = '株洲市'",
+    )[0][0]
+    assert set(table["城市"]) == {"株洲市"} and 0 < len(table) <= min(expected, 30)
+    assert all(group.startswith("株洲市·") for group in table["同类组"])
+    assert {group.split("·")[1] for group in table["同类组"]} >= {"县级政府"}

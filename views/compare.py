@@ -34,7 +34,17 @@ if warehouse_ready():
     table["复议纠错率"] = rate_column(
         table.assign(s=table["appeals.review.total"] - table["appeals.review.pending"]), "appeals.review.corrected", "s"
     )
-    table["同类组"] = table["level"].fillna("?") + "级" + table["kind"].fillna("?")
+    scope = st.radio(
+        "同类组的范围",
+        ["全国", "同省", "同市"],
+        key="scope",
+        horizontal=True,
+        bind="query-params",
+        help="同类组：同层级、同类别的机关",
+    )
+    region = {"全国": None, "同省": "province", "同市": "city"}[scope]
+    place = table[region].fillna("地区未知") + "·" if region else ""
+    table["同类组"] = place + table["level"].fillna("层级未知") + "级" + table["kind"].fillna("类别未知")
     ranked = table[table["新收申请"] >= 30].copy()
     ranked["公开率排名"] = ranked.groupby("同类组")["公开率"].rank(ascending=False, method="min")
     ranked["组内百分位"] = percentile_in_group(ranked["公开率"], ranked["同类组"])
@@ -59,6 +69,7 @@ if warehouse_ready():
             [
                 "agency",
                 "province",
+                "city",
                 "同类组",
                 "新收申请",
                 "公开率",
@@ -68,7 +79,7 @@ if warehouse_ready():
                 "active.penalty.decisions",
             ]
         ]
-        .rename(columns={"agency": "机关", "province": "省份", "active.penalty.decisions": "行政处罚决定"}),
+        .rename(columns={"agency": "机关", "province": "省份", "city": "城市", "active.penalty.decisions": "行政处罚决定"}),
         hide_index=True,
     )
     names = tuple(shown["agency"].head(8))

@@ -1,6 +1,7 @@
 """数据质量: failed checks, cells read in unusual ways, checks across years, agencies to
 confirm or name, failed files."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.ui import (
@@ -15,6 +16,7 @@ from dashboard.ui import (
     writes_enabled,
 )
 from etl.agencies import overrides_csv
+from etl.checks import RULE_TEXT
 from etl.warehouse import building, name_report, refresh_cross_year_checks
 
 READ_AS = {
@@ -30,6 +32,50 @@ CROSS_YEAR = {
     "cross_year_in_force": "现行有效件数应等于上年现行有效 + 本年制发 − 本年废止（2021 版模板）",
     "cross_year_missing_year": "机关的年度报告不连续（缺少年度）",
 }
+
+
+def agencies_to_check(to_check: pd.DataFrame) -> None:
+    """The agencies to confirm, their agencies.csv to download, and naming a nameless report."""
+    st.dataframe(
+        to_check.drop(columns=["report_id", "aliases", "parent"]).rename(
+            columns={
+                "name": "机关",
+                "province": "省",
+                "city": "市",
+                "county": "县",
+                "level": "级别",
+                "kind": "类别",
+                "is_government": "政府",
+                "note": "原因",
+                "needs_name": "待命名",
+                "reports": "报告数",
+                "source_path": "来源文件",
+            }
+        ),
+        hide_index=True,
+    )
+    st.download_button(
+        "下载待确认机关名单（agencies.csv）",
+        overrides_csv(to_check.to_dict("records")),
+        file_name="agencies-to-check.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    unnamed = to_check[to_check["needs_name"]]
+    if len(unnamed) and writes_enabled():
+        with st.form("name-report"):
+            st.markdown("**为待命名的报告指定机关**")
+            sources = dict(zip(unnamed["report_id"], unnamed["source_path"], strict=True))
+            choice = st.selectbox("报告", list(sources), format_func=lambda i: f"#{i} {sources[i]}")
+            name = st.text_input("机关名称", placeholder="例如：株洲市审计局")
+            if st.form_submit_button("保存") and name.strip():
+                with building(db_path()) as connection:
+                    name_report(connection, int(choice), name.strip())
+                    refresh_cross_year_checks(connection)
+                st.cache_data.clear()
+                st.session_state["quality-flash"] = f"报告 #{choice} 已归入“{name.strip()}”"
+                st.rerun()
+
 
 st.title("数据质量")
 if "quality-flash" in st.session_state:
@@ -52,7 +98,7 @@ if warehouse_ready():
 
     st.subheader("未通过的勾稽关系（报告自身的数字）")
     linked_table(
-        failed,
+        failed.assign(rule=failed["rule"].map(lambda rule: RULE_TEXT.get(rule, "单元格应为非负整数"))),
         {
             "agency": "机关",
             "year": "年度",
@@ -79,6 +125,8 @@ if warehouse_ready():
     )
     shown = cross.assign(
         rule=cross["rule"].map(CROSS_YEAR),
+        **{column: cross[column].map(lambda v: "—" if v != v else f"{v:g}") for column in ("expected", "actual", "difference")},
+        compared_year=cross["compared_year"].map(lambda v: "—" if v != v else f"{v:.0f}"),
         compared=[
             report_url(a, y) if y == y else None  # NaN: no earlier report
             for a, y in zip(cross["agency"], cross["compared_year"], strict=True)
@@ -105,46 +153,10 @@ if warehouse_ready():
         "这些机关的地区、级别或类别是从名称推断的，推断不确定；“待命名”的报告找不到机关名称。"
         "下载名单、改正后在「导入报告」页上传（或 `python -m etl ingest … --agencies 文件`），改正即生效。"
     )
-    st.dataframe(
-        to_check.drop(columns=["report_id", "aliases", "parent"]).rename(
-            columns={
-                "name": "机关",
-                "province": "省",
-                "city": "市",
-                "county": "县",
-                "level": "级别",
-                "kind": "类别",
-                "is_government": "政府",
-                "note": "原因",
-                "needs_name": "待命名",
-                "reports": "报告数",
-                "source_path": "来源文件",
-            }
-        ),
-        hide_index=True,
-    )
-    if len(to_check):
-        st.download_button(
-            "下载待确认机关名单（agencies.csv）",
-            overrides_csv(to_check.to_dict("records")),
-            file_name="agencies-to-check.csv",
-            mime="text/csv",
-            on_click="ignore",
-        )
-    unnamed = to_check[to_check["needs_name"]]
-    if len(unnamed) and writes_enabled():
-        with st.form("name-report"):
-            st.markdown("**为待命名的报告指定机关**")
-            sources = dict(zip(unnamed["report_id"], unnamed["source_path"], strict=True))
-            choice = st.selectbox("报告", list(sources), format_func=lambda i: f"#{i} {sources[i]}")
-            name = st.text_input("机关名称", placeholder="例如：株洲市审计局")
-            if st.form_submit_button("保存") and name.strip():
-                with building(db_path()) as connection:
-                    name_report(connection, int(choice), name.strip())
-                    refresh_cross_year_checks(connection)
-                st.cache_data.clear()
-                st.session_state["quality-flash"] = f"报告 #{choice} 已归入“{name.strip()}”"
-                st.rerun()
+    if to_check.empty:
+        st.success("所有机关的地区、级别和类别都已确定，也没有待命名的报告。")
+    else:
+        agencies_to_check(to_check)
 
     st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
     st.dataframe(
