@@ -1,4 +1,4 @@
-"""The command line: ``python -m etl parse|ingest|export``. It prints; the library does not."""
+"""The command line: ``python -m etl parse|ingest|export|agencies|name|upgrade``. It prints; the library does not."""
 
 from __future__ import annotations
 
