@@ -293,7 +293,8 @@ def report(db: Path, report_id: int) -> pd.DataFrame:
     return run(
         db,
         """SELECT r.report_id, a.name AS agency, a.generated, r.year, r.template, r.published, r.source_path, r.source_format,
-                  r.sha256, r.parser_version, r.loaded_at, r.error_count, r.warning_count
+                  r.sha256, r.parser_version, r.loaded_at, r.error_count, r.warning_count, r.agency_name, r.agency_from,
+                  a.province, a.city, a.county, a.level, a.kind, a.uncertain, a.note AS agency_note
            FROM reports r JOIN agencies a USING (agency_id) WHERE r.report_id = ?""",
         [report_id],
     )
@@ -310,7 +311,9 @@ def report_cells(db: Path, report_id: int) -> pd.DataFrame:
 def report_checks(db: Path, report_id: int) -> pd.DataFrame:
     return run(
         db,
-        "SELECT rule, subject, status, expected, actual, cells FROM checks WHERE report_id = ? ORDER BY status, rule",
+        """SELECT c.rule, c.subject, c.status, c.severity, c.expected, c.actual, c.cells, p.year AS compared_year
+           FROM checks c LEFT JOIN reports p ON p.report_id = c.related_report_id
+           WHERE c.report_id = ? ORDER BY c.status, c.rule, c.subject""",
         [report_id],
     )
 

@@ -433,6 +433,13 @@ class CrossYearRule:
 #: A year missing from an agency's run of reports.
 MISSING_YEAR_RULE = "cross_year_missing_year"
 
+#: What each check across years says, for readers.
+CROSS_YEAR_TEXT = {
+    "cross_year_carried_over": "本年“上年结转”应等于上年“结转下年度”",
+    "cross_year_in_force": "现行有效件数应等于上年现行有效 + 本年制发 − 本年废止（2021 版模板）",
+    MISSING_YEAR_RULE: "机关的年度报告不连续（缺少年度）",
+}
+
 
 @cache
 def cross_year_rules() -> tuple[CrossYearRule, ...]:

@@ -179,3 +179,19 @@ def test_the_city_filter_and_regional_peer_groups(warehouse: Path, monkeypatch: 
     assert set(table["城市"]) == {"株洲市"} and 0 < len(table) <= min(expected, 30)
     assert all(group.startswith("株洲市·") for group in table["同类组"])
     assert {group.split("·")[1] for group in table["同类组"]} >= {"县级政府"}
+
+
+def test_report_detail_shows_where_the_agency_is_and_its_cross_year_warnings(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ((agency, year, subjects),) = sql(
+        warehouse,
+        """SELECT a.name, r.year, list(c.subject ORDER BY c.subject) FROM checks c JOIN reports r USING (report_id)
+           JOIN agencies a USING (agency_id) WHERE c.rule LIKE 'cross_year%' AND c.status = 'failed'
+           GROUP BY ALL ORDER BY a.name, r.year LIMIT 1""",
+    )
+    app = open_page(warehouse, "report", monkeypatch, state={"report": f"{agency} {year}年"})
+    assert not app.exception
+    warnings = next(frame.value for frame in app.dataframe if "对比年度" in frame.value.columns)
+    assert sorted(warnings["对象"]) == sorted(subjects)
+    assert any(caption.value.startswith(f"机关：{agency}，湖南省株洲市") for caption in app.caption)

@@ -17,6 +17,7 @@ from dashboard.ui import (
 )
 from etl.agencies import overrides_csv
 from etl.checks import RULE_TEXT
+from etl.template import CROSS_YEAR_TEXT
 from etl.warehouse import building, name_report, refresh_cross_year_checks
 
 READ_AS = {
@@ -26,11 +27,6 @@ READ_AS = {
     "recovered": "由勾稽关系还原",
     "unreadable": "无法确定",
     "missing": "未找到该行",
-}
-CROSS_YEAR = {
-    "cross_year_carried_over": "本年“上年结转”应等于上年“结转下年度”",
-    "cross_year_in_force": "现行有效件数应等于上年现行有效 + 本年制发 − 本年废止（2021 版模板）",
-    "cross_year_missing_year": "机关的年度报告不连续（缺少年度）",
 }
 
 
@@ -112,7 +108,7 @@ if warehouse_ready():
 
     st.subheader("跨年度检查（警告）")
     st.dataframe(
-        cross_counts.assign(rule=cross_counts["rule"].map(CROSS_YEAR)).rename(
+        cross_counts.assign(rule=cross_counts["rule"].map(CROSS_YEAR_TEXT)).rename(
             columns={
                 "rule": "检查",
                 "failed": "未通过",
@@ -124,7 +120,7 @@ if warehouse_ready():
         hide_index=True,
     )
     shown = cross.assign(
-        rule=cross["rule"].map(CROSS_YEAR),
+        rule=cross["rule"].map(CROSS_YEAR_TEXT),
         **{column: cross[column].map(lambda v: "—" if v != v else f"{v:g}") for column in ("expected", "actual", "difference")},
         compared_year=cross["compared_year"].map(lambda v: "—" if v != v else f"{v:.0f}"),
         compared=[

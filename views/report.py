@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.ui import ask, filters, fmt_count, report_label, warehouse_ready
+from etl.checks import RULE_TEXT
 from etl.document import ReadError
 from etl.readers import read_document
-from etl.template import row_columns, tables
+from etl.template import CROSS_YEAR_TEXT, row_columns, tables
 
 st.title("报告详情")
 
@@ -41,6 +42,21 @@ def grid(cells: pd.DataFrame, table_key: str, template: str, bad: set[str]) -> p
     return pd.DataFrame(rows).T.fillna("")
 
 
+def agency_line(meta: pd.Series) -> str:
+    """Who the report is from, as printed and as placed, so a wrong guess is visible here."""
+    place = "".join(str(meta[c]) for c in ("province", "city", "county") if pd.notna(meta[c])) or "地区未知"
+    level = f"{meta['level']}级" if pd.notna(meta["level"]) else "层级未知"
+    kind = meta["kind"] if pd.notna(meta["kind"]) else "类别未知"
+    where = {"title": "标题", "signature": "落款", "file name": "文件名", "folder": "文件夹名", "user": "用户指定"}
+    printed = (
+        f"报告中写作“{meta['agency_name']}”（取自{where.get(meta['agency_from'], '报告')}）"
+        if pd.notna(meta["agency_name"])
+        else ""
+    )
+    doubt = f"；待确认：{meta['agency_note']}" if meta["uncertain"] and pd.notna(meta["agency_note"]) else ""
+    return f"机关：{meta['agency']}，{place}，{level}，{kind}。{printed}{doubt}"
+
+
 if warehouse_ready():
     reports = ask("reports_list", filters())
     if reports.empty:
@@ -53,7 +69,9 @@ if warehouse_ready():
     cells = ask("report_cells", report_id)
     checks = ask("report_checks", report_id)
     issues = ask("report_issues", report_id)
-    failed = checks[checks["status"] == "failed"]
+    failing = checks[checks["status"] == "failed"]
+    failed = failing[failing["severity"] == "error"]
+    across = failing[failing["severity"] == "warning"]
     bad = {key for keys in failed["cells"] for key in keys}
     if meta["generated"]:
         st.warning("这是生成的演示报告，不是官方发布的数字。", icon=":material/warning:")
@@ -62,6 +80,7 @@ if warehouse_ready():
     info[1].metric("发布日期", str(meta["published"])[:10] if pd.notna(meta["published"]) else "未知")
     info[2].metric("未通过的勾稽关系", len(failed))
     info[3].metric("问题", int(meta["error_count"]) + int(meta["warning_count"]))
+    st.caption(agency_line(meta))
     links = st.columns(2)
     for column, step, label in ((links[0], -1, "← 上一年度报告"), (links[1], 1, "下一年度报告 →")):
         other = ask("neighbour_report", report_id, step)
@@ -85,7 +104,8 @@ if warehouse_ready():
         if len(failed):
             st.subheader("未通过的勾稽关系（⚠ 标出所涉单元格）")
             st.dataframe(
-                failed.rename(
+                failed.assign(rule=failed["rule"].map(lambda rule: RULE_TEXT.get(rule, "单元格应为非负整数")))
+                .rename(
                     columns={
                         "rule": "规则",
                         "subject": "对象",
@@ -93,7 +113,24 @@ if warehouse_ready():
                         "actual": "各项之和",
                         "cells": "单元格",
                     }
-                ).drop(columns=["status"]),
+                )
+                .drop(columns=["status", "severity", "compared_year"]),
+                hide_index=True,
+            )
+        if len(across):
+            st.subheader("跨年度检查未通过（警告）")
+            st.dataframe(
+                across.assign(rule=across["rule"].map(CROSS_YEAR_TEXT))
+                .rename(
+                    columns={
+                        "rule": "检查",
+                        "subject": "对象",
+                        "compared_year": "对比年度",
+                        "expected": "由上年推算",
+                        "actual": "本年报告值",
+                    }
+                )
+                .drop(columns=["status", "severity", "cells"]),
                 hide_index=True,
             )
         if len(issues):
