@@ -157,6 +157,11 @@ def log_ingest(
 WIDE_META_COLUMNS = {
     "report_id": "报告编号",
     "agency": "机关",
+    "province": "省份",
+    "city": "城市",
+    "county": "区县",
+    "level": "层级",
+    "kind": "类别",
     "year": "年度",
     "template": "模板版本",
     "published": "发布日期",
@@ -167,7 +172,8 @@ WIDE_META_COLUMNS = {
 def wide_cells(connection: duckdb.DuckDBPyConnection, keys: tuple[str, ...]) -> pd.DataFrame:
     """Current reports, one row each, one column per key in the given order (NULL = not reported)."""
     reports = connection.execute(
-        """SELECT r.report_id, a.name AS agency, r.year, r.template, r.published, r.source_path
+        """SELECT r.report_id, a.name AS agency, a.province, a.city, a.county, a.level, a.kind,
+                  r.year, r.template, r.published, r.source_path
            FROM reports r JOIN agencies a USING (agency_id)
            WHERE r.is_current ORDER BY a.name, r.year"""
     ).df()
