@@ -60,6 +60,9 @@ KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("民族宗教", ("民族宗教", "民族和宗教", "民宗")),
     ("乡村振兴", ("乡村振兴", "扶贫")),
     ("住房公积金", ("住房公积金",)),
+    ("国有资产监督管理", ("国有资产监督管理", "国资")),
+    ("侨务", ("侨务", "归国华侨")),
+    ("港澳台事务", ("港澳事务", "台湾事务", "台办")),
 )
 KINDS = tuple(kind for kind, _ in KIND_WORDS)
 
@@ -71,7 +74,7 @@ _GOVERNMENT_REST = re.compile(
 _SYSTEM_PREFIX = re.compile(r"^(?:国家税务总局|国家金融监督管理总局|中国人民银行|国家统计局|中华人民共和国)")
 _CENTRAL = re.compile(r"^(?:国务院|国家|中国|中华人民共和国|最高人民)")
 _TOWN = re.compile(r"^(?P<town>[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道))(?=人民政府|政府|办事处|街道办|$)")
-_PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?P<suffix>自治区|省|自治州|市|地区|盟|自治县|县|区|旗)")
+_PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,14}?(?P<suffix>自治区|省|自治州|市|地区|盟|自治县|县|区|旗)")
 _SUFFIX_LEVEL = {"省": "省", "自治区": "省", "市": "市", "自治州": "市", "地区": "市", "盟": "市"} | dict.fromkeys(
     ("县", "自治县", "区", "旗"), "县"
 )
@@ -179,6 +182,7 @@ def _region(candidates: tuple[Division, ...]) -> tuple[str | None, str | None, s
 
 
 def _kind(body: str) -> str | None:
+    body = re.sub(r"^(?:人民政府|政府)", "", body)  # 人民政府 holds 民政: 人民政府国资委 is not 民政
     best: tuple[int, str] | None = None
     for kind, words in KIND_WORDS:
         for word in words:

@@ -97,7 +97,13 @@ def find_places(text: str) -> PlaceMatch | None:
         current, position = narrowed, position + len(found)
         start = start if start >= 0 else position - len(found)
         end = position
-    return PlaceMatch(start, end, current) if current else None
+    if not current:
+        return None
+    if start > 0:  # 重庆两江新区, 湖南株洲市: a province's or city's short name before the place
+        lead = tuple(c for c in current if any(d in ancestors(c) for d in _short_names().get(text[:start], ())))
+        if lead:
+            return PlaceMatch(0, end, lead)
+    return PlaceMatch(start, end, current)
 
 
 def _within(candidates: tuple[Division, ...], previous: tuple[Division, ...]) -> tuple[Division, ...]:

@@ -40,6 +40,10 @@ PLACED = [
     ("南京市鼓楼区人民政府", "江苏省", "南京市", "鼓楼区", "县", "政府", True),
     ("淮安市人民政府", "江苏省", "淮安市", None, "市", "政府", True),
     ("淮安市淮安区人民政府", "江苏省", "淮安市", "淮安区", "县", "政府", True),
+    ("株洲市人民政府国有资产监督管理委员会", "湖南省", "株洲市", None, "市", "国有资产监督管理", False),
+    ("株洲市民政局", "湖南省", "株洲市", None, "市", "民政", False),
+    ("重庆两江新区管理委员会", "重庆市", None, "两江新区", "县", "政府", True),
+    ("湖南株洲市审计局", "湖南省", "株洲市", None, "市", "审计", False),
 ]
 
 
@@ -72,6 +76,12 @@ def test_a_place_name_shared_by_several_divisions_is_uncertain_and_says_where() 
 def test_what_cannot_be_placed_or_classed_is_uncertain_with_the_reason(name: str, reason: str) -> None:
     info = infer(name)
     assert info.uncertain and reason in info.note
+
+
+def test_a_zone_that_is_not_a_division_is_placed_by_its_citys_short_name_and_marked_uncertain() -> None:
+    info = infer("株洲高新技术产业开发区管委会")
+    assert (info.province, info.city, info.level, info.is_government, info.uncertain) == ("湖南省", "株洲市", "县", True, True)
+    assert "不在行政区划表中" in info.note
 
 
 def test_central_bodies_have_no_place_and_are_not_uncertain_about_it() -> None:
