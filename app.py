@@ -17,6 +17,7 @@ PAGES = [
     st.Page("views/procurement.py", title="政府集中采购", icon=":material/receipt_long:"),
     st.Page("views/appeals.py", title="复议诉讼", icon=":material/account_balance:"),
     st.Page("views/compare.py", title="机关对比", icon=":material/compare_arrows:"),
+    st.Page("views/agencies.py", title="机关名录", icon=":material/apartment:"),
     st.Page("views/explore.py", title="数据查询与下载", icon=":material/download:"),
     st.Page("views/quality.py", title="数据质量", icon=":material/health_and_safety:"),
     st.Page("views/report.py", title="报告详情", icon=":material/description:"),

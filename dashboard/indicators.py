@@ -30,3 +30,13 @@ def rate_column(frame: pd.DataFrame, numerator: str, denominator: str) -> pd.Ser
 def percentile_in_group(values: pd.Series, groups: pd.Series) -> pd.Series:
     """Each value's percentile rank (0–100) among its peer group."""
     return values.groupby(groups).rank(pct=True).mul(100)
+
+
+def years_text(years: list[int]) -> str:
+    """An agency's run of reports in words: 2019–2025, and the years missing inside it."""
+    if not len(years):
+        return "—"
+    first, last = int(min(years)), int(max(years))
+    span = str(first) if first == last else f"{first}–{last}"
+    missing = sorted(set(range(first, last + 1)) - {int(y) for y in years})
+    return span + (f"（缺 {'、'.join(map(str, missing))}）" if missing else "")

@@ -263,6 +263,36 @@ def cross_year_counts(db: Path, filters: Filters) -> pd.DataFrame:
     )
 
 
+def agency_directory(db: Path, filters: Filters) -> pd.DataFrame:
+    """Every agency with its region, level and kind, other spellings, and which years it reported."""
+    q = where(filters)
+    return run(
+        db,
+        f"""SELECT a.name AS agency, a.province, a.city, a.county, a.level, a.kind, a.is_government, a.uncertain,
+                   a.overridden, a.generated,
+                   (SELECT string_agg(n.name, '；' ORDER BY n.name) FROM agency_names n
+                    WHERE n.agency_id = a.agency_id AND n.name <> a.name) AS aliases,
+                   list(DISTINCT r.year ORDER BY r.year) AS years, count(*) AS reports,
+                   min(r.year) AS first_year, max(r.year) AS last_year
+            FROM reports r JOIN agencies a USING (agency_id)
+            WHERE {q.sql} GROUP BY ALL ORDER BY a.province NULLS LAST, a.city NULLS FIRST, a.level, a.name""",
+        q.params,
+    )
+
+
+def agency_counts(db: Path, filters: Filters, by: str = "province") -> pd.DataFrame:
+    """How many agencies of each level each province (or city, ``by="city"``) has."""
+    column = {"province": "a.province", "city": "coalesce(a.city, a.province)"}[by]  # an allow-list
+    q = where(filters)
+    return run(
+        db,
+        f"""SELECT coalesce({column}, '地区未知') AS place, coalesce(a.level, '层级未知') AS level,
+                   count(DISTINCT a.agency_id) AS agencies
+            FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql} GROUP BY ALL ORDER BY 1, 2""",
+        q.params,
+    )
+
+
 def agencies_to_check(db: Path, filters: Filters) -> pd.DataFrame:
     """Agencies whose region, level or kind is a guess to confirm, or that still need a name."""
     q = where(filters)

@@ -29,6 +29,7 @@ PAGES = {
     "procurement": "政府集中采购",
     "appeals": "复议诉讼",
     "compare": "机关对比",
+    "agencies": "机关名录",
     "explore": "数据查询与下载",
     "quality": "数据质量",
     "report": "报告详情",

@@ -23,12 +23,13 @@ PAGES = [
     "procurement",
     "appeals",
     "compare",
+    "agencies",
     "explore",
     "quality",
     "report",
     "import_reports",
 ]
-CHART_PAGES = ["overview", "requests", "outcomes", "enforcement", "procurement", "appeals", "compare"]
+CHART_PAGES = ["overview", "requests", "outcomes", "enforcement", "procurement", "appeals", "compare", "agencies"]
 
 
 def sql(db: Path, query: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
@@ -195,3 +196,26 @@ def test_report_detail_shows_where_the_agency_is_and_its_cross_year_warnings(
     warnings = next(frame.value for frame in app.dataframe if "对比年度" in frame.value.columns)
     assert sorted(warnings["对象"]) == sorted(subjects)
     assert any(caption.value.startswith(f"机关：{agency}，湖南省株洲市") for caption in app.caption)
+
+
+def test_the_agency_directory_lists_every_agency_with_its_years(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(warehouse, "agencies", monkeypatch, state={"prov": ["湖南省"]})
+    table = app.dataframe[0].value
+    ((expected,),) = sql(
+        warehouse,
+        "SELECT count(DISTINCT agency_id) FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current AND a.province = '湖南省'",
+    )
+    assert len(table) == expected and set(table["省份"]) == {"湖南省"}
+    row = table.set_index("机关").loc["株洲市审计局"]
+    assert (row["城市"], row["层级"], row["类别"], row["报告年度"]) == ("株洲市", "市", "审计", "2019")
+    assert [b.label for b in app.get("download_button")] == ["下载 CSV", "下载 Excel", "下载 Parquet"]
+    app.text_input(key="directory-search").input("株洲市").run()
+    assert set(app.dataframe[0].value["城市"]) == {"株洲市"}
+
+
+def test_years_text_names_the_gaps() -> None:
+    from dashboard.indicators import years_text
+
+    assert years_text([2019, 2020, 2021]) == "2019–2021"
+    assert years_text([2019, 2021, 2024]) == "2019–2024（缺 2020、2022、2023）"
+    assert years_text([2023]) == "2023"

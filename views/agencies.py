@@ -1,0 +1,56 @@
+"""机关名录: which agencies are in the warehouse, where they are, what they are, and which
+years they reported, as a table to filter and download."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboard.indicators import years_text
+from dashboard.ui import ask, chart, downloads, filters, generated_banner, warehouse_ready
+
+st.title("机关名录")
+if warehouse_ready():
+    generated_banner()
+    chosen = filters()
+    directory = ask("agency_directory", chosen)
+    if directory.empty:
+        st.info("当前筛选条件下没有报告。")
+        st.stop()
+    gaps = directory["years"].map(lambda years: max(years) - min(years) + 1 - len(years) > 0)
+    cards = st.columns(4)
+    cards[0].metric("机关", len(directory))
+    cards[1].metric("其中政府", int(directory["is_government"].sum()))
+    cards[2].metric("年度报告不连续", int(gaps.sum()), help="在首末年度之间缺少某年的报告")
+    cards[3].metric("地区或类别待确认", int(directory["uncertain"].sum()), help="到「数据质量」页下载名单改正")
+    one_province = directory["province"].nunique() == 1
+    counts = ask("agency_counts", chosen, "city" if one_province else "province")
+    chart(
+        px.bar(
+            counts,
+            x="place",
+            y="agencies",
+            color="level",
+            title="各市机关数（按层级；省级机关计入省）" if one_province else "各省机关数（按层级）",
+            labels={"place": "", "agencies": "机关数", "level": "层级"},
+            category_orders={"level": ["省", "市", "县", "乡镇", "层级未知"]},
+        )
+    )
+    search = st.text_input("查找机关", placeholder="输入名称的一部分，如 审计 或 株洲", key="directory-search")
+    shown = directory[directory["agency"].str.contains(search, regex=False)] if search else directory
+    table = shown.assign(years=shown["years"].map(years_text), uncertain=shown["uncertain"].map({True: "待确认", False: ""}))[
+        ["agency", "province", "city", "county", "level", "kind", "years", "reports", "aliases", "uncertain"]
+    ].rename(
+        columns={
+            "agency": "机关",
+            "province": "省份",
+            "city": "城市",
+            "county": "区县",
+            "level": "层级",
+            "kind": "类别",
+            "years": "报告年度",
+            "reports": "报告数",
+            "aliases": "其他写法",
+            "uncertain": "推断",
+        }
+    )
+    st.dataframe(table.fillna(""), hide_index=True)
+    downloads(table, "机关名录")
