@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.gazetteer import Division, PlaceMatch, ancestors, find_places, place_by_short_name
+from etl.gazetteer import Division, PlaceMatch, ancestors, child_by_short_name, find_places, place_by_short_name
 
 #: Department kinds and the words that name them (full names first, then short forms).
 KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -56,6 +56,7 @@ KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("气象", ("气象",)),
     ("海关", ("海关",)),
     ("金融监管", ("金融监督管理", "金融监管", "银保监", "地方金融")),
+    ("人民银行", ("人民银行",)),
     ("外事", ("外事",)),
     ("民族宗教", ("民族宗教", "民族和宗教", "民宗")),
     ("乡村振兴", ("乡村振兴", "扶贫")),
@@ -73,6 +74,7 @@ _GOVERNMENT_REST = re.compile(
 #: Bodies of the central government or a vertically managed system, named before the place.
 _SYSTEM_PREFIX = re.compile(r"^(?:国家税务总局|国家金融监督管理总局|中国人民银行|国家统计局|中华人民共和国)")
 _CENTRAL = re.compile(r"^(?:国务院|国家|中国|中华人民共和国|最高人民)")
+_BRANCH = re.compile(r"(?:局|委员会)(?P<short>[\u4e00-\u9fff]{2,4}?)分局$")
 _TOWN = re.compile(r"^(?P<town>[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道))(?=人民政府|政府|办事处|街道办|$)")
 _PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,14}?(?P<suffix>自治区|省|自治州|市|地区|盟|自治县|县|区|旗)")
 _SUFFIX_LEVEL = {"省": "省", "自治区": "省", "市": "市", "自治州": "市", "地区": "市", "盟": "市"} | dict.fromkeys(
@@ -157,6 +159,10 @@ def infer(name: str) -> AgencyInfo:
             notes.append(f"“{rest[places.start : places.end]}”有{len(places.candidates)}处同名：{where}")
         if places.start > 0:
             notes.append(f"名称不以地名开头（“{rest[: places.start]}”）")
+    branch = _BRANCH.search(body) if places and len(places.candidates) == 1 else None
+    district = child_by_short_name(places.candidates, branch.group("short")) if places and branch else None
+    if district is not None:  # 北京市公安局西城分局: the branch of a district
+        province, city, county, level, code = _region((district,))
     town = _TOWN.match(body)
     if town:
         level, body = "乡镇", body[town.end() :]

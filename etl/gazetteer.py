@@ -137,3 +137,15 @@ def place_by_short_name(text: str) -> Division | None:
         if found:
             return found[0] if len(found) == 1 else None
     return None
+
+
+def child_by_short_name(parents: tuple[Division, ...], short: str) -> Division | None:
+    """The one division inside ``parents`` whose name is ``short`` plus a suffix
+    (北京市 + 西城 → 西城区), for branches named 西城分局; None when none or several fit."""
+    codes = {p.code for p in parents}
+    found = [
+        d
+        for d in divisions().values()
+        if d.parent in codes and d.name.startswith(short) and d.name[len(short) :] in ("区", "县", "市", "旗", "新区", "自治县")
+    ]
+    return found[0] if len(found) == 1 else None
