@@ -158,7 +158,7 @@ def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame
     # Column names are template keys from the allow-list above; the values are bound.
     columns = "".join(f', max(c.value) FILTER (WHERE c.key = ?) AS "{key}"' for key in chosen)
     sql = f"""
-    SELECT r.report_id, a.name AS agency, a.province, a.city, a.county, a.level, a.kind, a.generated, r.year, r.template,
+    SELECT r.report_id, a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind, a.generated, r.year, r.template,
            r.published{columns}
     FROM reports r JOIN agencies a USING (agency_id) LEFT JOIN cells c ON c.report_id = r.report_id AND list_contains(?, c.key)
     WHERE {q.sql}
@@ -180,6 +180,7 @@ def chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:
     names = {
         "report_id": "报告编号",
         "agency": "机关",
+        "agency_key": "机关标识",
         "province": "省份",
         "city": "城市",
         "county": "区县",

@@ -121,7 +121,7 @@ def test_export_csv_has_a_bom_and_one_column_per_key(db_path: Path, tmp_path: Pa
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert list(frame.columns[11:]) == list(all_keys())
+    assert list(frame.columns[12:]) == list(all_keys())
     assert frame.set_index("agency").loc["株洲市审计局", ["province", "city", "level", "kind"]].tolist() == [
         "湖南省",
         "株洲市",

@@ -157,6 +157,7 @@ def log_ingest(
 WIDE_META_COLUMNS = {
     "report_id": "报告编号",
     "agency": "机关",
+    "agency_key": "机关标识",
     "province": "省份",
     "city": "城市",
     "county": "区县",
@@ -172,7 +173,7 @@ WIDE_META_COLUMNS = {
 def wide_cells(connection: duckdb.DuckDBPyConnection, keys: tuple[str, ...]) -> pd.DataFrame:
     """Current reports, one row each, one column per key in the given order (NULL = not reported)."""
     reports = connection.execute(
-        """SELECT r.report_id, a.name AS agency, a.province, a.city, a.county, a.level, a.kind,
+        """SELECT r.report_id, a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind,
                   r.year, r.template, r.published, r.source_path
            FROM reports r JOIN agencies a USING (agency_id)
            WHERE r.is_current ORDER BY a.name, r.year"""
