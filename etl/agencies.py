@@ -65,7 +65,6 @@ KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("侨务", ("侨务", "归国华侨")),
     ("港澳台事务", ("港澳事务", "台湾事务", "台办")),
 )
-KINDS = tuple(kind for kind, _ in KIND_WORDS)
 
 #: What is left of a government's name once its place is taken off.
 _GOVERNMENT_REST = re.compile(
@@ -81,7 +80,8 @@ _SUFFIX_LEVEL = {"省": "省", "自治区": "省", "市": "市", "自治州": "�
     ("县", "自治县", "区", "旗"), "县"
 )
 
-COLUMNS = ("name", "province", "city", "county", "level", "kind", "is_government", "uncertain")
+#: The fields of ``etl agencies --json``, in order (a published contract).
+JSON_FIELDS = ("name", "province", "city", "county", "level", "kind", "is_government", "uncertain")
 CSV_COLUMNS = ("name", "aliases", "province", "city", "county", "level", "kind", "is_government", "parent")
 
 
@@ -98,9 +98,6 @@ class AgencyInfo:
     division_code: str | None = None
     parent: str | None = None
     note: str = ""  # why it is uncertain, in words the user can act on
-
-    def as_json(self) -> dict[str, object]:
-        return {column: getattr(self, column) for column in COLUMNS}
 
 
 def normalise_name(name: str) -> str:

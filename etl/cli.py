@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from etl.agencies import overrides_csv
+from etl.agencies import JSON_FIELDS, overrides_csv
 from etl.document import ReadError
 from etl.export import export as export_table
 from etl.ingest import FileOutcome, find_files, ingest
@@ -169,9 +169,8 @@ def agencies_command(db_path: Path, as_json: bool, csv_out: Path | None, only_un
         csv_out.write_bytes(overrides_csv(records))
         click.echo(f"已写出 {len(records)} 个机关到 {csv_out}；修改后用 ingest --agencies {csv_out} 导入")
         return
-    fields = ["name", "province", "city", "county", "level", "kind", "is_government", "uncertain"]
     if as_json:
-        click.echo(json.dumps([{k: r[k] for k in fields} for r in records], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([{k: r[k] for k in JSON_FIELDS} for r in records], ensure_ascii=False, indent=2))
         return
     for record in records:
         mark = f"（待确认：{record['note']}）" if record["uncertain"] else ""
