@@ -270,7 +270,7 @@ def agency_directory(db: Path, filters: Filters) -> pd.DataFrame:
     return run(
         db,
         f"""SELECT a.name AS agency, a.province, a.city, a.county, a.level, a.kind, a.is_government, a.uncertain,
-                   a.overridden, a.generated,
+                   a.overridden, a.generated, a.parent,
                    (SELECT string_agg(n.name, '；' ORDER BY n.name) FROM agency_names n
                     WHERE n.agency_id = a.agency_id AND n.name <> a.name) AS aliases,
                    list(DISTINCT r.year ORDER BY r.year) AS years, count(*) AS reports,

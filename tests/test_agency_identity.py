@@ -43,9 +43,11 @@ def test_an_alias_in_agencies_csv_joins_agencies_loaded_apart(db_path: Path, tmp
     ingest([ZHUZHOU, old, retitled(tmp_path, "株洲审计局", 2020)], db_path)
     assert rows(db_path, "SELECT count(*) FROM agencies") == [(2,)]
     csv_path = tmp_path / "agencies.csv"
-    csv_path.write_text("name,aliases,province,city,level,kind\n株洲市审计局,株洲审计局,湖南省,株洲市,市,审计\n", "utf-8")
+    csv_path.write_text(
+        "name,aliases,province,city,level,kind,parent\n株洲市审计局,株洲审计局,湖南省,株洲市,市,审计,株洲市人民政府\n", "utf-8"
+    )
     ingest([], db_path, agencies_csv=csv_path)
-    assert rows(db_path, "SELECT name, overridden FROM agencies") == [("株洲市审计局", True)]
+    assert rows(db_path, "SELECT name, overridden, parent FROM agencies") == [("株洲市审计局", True, "株洲市人民政府")]
     current = rows(db_path, "SELECT year, source_path FROM reports WHERE is_current ORDER BY year")
     assert [year for year, _ in current] == [2019, 2020]
     assert current[0][1] == str(old)  # loaded last for 2019, so it is the current one

@@ -37,7 +37,7 @@ if warehouse_ready():
     search = st.text_input("查找机关", placeholder="输入名称的一部分，如 审计 或 株洲", key="directory-search")
     shown = directory[directory["agency"].str.contains(search, regex=False)] if search else directory
     table = shown.assign(years=shown["years"].map(years_text), uncertain=shown["uncertain"].map({True: "待确认", False: ""}))[
-        ["agency", "province", "city", "county", "level", "kind", "years", "reports", "aliases", "uncertain"]
+        ["agency", "province", "city", "county", "level", "kind", "parent", "years", "reports", "aliases", "uncertain"]
     ].rename(
         columns={
             "agency": "机关",
@@ -46,6 +46,7 @@ if warehouse_ready():
             "county": "区县",
             "level": "层级",
             "kind": "类别",
+            "parent": "上级机关",
             "years": "报告年度",
             "reports": "报告数",
             "aliases": "其他写法",
