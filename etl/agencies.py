@@ -100,6 +100,21 @@ class AgencyInfo:
     note: str = ""  # why it is uncertain, in words the user can act on
 
 
+@dataclass(frozen=True)
+class Override:
+    """One row of the user's agencies.csv: what it sets wins; what it leaves blank keeps
+    the inferred value, so a row may correct a single column."""
+
+    name: str
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    level: str | None = None
+    kind: str | None = None
+    is_government: bool | None = None
+    parent: str | None = None
+
+
 def normalise_name(name: str) -> str:
     """One spelling per agency: no spaces or quotes, full-width brackets, no 关于… title words."""
     name = re.sub(r"[\s\u3000\u00a0]+", "", name)
@@ -195,13 +210,13 @@ def _kind(body: str) -> str | None:
     return best[1] if best else None
 
 
-def load_overrides(path: Path) -> dict[str, AgencyInfo]:
+def load_overrides(path: Path) -> dict[str, Override]:
     """The user's agencies.csv, by name and by each alias (``;``-separated).
 
-    Missing optional columns are allowed; an alias maps to the row's name, so the
-    reports of both are one agency.
+    Every column but ``name`` is optional, and so is every cell; an alias maps to the
+    row's name, so the reports of both are one agency.
     """
-    found: dict[str, AgencyInfo] = {}
+    found: dict[str, Override] = {}
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -211,30 +226,30 @@ def load_overrides(path: Path) -> dict[str, AgencyInfo]:
     if "name" not in (reader.fieldnames or []):
         raise ValueError(f"{path}：缺少 name 列（应有列：{', '.join(CSV_COLUMNS)}）")
     for line, row in enumerate(reader, start=2):
-        name = normalise_name(row.get("name") or "")
+        cell = {key: (value or "").strip() or None for key, value in row.items() if key}
+        name = normalise_name(cell.get("name") or "")
         if not name:
             continue
-        level = row.get("level") or None
-        if level not in (None, "省", "市", "县", "乡镇"):
-            raise ValueError(f"{path} 第 {line} 行：级别“{level}”无效，应为 省、市、县 或 乡镇")
-        info = AgencyInfo(
+        if cell.get("level") not in (None, "省", "市", "县", "乡镇"):
+            raise ValueError(f"{path} 第 {line} 行：级别“{cell['level']}”无效，应为 省、市、县 或 乡镇")
+        government = cell.get("is_government")
+        override = Override(
             name,
-            row.get("province") or None,
-            row.get("city") or None,
-            row.get("county") or None,
-            level,
-            row.get("kind") or None,
-            (row.get("is_government") or "").strip().lower() in ("1", "true", "是", "yes"),
-            False,
-            parent=normalise_name(row.get("parent") or "") or None,
+            cell.get("province"),
+            cell.get("city"),
+            cell.get("county"),
+            cell.get("level"),
+            cell.get("kind"),
+            None if government is None else government.lower() in ("1", "true", "是", "yes"),
+            normalise_name(cell.get("parent") or "") or None,
         )
-        found[name] = info
-        for alias in filter(None, (normalise_name(a) for a in (row.get("aliases") or "").split(";"))):
-            found[alias] = info
+        found[name] = override
+        for alias in filter(None, (normalise_name(a) for a in (cell.get("aliases") or "").split(";"))):
+            found[alias] = override
     return found
 
 
-def canonical_names(overrides: dict[str, AgencyInfo]) -> dict[str, str]:
+def canonical_names(overrides: dict[str, Override]) -> dict[str, str]:
     """Alias → the name it stands for, for every alias in the overrides."""
     return {alias: info.name for alias, info in overrides.items() if alias != info.name}
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.agencies import AgencyInfo, canonical_names, load_overrides
+from etl.agencies import Override, canonical_names, load_overrides
 from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document
@@ -87,7 +87,7 @@ def ingest(
     """
     summary = IngestSummary()
     run_started = datetime.now()
-    overrides: dict[str, AgencyInfo] = load_overrides(agencies_csv) if agencies_csv is not None else {}
+    overrides: dict[str, Override] = load_overrides(agencies_csv) if agencies_csv is not None else {}
     canonical = canonical_names(overrides)
     with building(db_path) as connection:
         known = {str(row[0]) for row in connection.execute("SELECT sha256 FROM reports WHERE is_current").fetchall()}

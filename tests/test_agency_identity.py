@@ -60,7 +60,7 @@ def test_an_alias_known_before_loading_files_them_under_the_named_agency(db_path
     csv_path = tmp_path / "agencies.csv"
     csv_path.write_text("name,aliases\n平潭综合实验区,平潭县人民政府\n", "utf-8")
     ingest([retitled(tmp_path, "平潭县人民政府", 2020)], db_path, agencies_csv=csv_path)
-    assert rows(db_path, "SELECT name, county FROM agencies") == [("平潭综合实验区", None)]
+    assert rows(db_path, "SELECT name, county FROM agencies") == [("平潭综合实验区", "平潭县")]
 
 
 def test_the_agency_name_falls_back_to_the_folder_and_the_year_to_the_file_name(db_path: Path, tmp_path: Path) -> None:
@@ -139,3 +139,12 @@ def test_the_dashboard_asks_for_an_upgrade_instead_of_failing(v1_warehouse: Path
     app = open_page(v1_warehouse, "overview", monkeypatch)
     assert not app.exception
     assert any("python -m etl upgrade" in warning.value for warning in app.warning)
+
+
+def test_an_agencies_csv_row_changes_only_what_it_fills_in(db_path: Path, tmp_path: Path) -> None:
+    csv_path = tmp_path / "agencies.csv"
+    csv_path.write_text("name,province,city,county,level,kind,parent\n株洲市审计局,,,,,,株洲市人民政府\n", "utf-8")
+    ingest([ZHUZHOU], db_path, agencies_csv=csv_path)
+    assert rows(db_path, "SELECT province, city, level, kind, is_government, parent, uncertain FROM agencies") == [
+        ("湖南省", "株洲市", "市", "审计", False, "株洲市人民政府", False)
+    ]

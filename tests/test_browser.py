@@ -188,3 +188,36 @@ def test_an_uploaded_report_appears_without_restarting(server: str, browser: obj
         assert "样例县第1局" in page.locator("textarea").first.input_value()  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
+
+
+def test_a_zip_of_agency_folders_and_an_agencies_csv_are_uploaded_together(
+    server: str, browser: object, warehouse: Path, tmp_path: Path
+) -> None:
+    """The report names no agency: the zip's folder does; the agencies.csv sets its parent."""
+    import zipfile
+
+    text = (ROOT / "data" / "samples" / "zhuzhou-audit-2019.txt").read_text("utf-8").replace("株洲市审计局", "")
+    archive = tmp_path / "reports.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("株洲市信访局/2018.txt", text)
+    agencies = tmp_path / "agencies.csv"
+    agencies.write_text("name,parent\n株洲市信访局,株洲市人民政府\n", "utf-8-sig")
+    page = open_page(browser, f"{server}/import_reports")
+    try:
+        inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')  # type: ignore[attr-defined]
+        inputs.nth(0).set_input_files(str(archive))
+        inputs.nth(1).set_input_files(str(agencies))
+        page.get_by_role("button", name="导入").click()  # type: ignore[attr-defined]
+        page.get_by_text("导入完成").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+        assert "新导入 1" in page.locator('[data-testid="stAlertContentSuccess"]').inner_text()  # type: ignore[attr-defined]
+    finally:
+        page.close()  # type: ignore[attr-defined]
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        found = connection.execute(
+            """SELECT a.name, a.county, a.level, a.parent, r.year, r.agency_from
+               FROM reports r JOIN agencies a USING (agency_id) WHERE a.name = '株洲市信访局'"""
+        ).fetchall()
+    finally:
+        connection.close()
+    assert found == [("株洲市信访局", None, "市", "株洲市人民政府", 2018, "folder")]

@@ -56,7 +56,8 @@ def save(name: str, data: bytes) -> list[Path]:
 agencies_file = st.file_uploader(
     "机关名单 agencies.csv（可选）：更正机关的地区、级别、类别，或把别名合并为同一机关",
     type=["csv"],
-    help="列：name, aliases（多个用 ; 分隔）, province, city, county, level（省/市/县/乡镇）, kind, is_government, parent。"
+    help="列：name, aliases（多个用 ; 分隔）, province, city, county, level（省/市/县/乡镇）, kind, is_government, parent；"
+    "留空的单元格保留推断值。"
     "「数据质量」页可下载待确认机关的名单，改好后在这里上传。",
 )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from etl.agencies import AgencyInfo, agency_key, infer
+from etl.agencies import AgencyInfo, Override, agency_key, infer
 
 _AGENCY_COLUMNS = (
     "agency_id",
@@ -97,11 +97,10 @@ def _create(
     return new_id
 
 
-def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dict[str, AgencyInfo]) -> int:
-    """The user's agencies.csv wins over inference; returns how many agencies it touched.
-
-    Agencies loaded under an alias before the CSV said so are joined to the named one.
-    """
+def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dict[str, Override]) -> int:
+    """The user's agencies.csv wins over inference where it says something; returns how
+    many agencies it touched. Agencies loaded under an alias before the CSV said so are
+    joined to the named one."""
     if not overrides:
         return 0
     touched: set[int] = set()
@@ -116,8 +115,10 @@ def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dic
         elif source != target:
             merge_agencies(connection, source, target)
         connection.execute(
-            """UPDATE agencies SET name = ?, province = ?, city = ?, county = ?, level = ?, kind = ?, is_government = ?,
-                   parent = ?, uncertain = FALSE, overridden = TRUE, note = NULL WHERE agency_id = ?""",
+            """UPDATE agencies SET name = ?, province = coalesce(?, province), city = coalesce(?, city),
+                   county = coalesce(?, county), level = coalesce(?, level), kind = coalesce(?, kind),
+                   is_government = coalesce(?, is_government), parent = coalesce(?, parent),
+                   uncertain = FALSE, overridden = TRUE, note = NULL WHERE agency_id = ?""",
             [info.name, info.province, info.city, info.county, info.level, info.kind, info.is_government, info.parent, target],
         )
         touched.add(target)
