@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl.template import all_keys, label_for
-from etl.warehouse import SCHEMA_VERSION, connect_readonly, schema_version
+from etl.warehouse import SCHEMA_VERSION, WIDE_META_COLUMNS, connect_readonly, schema_version
 
 
 @dataclass(frozen=True)
@@ -177,20 +177,7 @@ def _wide(long: pd.DataFrame, index: list[str], keys: list[str]) -> pd.DataFrame
 
 def chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:
     """The same table with the template's Chinese labels as headers (for Excel users)."""
-    names = {
-        "report_id": "报告编号",
-        "agency": "机关",
-        "agency_key": "机关标识",
-        "province": "省份",
-        "city": "城市",
-        "county": "区县",
-        "level": "层级",
-        "kind": "类别",
-        "generated": "生成数据",
-        "year": "年度",
-        "template": "模板版本",
-        "published": "发布日期",
-    }
+    names = {**WIDE_META_COLUMNS, "generated": "生成数据"}
     return frame.rename(columns={**names, **{key: label_for(key) for key in frame.columns if key in set(all_keys())}})
 
 
