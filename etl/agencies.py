@@ -159,8 +159,12 @@ def infer(name: str) -> AgencyInfo:
         if near is not None:
             province, city, _, _, _ = _region((near,))
         body = rest[unknown_place.end() :] if unknown_place else rest
+        by_short_name = None if unknown_place else place_by_short_name(rest)
         if unknown_place:
             notes.append(f"“{unknown_place.group(0)}”不在行政区划表中")
+        elif by_short_name is not None:  # 国家统计局株洲调查队, 长沙海关
+            province, city, _, level, _ = _region((by_short_name,))
+            notes.append(f"地区按简称推断为{by_short_name.name}")
         elif not _CENTRAL.match(name):
             notes.append("名称中没有找到可识别的行政区划")
     else:

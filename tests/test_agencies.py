@@ -90,6 +90,18 @@ def test_a_zone_that_is_not_a_division_is_placed_by_its_citys_short_name_and_mar
     assert "不在行政区划表中" in info.note
 
 
+@pytest.mark.parametrize(
+    ("name", "province", "city", "level", "kind"),
+    [("国家统计局株洲调查队", "湖南省", "株洲市", "市", "统计"), ("长沙海关", "湖南省", "长沙市", "市", "海关")],
+)
+def test_a_place_given_by_its_short_name_is_a_guess_marked_uncertain(
+    name: str, province: str, city: str, level: str, kind: str
+) -> None:
+    info = infer(name)
+    assert (info.province, info.city, info.level, info.kind, info.uncertain) == (province, city, level, kind, True)
+    assert "简称" in info.note
+
+
 def test_central_bodies_have_no_place_and_are_not_uncertain_about_it() -> None:
     info = infer("国家统计局")
     assert (info.province, info.level, info.kind, info.uncertain) == (None, None, "统计", False)
