@@ -268,6 +268,9 @@ def overrides_csv(records: list[dict[str, object]]) -> bytes:
         row = {column: _csv_value(record.get(column)) for column in (*CSV_COLUMNS, "note")}
         aliases = record.get("aliases")
         row["aliases"] = ";".join(aliases) if isinstance(aliases, list | tuple) else _csv_value(aliases)
+        if record.get("needs_name"):  # the placeholder's name becomes an alias of the name the user writes in
+            row["aliases"], row["name"] = row["name"], ""
+            row["note"] = "请在 name 列填写机关名称"
         writer.writerow(row)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -148,3 +148,20 @@ def test_an_agencies_csv_row_changes_only_what_it_fills_in(db_path: Path, tmp_pa
     assert rows(db_path, "SELECT province, city, level, kind, is_government, parent, uncertain FROM agencies") == [
         ("湖南省", "株洲市", "市", "审计", False, "株洲市人民政府", False)
     ]
+
+
+def test_a_nameless_report_is_named_through_the_downloaded_agencies_csv(db_path: Path, tmp_path: Path) -> None:
+    from etl.agencies import overrides_csv
+    from etl.warehouse import agency_table, connect_readonly
+
+    ingest([ZHUZHOU, retitled(tmp_path, "", 2020, file_name="downloads/2020-0001.txt")], db_path)
+    with connect_readonly(db_path) as connection:
+        table = agency_table(connection)
+    to_fix = tmp_path / "to-fix.csv"
+    to_fix.write_bytes(overrides_csv(table[table["needs_name"]].to_dict("records")))
+    text = to_fix.read_text("utf-8-sig")
+    assert "\n,待命名：2020-0001" in text and "请在 name 列填写机关名称" in text
+    to_fix.write_text(text.replace("\n,待命名：", "\n株洲市审计局,待命名："), "utf-8-sig")
+    ingest([], db_path, agencies_csv=to_fix)
+    assert rows(db_path, "SELECT count(*), bool_or(needs_name) FROM agencies") == [(1, False)]
+    assert rows(db_path, "SELECT year, agency_from FROM reports ORDER BY year") == [(2019, "title"), (2020, "user")]

@@ -147,7 +147,8 @@ if warehouse_ready():
     st.subheader("待确认或待命名的机关")
     st.caption(
         "这些机关的地区、级别或类别是从名称推断的，推断不确定；“待命名”的报告找不到机关名称。"
-        "下载名单、改正后在「导入报告」页上传（或 `python -m etl ingest … --agencies 文件`），改正即生效。"
+        "下载名单，改正地区、级别、类别（留空的保留推断值），待命名的在 name 列填写机关名称，"
+        "再在「导入报告」页上传（或 `python -m etl ingest … --agencies 文件`），改正即生效。"
     )
     if to_check.empty:
         st.success("所有机关的地区、级别和类别都已确定，也没有待命名的报告。")

@@ -106,11 +106,17 @@ def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dic
     touched: set[int] = set()
     for alias, info in overrides.items():
         target = _agency_by_key(connection, agency_key(info.name))
-        source = _agency_by_key(connection, agency_key(alias))
+        source = _agency_by_key(connection, agency_key(alias)) or _agency_by_name(connection, alias)
         if source is None:
             continue
         if target is None:
-            connection.execute("UPDATE agencies SET agency_key = ? WHERE agency_id = ?", [agency_key(info.name), source])
+            connection.execute(
+                "UPDATE agencies SET agency_key = ?, needs_name = FALSE WHERE agency_id = ?", [agency_key(info.name), source]
+            )
+            connection.execute(
+                "UPDATE reports SET agency_name = ?, agency_from = 'user' WHERE agency_id = ? AND agency_name IS NULL",
+                [info.name, source],
+            )
             target = source
         elif source != target:
             merge_agencies(connection, source, target)
@@ -123,6 +129,12 @@ def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dic
         )
         touched.add(target)
     return len(touched)
+
+
+def _agency_by_name(connection: duckdb.DuckDBPyConnection, name: str) -> int | None:
+    """A placeholder agency (待命名：…) is found by the name it is shown under."""
+    row = connection.execute("SELECT agency_id FROM agencies WHERE name = ?", [name]).fetchall()
+    return int(row[0][0]) if row else None
 
 
 def _agency_by_key(connection: duckdb.DuckDBPyConnection, key: str) -> int | None:
@@ -146,6 +158,12 @@ def merge_agencies(connection: duckdb.DuckDBPyConnection, source: int, target: i
     for source_report, target_report, source_is_newer in clashes:
         old, new = (target_report, source_report) if source_is_newer else (source_report, target_report)
         supersede(connection, [(int(old), int(new))])
+    connection.execute(
+        """UPDATE reports SET agency_name = coalesce(agency_name, (SELECT name FROM agencies WHERE agency_id = ?)),
+               agency_from = CASE WHEN agency_name IS NULL THEN 'user' ELSE agency_from END
+           WHERE agency_id = ?""",
+        [target, source],
+    )  # a placeholder's reports named no agency: the user named them
     connection.execute("UPDATE reports SET agency_id = ? WHERE agency_id = ?", [target, source])
     connection.execute("UPDATE agency_names SET agency_id = ? WHERE agency_id = ?", [target, source])
     connection.execute("DELETE FROM agencies WHERE agency_id = ?", [source])
