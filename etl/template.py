@@ -468,3 +468,24 @@ def cross_year_rules() -> tuple[CrossYearRule, ...]:
         if any(column.key == "in_force" for column in row.columns)
     )
     return carry + stock
+
+
+@cache
+def _part_labels() -> dict[str, str]:
+    """Row and column keys to their printed labels, over both versions."""
+    labels: dict[str, str] = {}
+    for spec in spec_by_key().values():
+        labels.setdefault(spec.row.key, spec.row.label)
+        labels.setdefault(spec.column.key, spec.column.label)
+    return labels
+
+
+def subject_label(subject: str) -> str:
+    """A check's subject (a row, a column, or group.column) in the report's own words."""
+    if subject == "*":
+        return "全部单元格"
+    labels = _part_labels()
+    group, _, column = subject.rpartition(".")
+    if group:
+        return f"{labels.get(group + '_subtotal', group)}｜{labels.get(column, column)}"
+    return labels.get(subject, subject)

@@ -36,3 +36,13 @@ def test_label_patterns_accept_the_variants_real_reports_print() -> None:
     assert not row_pattern(requests["other_other"]).search("法人或其他组织")
     assert row_pattern(requests["total_processed"]).search("（七）总计")
     assert not row_pattern(requests["total_processed"]).search("总计")
+
+
+def test_check_subjects_read_in_the_reports_own_words() -> None:
+    from etl.template import subject_label
+
+    assert subject_label("natural_person") == "自然人"
+    assert subject_label("denied_state_secret") == "1.属于国家秘密"
+    assert subject_label("denied.natural_person") == "不予公开（小计）｜自然人"
+    assert subject_label("review") == "行政复议"
+    assert subject_label("*") == "全部单元格"

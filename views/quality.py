@@ -17,7 +17,7 @@ from dashboard.ui import (
 )
 from etl.agencies import overrides_csv
 from etl.checks import RULE_TEXT
-from etl.template import CROSS_YEAR_TEXT
+from etl.template import CROSS_YEAR_TEXT, subject_label
 from etl.warehouse import building, name_report, refresh_cross_year_checks
 
 READ_AS = {
@@ -94,7 +94,10 @@ if warehouse_ready():
 
     st.subheader("未通过的勾稽关系（报告自身的数字）")
     linked_table(
-        failed.assign(rule=failed["rule"].map(lambda rule: RULE_TEXT.get(rule, "单元格应为非负整数"))),
+        failed.assign(
+            rule=failed["rule"].map(lambda rule: RULE_TEXT.get(rule, "单元格应为非负整数")),
+            subject=failed["subject"].map(subject_label),
+        ),
         {
             "agency": "机关",
             "year": "年度",

@@ -10,7 +10,7 @@ from dashboard.ui import ask, filters, fmt_count, report_label, warehouse_ready
 from etl.checks import RULE_TEXT
 from etl.document import ReadError
 from etl.readers import read_document
-from etl.template import CROSS_YEAR_TEXT, row_columns, tables
+from etl.template import CROSS_YEAR_TEXT, row_columns, subject_label, tables
 
 st.title("报告详情")
 
@@ -104,7 +104,10 @@ if warehouse_ready():
         if len(failed):
             st.subheader("未通过的勾稽关系（⚠ 标出所涉单元格）")
             st.dataframe(
-                failed.assign(rule=failed["rule"].map(lambda rule: RULE_TEXT.get(rule, "单元格应为非负整数")))
+                failed.assign(
+                    rule=failed["rule"].map(lambda rule: RULE_TEXT.get(rule, "单元格应为非负整数")),
+                    subject=failed["subject"].map(subject_label),
+                )
                 .rename(
                     columns={
                         "rule": "规则",
