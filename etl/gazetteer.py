@@ -10,6 +10,8 @@ and its source are described in ``etl/data/README.md``.
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -39,13 +41,21 @@ class PlaceMatch:
     candidates: tuple[Division, ...]
 
 
+def _table_text() -> str:
+    return (resources.files("etl") / "data" / "divisions.csv").read_text(encoding="utf-8")
+
+
 @cache
 def divisions() -> dict[str, Division]:
-    table = resources.files("etl") / "data" / "divisions.csv"
-    with table.open(encoding="utf-8") as handle:
-        return {
-            row["code"]: Division(row["code"], row["name"], row["level"], row["parent"] or None) for row in csv.DictReader(handle)
-        }
+    rows = csv.DictReader(io.StringIO(_table_text()))
+    return {row["code"]: Division(row["code"], row["name"], row["level"], row["parent"] or None) for row in rows}
+
+
+@cache
+def fingerprint() -> str:
+    """Changes when the table or the zones change, so agencies placed with an older one
+    are placed again."""
+    return hashlib.sha256((_table_text() + repr(sorted(ZONES.items()))).encode("utf-8")).hexdigest()[:16]
 
 
 @cache

@@ -28,9 +28,8 @@ from etl.warehouse import (
     building,
     current_reports_for_shas,
     log_ingest,
+    refresh_agencies,
     refresh_cross_year_checks,
-    refresh_display_names,
-    refresh_inferred,
     save_reports,
 )
 
@@ -112,8 +111,7 @@ def ingest(
         flush()
         log_ingest(connection, run_started, entries)
         apply_agency_overrides(connection, overrides)
-        refresh_display_names(connection)
-        refresh_inferred(connection)
+        refresh_agencies(connection)
         refresh_cross_year_checks(connection)
     return summary
 

@@ -5,7 +5,7 @@ reports; ``agencies`` keeps one identity per agency; ``cross_year`` checks an ag
 years against each other.
 """
 
-from etl.warehouse.agencies import agency_table, apply_agency_overrides, name_report, refresh_display_names, refresh_inferred
+from etl.warehouse.agencies import agency_table, apply_agency_overrides, name_report, refresh_agencies
 from etl.warehouse.cross_year import refresh_cross_year_checks
 from etl.warehouse.schema import (
     SCHEMA_VERSION,
@@ -30,8 +30,7 @@ __all__ = [
     "name_report",
     "needs_upgrade",
     "refresh_cross_year_checks",
-    "refresh_display_names",
-    "refresh_inferred",
+    "refresh_agencies",
     "save_reports",
     "schema_version",
     "wide_cells",

@@ -12,7 +12,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from etl import PARSER_VERSION
 from etl.agencies import AgencyInfo, Override, agency_key, infer
+from etl.gazetteer import fingerprint as gazetteer_fingerprint
 
 _AGENCY_COLUMNS = (
     "agency_id",
@@ -184,14 +186,13 @@ def supersede(connection: duckdb.DuckDBPyConnection, pairs: list[tuple[int, int]
 
 def name_report(connection: duckdb.DuckDBPyConnection, report_id: int, name: str) -> int:
     """The user names the agency of a report (one flagged for naming, or one named wrongly)."""
-    row = connection.execute("SELECT agency_id FROM reports WHERE report_id = ?", [report_id]).fetchall()
+    row = connection.execute("SELECT agency_id, year FROM reports WHERE report_id = ?", [report_id]).fetchall()
     if not row:
         raise LookupError(f"没有编号为 {report_id} 的报告")
-    old_agency = int(row[0][0])
+    old_agency, year = int(row[0][0]), int(row[0][1])
     new_agency = agency_ids(connection, [name], False, {})[name]
     if new_agency == old_agency:
         return new_agency
-    year = connection.execute("SELECT year FROM reports WHERE report_id = ?", [report_id]).fetchall()[0][0]
     clash = connection.execute(
         "SELECT report_id FROM reports WHERE agency_id = ? AND year = ? AND is_current", [new_agency, year]
     ).fetchall()
@@ -229,23 +230,40 @@ def rekey_agencies(connection: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def refresh_display_names(connection: duckdb.DuckDBPyConnection) -> None:
-    """An agency is shown under the name its latest report uses, unless the user named it."""
-    connection.execute(
+def refresh_agencies(connection: duckdb.DuckDBPyConnection) -> None:
+    """After reports change: display names follow each agency's latest report, and what
+    was inferred is inferred again for the renamed agencies only, or for all of them once
+    when the gazetteer or the parser (whose version covers the inference rules) changed."""
+    renamed = _refresh_display_names(connection)
+    stamp = f"{PARSER_VERSION}/{gazetteer_fingerprint()}"
+    stored = connection.execute("SELECT value FROM meta WHERE key = 'inferred_with'").fetchall()
+    _refresh_inferred(connection, renamed if stored == [(stamp,)] else None)
+    connection.execute("INSERT OR REPLACE INTO meta VALUES ('inferred_with', ?)", [stamp])
+
+
+def _refresh_display_names(connection: duckdb.DuckDBPyConnection) -> list[int]:
+    """An agency is shown under the name its latest report uses, unless the user named it;
+    returns the agencies whose name changed."""
+    rows = connection.execute(
         """UPDATE agencies SET name = latest.name
            FROM (SELECT agency_id, arg_max(agency_name, year::BIGINT * 1000000000 + report_id) AS name
                  FROM reports WHERE is_current AND agency_name IS NOT NULL GROUP BY agency_id) latest
            WHERE agencies.agency_id = latest.agency_id AND NOT agencies.overridden AND NOT agencies.needs_name
-             AND agencies.name <> latest.name"""
-    )
+             AND agencies.name <> latest.name
+           RETURNING agencies.agency_id"""
+    ).fetchall()
+    return [int(row[0]) for row in rows]
 
 
-def refresh_inferred(connection: duckdb.DuckDBPyConnection) -> None:
-    """Infer again what the user has not set, so a better gazetteer or a newer spelling
-    of the name improves agencies already loaded."""
+def _refresh_inferred(connection: duckdb.DuckDBPyConnection, only: list[int] | None) -> None:
+    """Infer again what the user has not set (for ``only`` these agencies, or all)."""
+    if only == []:
+        return
     columns = ("province", "city", "county", "division_code", "level", "kind", "is_government", "uncertain", "note")
+    chosen = "" if only is None else " AND list_contains(?, agency_id)"
     rows = connection.execute(
-        f"SELECT agency_id, name, {', '.join(columns)} FROM agencies WHERE NOT overridden AND NOT needs_name"
+        f"SELECT agency_id, name, {', '.join(columns)} FROM agencies WHERE NOT overridden AND NOT needs_name{chosen}",
+        [] if only is None else [only],
     ).fetchall()
     changed = []
     for agency_id, name, *stored in rows:

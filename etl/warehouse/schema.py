@@ -175,13 +175,12 @@ def _prepare(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(SCHEMA)
     connection.execute(UPGRADE_TO_2)
     if was == "1":
-        from etl.warehouse.agencies import refresh_display_names, refresh_inferred, rekey_agencies
+        from etl.warehouse.agencies import refresh_agencies, rekey_agencies
         from etl.warehouse.cross_year import refresh_cross_year_checks
 
         connection.execute("UPDATE reports SET agency_name = a.name FROM agencies a WHERE reports.agency_id = a.agency_id")
         connection.execute("INSERT OR IGNORE INTO agency_names SELECT name, agency_id FROM agencies")
         rekey_agencies(connection)
-        refresh_display_names(connection)
-        refresh_inferred(connection)
+        refresh_agencies(connection)
         refresh_cross_year_checks(connection)
     connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
