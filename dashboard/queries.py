@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl.template import all_keys, label_for
-from etl.warehouse import SCHEMA_VERSION, WIDE_META_COLUMNS, connect_readonly, schema_version
+from etl.warehouse import WIDE_META_COLUMNS, connect_readonly
 
 
 @dataclass(frozen=True)
@@ -360,14 +360,6 @@ def warehouse_version(db: Path) -> str:
     except FileNotFoundError:
         return "missing"
     return f"{stat.st_mtime_ns}-{stat.st_size}"
-
-
-def schema_is_current(db: Path) -> bool:
-    connection = connect_readonly(db)
-    try:
-        return schema_version(connection) == SCHEMA_VERSION
-    finally:
-        connection.close()
 
 
 def is_empty(db: Path) -> bool:

@@ -16,8 +16,10 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.queries import Filters
+from etl.checks import RULE_TEXT
 from etl.export import render
-from etl.template import label_for
+from etl.template import CROSS_YEAR_TEXT, label_for, subject_label
+from etl.warehouse import needs_upgrade
 
 
 def db_path() -> Path:
@@ -55,6 +57,14 @@ def filters() -> Filters:
     )
 
 
+def checks_in_words(checks: pd.DataFrame) -> pd.DataFrame:
+    """Checks with their rule said in words and their subject as the report prints it."""
+    texts = {**RULE_TEXT, **CROSS_YEAR_TEXT}
+    return checks.assign(
+        rule=checks["rule"].map(lambda rule: texts.get(rule, rule)), subject=checks["subject"].map(subject_label)
+    )
+
+
 def writes_enabled() -> bool:
     """Whether this site lets its users change the warehouse (upload, name a report)."""
     return os.environ.get("GOV_REPORTS_UPLOADS", "on").lower() not in ("off", "0", "false", "no")
@@ -62,7 +72,7 @@ def writes_enabled() -> bool:
 
 def warehouse_ready() -> bool:
     """False, with a friendly pointer to importing, when there is nothing to show yet."""
-    if db_path().exists() and not queries.schema_is_current(db_path()):
+    if db_path().exists() and needs_upgrade(db_path()):
         st.warning(
             "数据库文件由旧版本写成，需要先升级结构（原有数据都会保留）。请在命令行运行 "
             f"`python -m etl upgrade --db {db_path()}`，或再导入一次报告（导入时会自动升级）。"

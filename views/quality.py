@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard.ui import (
     ask,
+    checks_in_words,
     db_path,
     filters,
     generated_banner,
@@ -16,8 +17,7 @@ from dashboard.ui import (
     writes_enabled,
 )
 from etl.agencies import overrides_csv
-from etl.checks import RULE_TEXT
-from etl.template import CROSS_YEAR_TEXT, subject_label
+from etl.template import CROSS_YEAR_TEXT
 from etl.warehouse import building, name_report, refresh_cross_year_checks
 
 READ_AS = {
@@ -94,10 +94,7 @@ if warehouse_ready():
 
     st.subheader("未通过的勾稽关系（报告自身的数字）")
     linked_table(
-        failed.assign(
-            rule=failed["rule"].map(lambda rule: RULE_TEXT.get(rule, "单元格应为非负整数")),
-            subject=failed["subject"].map(subject_label),
-        ),
+        checks_in_words(failed),
         {
             "agency": "机关",
             "year": "年度",
@@ -122,8 +119,7 @@ if warehouse_ready():
         ),
         hide_index=True,
     )
-    shown = cross.assign(
-        rule=cross["rule"].map(CROSS_YEAR_TEXT),
+    shown = checks_in_words(cross).assign(
         **{column: cross[column].map(lambda v: "—" if v != v else f"{v:g}") for column in ("expected", "actual", "difference")},
         compared_year=cross["compared_year"].map(lambda v: "—" if v != v else f"{v:.0f}"),
         compared=[

@@ -6,11 +6,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import ask, filters, fmt_count, report_label, warehouse_ready
-from etl.checks import RULE_TEXT
+from dashboard.ui import ask, checks_in_words, filters, fmt_count, report_label, warehouse_ready
 from etl.document import ReadError
 from etl.readers import read_document
-from etl.template import CROSS_YEAR_TEXT, row_columns, subject_label, tables
+from etl.template import row_columns, tables
 
 st.title("报告详情")
 
@@ -104,10 +103,7 @@ if warehouse_ready():
         if len(failed):
             st.subheader("未通过的勾稽关系（⚠ 标出所涉单元格）")
             st.dataframe(
-                failed.assign(
-                    rule=failed["rule"].map(lambda rule: RULE_TEXT.get(rule, "单元格应为非负整数")),
-                    subject=failed["subject"].map(subject_label),
-                )
+                checks_in_words(failed)
                 .rename(
                     columns={
                         "rule": "规则",
@@ -123,7 +119,7 @@ if warehouse_ready():
         if len(across):
             st.subheader("跨年度检查未通过（警告）")
             st.dataframe(
-                across.assign(rule=across["rule"].map(CROSS_YEAR_TEXT))
+                checks_in_words(across)
                 .rename(
                     columns={
                         "rule": "检查",
