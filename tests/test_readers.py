@@ -73,6 +73,20 @@ def test_city_html_every_number_and_identity() -> None:
     assert {check.status for check in report.checks} == {"passed"}
 
 
+REAL = FIXTURES / "real"
+
+
+@pytest.mark.parametrize("name", ["city-2025.print.pdf", "city-2025.word.pdf"])
+def test_browser_printed_and_word_exported_pdfs_read_exactly_as_the_page(name: str) -> None:
+    """Chrome's print (no borders, radical code points, blank cells leave no text) and
+    LibreOffice's export (borders as segments) of the same page give its numbers."""
+    page = parse_file(SAMPLES / "city-2025.html")
+    report = parse_file(REAL / name)
+    assert report.values() == page.values()
+    assert not errors(report)
+    assert {check.status for check in report.checks} == {"passed"}
+
+
 # ---- One content, every format ------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.document import ReadError, SourceDocument
+from etl.document import Cell, ReadError, SourceDocument, fold_variants
 from etl.readers.html import decode_html, parse_html
 from etl.readers.markdown import parse_markdown
 from etl.readers.pdf import parse_pdf
@@ -31,6 +31,12 @@ def sniff_format(data: bytes) -> str:
 
 def read_document(path: Path, data: bytes | None = None) -> SourceDocument:
     """Read any supported file into rows of cells, or say plainly why it cannot be read."""
+    document = _read_by_format(path, data)
+    document.rows = [[Cell(fold_variants(cell.text), cell.location) for cell in row] for row in document.rows]
+    return document
+
+
+def _read_by_format(path: Path, data: bytes | None) -> SourceDocument:
     if data is None:
         try:
             data = path.read_bytes()

@@ -18,7 +18,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from etl.document import Cell, ReadError, SourceDocument
+from etl.document import Cell, ReadError, SourceDocument, fold_variants
 from etl.template import APPEALS, END_HEADING, tables
 
 _NUMERIC = re.compile(r"^[-+－]?[\d０-９][\d０-９,，.．]*(?:万元|元|件|个|项)?$|^[-—–/／]$")
@@ -26,12 +26,27 @@ _FOOTER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(
 _HEADINGS = [re.compile(table.heading) for table in tables("2021")] + [re.compile(APPEALS.heading), re.compile(END_HEADING)]
 
 
+#: Pages are stacked into one vertical axis, each this many points below the last.
+_PAGE_STRIDE = 10_000
+#: Words whose middles are this close (points) stand on one line.
+_SAME_LINE = 3.0
+#: Page numbers are footers only in the bottom part of a page (share of its height).
+_FOOT_BAND = 0.85
+#: Numbers of one column line up within this many points (at their left, right or centre).
+_ALIGN_TOLERANCE = 6.0
+#: A wrapped label line sits closer to its row than the next row does: inside a cell the
+#: lines are one line height apart, rows one line height plus the cell padding.
+_WRAP_SHARE = 0.9
+#: Points a label word may reach past the first value column's edge and still be a label.
+_LABEL_SLACK = 2.0
+
+
 @dataclass
 class Word:
     text: str
     x0: float
     x1: float
-    top: float
+    y: float  # the vertical middle: glyphs of two fonts on one line differ in top, not middle
     page: int
 
     @property
@@ -46,8 +61,8 @@ class Line:
     rules: list[tuple[float, float, float]] | None = None  # the page's horizontal borders (y, x0, x1)
 
     @property
-    def top(self) -> float:
-        return self.words[0].top
+    def y(self) -> float:
+        return statistics.median(word.y for word in self.words)
 
     @property
     def text(self) -> str:
@@ -76,12 +91,12 @@ def _page_lines(page: object, number: int) -> list[Line]:
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)  # type: ignore[attr-defined]
     height = float(page.height)  # type: ignore[attr-defined]
     found: list[Word] = [
-        Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]) + number * 10_000, number) for w in words
+        Word(fold_variants(w["text"]), float(w["x0"]), float(w["x1"]), (float(w["top"]) + float(w["bottom"])) / 2 + number * _PAGE_STRIDE, number) for w in words
     ]
-    found.sort(key=lambda word: (round(word.top), word.x0))
+    found.sort(key=lambda word: (round(word.y), word.x0))
     lines: list[Line] = []
     for word in found:
-        if lines and abs(lines[-1].top - word.top) < 3:
+        if lines and abs(lines[-1].y - word.y) < _SAME_LINE:
             lines[-1].words.append(word)
         else:
             lines.append(Line([word]))
@@ -90,33 +105,40 @@ def _page_lines(page: object, number: int) -> list[Line]:
     all_edges = page.edges  # type: ignore[attr-defined]
     edges = [e for e in all_edges if e.get("orientation") == "v"]
     rules = [
-        (float(e["top"]) + number * 10_000, float(e["x0"]), float(e["x1"])) for e in all_edges if e.get("orientation") == "h"
+        (float(e["top"]) + number * _PAGE_STRIDE, float(e["x0"]), float(e["x1"])) for e in all_edges if e.get("orientation") == "h"
     ]
     for line in lines:
         line.rules = rules
-        top = line.top - number * 10_000
-        xs = sorted({round(float(e["x0"]), 1) for e in edges if float(e["top"]) <= top + 2 and float(e["bottom"]) >= top + 5})
+        y = line.y - number * _PAGE_STRIDE
+        xs = sorted({round(float(e["x0"]), 1) for e in edges if float(e["top"]) <= y - 2 and float(e["bottom"]) >= y + 2})
         line.rulings = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > 2]
     # Page numbers printed at the foot of the page are not part of any table.
-    return [line for line in lines if not (_FOOTER.match(line.text) and (line.top - number * 10_000) > height * 0.85)]
+    return [line for line in lines if not (_FOOTER.match(line.text) and (line.y - number * _PAGE_STRIDE) > height * _FOOT_BAND)]
 
 
 def _rows(lines: list[Line]) -> list[list[Cell]]:
     """Paragraph lines stay lines; each table region is rebuilt row by row."""
     rows: list[list[Cell]] = []
     region: list[Line] = []
-    width = 0  # value columns of the table being read: 0 for table 二, whose blocks differ
+    width: int | None = None  # value columns of the table being read: 0 for table 二, None outside tables
     for line in lines:
         heading = next((i for i, pattern in enumerate(_HEADINGS) if pattern.match(line.text)), None)
         if heading is not None:
-            rows.extend(_table_rows(region, _width(width, region)))
+            rows.extend(_region_rows(region, width))
             region = []
-            width = {1: 7, 2: 15, 3: 15}.get(heading, 0)
+            width = {0: 0, 1: 7, 2: 15, 3: 15}.get(heading)
             rows.append([_cell(line.text, line)])
             continue
         region.append(line)
-    rows.extend(_table_rows(region, _width(width, region)))
+    rows.extend(_region_rows(region, width))
     return rows
+
+
+def _region_rows(region: list[Line], width: int | None) -> list[list[Cell]]:
+    """Narrative before table 二 and after table 四 stays as printed lines."""
+    if width is None:
+        return [[_cell(line.text, line)] for line in region]
+    return _table_rows(region, _width(width, region))
 
 
 def _width(width: int, region: list[Line]) -> int:
@@ -131,11 +153,11 @@ def _cell(text: str, line: Line) -> Cell:
 
 def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
     """``width`` is the number of value columns (0 for table 二, whose blocks differ)."""
-    columns = _columns(lines)
     cells = {i: _value_cells(line, width) for i, line in enumerate(lines)}
-    if not columns and not any(cells.values()):
+    edge = _label_edge(lines)
+    if edge is None and not any(cells.values()):
         return [[_cell(line.text, line)] for line in lines]
-    fallback = columns[0] - _half_gap(columns) if columns else float("inf")
+    fallback = edge if edge is not None else float("inf")
     boundary = {i: (cells[i][0][0] - 1 if cells[i] else fallback) for i in cells}
     value_lines = [i for i, line in enumerate(lines) if any(_is_value(w, boundary[i]) for w in line.words)]
     if not value_lines:
@@ -143,9 +165,12 @@ def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
         if width and _empty_last_band(lines):  # a bordered row whose cells are all blank
             plain.append([_cell("", lines[-1]), *(_cell("", lines[-1]) for _ in range(width))])
         return plain
-    owner = _owners(lines, value_lines)
+    owner = _owners(lines, value_lines, boundary)
+    columns = _columns([[w for w in lines[i].words if _is_value(w, boundary[i])] for i in value_lines], width)
     rows: list[list[Cell]] = []
     pending: list[int] = []  # label lines of one all-blank bordered row, joined when it ends
+    header: list[Line] = []  # table 二: the header lines of the block being read
+    headers_at: set[int] = set()
 
     def flush() -> None:
         first = pending[0]
@@ -161,11 +186,16 @@ def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
             fragments = [lines[i] for i in range(len(lines)) if owner.get(i) == index]
             label = _join_label(fragments, boundary[index])
             values = [w for w in line.words if _is_value(w, boundary[index])]
-            texts = _place(values, cells[index], columns if width else [], width)
+            spans = columns if width else _header_spans(header, boundary[index])
+            texts = _place(values, cells[index], spans)
             rows.append([_cell(label, line), *(_cell(text, line) for text in texts)])
-        elif index in owner:
             continue
-        elif blank:
+        if any(word.x0 > boundary[index] + _LABEL_SLACK for word in line.words):
+            header = [*header, line] if index - 1 in headers_at else [line]  # a header wrapped over lines
+            headers_at.add(index)
+        if index in owner:
+            continue
+        if blank:
             pending.append(index)  # a row whose cells are all blank leaves only its label behind
         else:
             rows.append([_cell(line.text, line)])
@@ -174,14 +204,34 @@ def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
     return rows
 
 
+def _label_edge(lines: list[Line]) -> float | None:
+    """Where the label column ends in a table without borders: just left of the first
+    value of the rows (the numbers a row ends with), taken where two rows agree."""
+    starts = sorted(trailing[0].x0 for line in lines if (trailing := _trailing_numbers(line)))
+    if not starts:
+        return None
+    agreed = [a for a, b in zip(starts, starts[1:], strict=False) if b - a < _ALIGN_TOLERANCE]
+    return (agreed[0] if agreed else starts[0]) - 1
+
+
+def _trailing_numbers(line: Line) -> list[Word]:
+    """The numbers a line ends with, after a label (none on a line that is all numbers)."""
+    count = 0
+    for word in reversed(line.words):
+        if not _NUMERIC.match(word.text):
+            break
+        count += 1
+    return line.words[len(line.words) - count :] if count else []
+
+
 def _empty_last_band(lines: list[Line]) -> bool:
     """Whether the table's last bordered band, below its header text, holds no words at all."""
     rules = lines[-1].rules or []
-    ys = sorted({round(y, 1) for y, _, _ in rules if y > lines[0].top - 5})
+    ys = sorted({round(y, 1) for y, _, _ in rules if y > lines[0].y - 5})
     if len(ys) < 2:
         return False
     low, high = ys[-2], ys[-1]
-    return high - low > 5 and not any(low < line.top < high for line in lines) and lines[-1].top < low
+    return high - low > 5 and not any(low < line.y < high for line in lines) and lines[-1].y < low
 
 
 def _blank_row(line: Line, index: int, value_lines: list[int], cells: list[tuple[float, float]], boundary: float) -> bool:
@@ -206,64 +256,79 @@ def _is_value(word: Word, boundary: float) -> bool:
     return word.centre >= boundary and bool(_NUMERIC.match(word.text))
 
 
-def _columns(lines: list[Line]) -> list[float]:
-    """Column centres: every number's centre, and the words of the finest header line
-    (a column blank in every row still has its header), clustered by position."""
-    counts = [sum(bool(_NUMERIC.match(w.text)) for w in line.words) for line in lines]
-    widest = max(counts, default=0)
-    if widest < 2:
+def _columns(rows: list[list[Word]], width: int) -> list[tuple[float, float]]:
+    """The value columns of a table without borders, as spans, from the numbers' positions.
+
+    Cells align their numbers left (browsers), right or centre (Word); the alignment whose
+    positions fall into exactly ``width`` clusters is the one the table uses. With none,
+    no columns are known, and rows that are not full cannot be placed.
+    """
+    if not width:
         return []
-    first_value = counts.index(widest)
-    left = min(w.x0 for w in lines[first_value].words if _NUMERIC.match(w.text)) - 15
-    first = next(
-        i for i, count in enumerate(counts) if count and any(w.x0 >= left for w in lines[i].words if _NUMERIC.match(w.text))
-    )
-    numbers = [w.centre for line in lines for w in line.words if w.x0 >= left and _NUMERIC.match(w.text)]
-    headers = [line for line in lines[:first] if any(w.x0 >= left for w in line.words)]
-    finest = max(headers, key=lambda line: sum(w.x0 >= left for w in line.words), default=None)
-    titles = [w.centre for w in finest.words if w.x0 >= left] if finest else []
-    return _clusters(sorted(numbers + titles))
+    for anchor in (lambda w: w.x0, lambda w: w.x1, lambda w: w.centre):
+        groups = _clusters(sorted(anchor(word) for row in rows for word in row))
+        if len(groups) == width:
+            return [(min(group) - _ALIGN_TOLERANCE, max(group) + _ALIGN_TOLERANCE) for group in groups]
+    return []
 
 
-def _clusters(centres: list[float]) -> list[float]:
+def _clusters(positions: list[float]) -> list[list[float]]:
     groups: list[list[float]] = []
-    for centre in centres:
-        if groups and centre - groups[-1][-1] < 12:
-            groups[-1].append(centre)
+    for position in positions:
+        if groups and position - groups[-1][-1] < _ALIGN_TOLERANCE:
+            groups[-1].append(position)
         else:
-            groups.append([centre])
-    return [statistics.median(group) for group in groups]
+            groups.append([position])
+    return groups
 
 
-def _half_gap(columns: list[float]) -> float:
-    gaps = [b - a for a, b in zip(columns, columns[1:], strict=False)]
-    return min(gaps) * 0.6 if gaps else 40.0
+def _header_spans(header: list[Line], boundary: float) -> list[tuple[float, float]]:
+    """Table 二's columns from its block's header words (本年制发件数 …), merging words that
+    overlap (a header wrapped over two lines)."""
+    words = sorted((w for line in header for w in line.words if w.x0 > boundary + _LABEL_SLACK), key=lambda w: w.x0)
+    spans: list[tuple[float, float]] = []
+    for word in words:
+        if spans and word.x0 < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], word.x1))
+        else:
+            spans.append((word.x0, word.x1))
+    return spans
 
 
-def _owners(lines: list[Line], value_lines: list[int]) -> dict[int, int]:
+def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float]) -> dict[int, int]:
     """A line without numbers is a wrapped part of the label of the value line nearest it,
-    when it is closer than a row's height; farther away it is a row of its own."""
+    when it lies in the label column and closer than one row's height; a line reaching
+    into the value columns is a header, and one farther away is a row of its own."""
     owner = {index: index for index in value_lines}
-    tops = sorted(lines[v].top for v in value_lines)
-    spacing = statistics.median([b - a for a, b in zip(tops, tops[1:], strict=False) if 0 < b - a < 1000] or [24.0])
+    tops = sorted(lines[v].y for v in value_lines)
+    gaps = sorted(b - a for a, b in zip(tops, tops[1:], strict=False) if 3 < b - a < 1000)
+    pitch = gaps[len(gaps) // 4] if gaps else 24.0  # one row's height: most rows hold one line
     for index, line in enumerate(lines):
-        if index in owner:
+        if index in owner or any(word.x0 > boundary[index] + _LABEL_SLACK for word in line.words):
             continue
         candidates = [v for v in value_lines if not _border_between(line, lines[v])]
         if not candidates:
             continue
-        nearest = min(candidates, key=lambda v: abs(lines[v].top - line.top))
+        nearest = min(candidates, key=lambda v: abs(lines[v].y - line.y))
         bordered = bool(line.rules) and any(_border_between(line, lines[v]) for v in value_lines if v != nearest)
-        if bordered or abs(lines[nearest].top - line.top) < 0.75 * spacing:  # same bordered cell, or close
+        close = abs(lines[nearest].y - line.y) < _WRAP_SHARE * pitch
+        if bordered or close or _in_group_column(line, lines[nearest], boundary[nearest]):
             owner[index] = nearest
     return owner
+
+
+def _in_group_column(line: Line, row: Line, boundary: float) -> bool:
+    """A vertical group label (（六）其 / 他处理) stands in a column left of the row labels:
+    it belongs to the rows beside it, it is not a row whose cells are all blank."""
+    labels = [word.x0 for word in row.words if word.x1 <= boundary + _LABEL_SLACK]
+    return bool(labels) and max(word.x1 for word in line.words) <= max(labels) - _LABEL_SLACK
 
 
 def _border_between(line: Line, other: Line) -> bool:
     """A horizontal table border between two lines under the first word: different rows."""
     if line.page != other.page:
         return True
-    low, high = sorted((line.top, other.top))
+    low, high = sorted((line.y, other.y))
     x = line.words[0].centre
     return any(low + 1 < y < high + 1 and x0 - 1 <= x <= x1 + 1 for y, x0, x1 in line.rules or [])
 
@@ -277,25 +342,35 @@ def _join_label(fragments: list[Line], boundary: float) -> str:
         by_column.setdefault(round(word.x0 / 12), []).append(word)
     parts = []
     for start in starts:
-        parts.append("".join(w.text for w in sorted(by_column[start], key=lambda w: (w.top, w.x0))))
+        parts.append("".join(w.text for w in sorted(by_column[start], key=lambda w: (w.y, w.x0))))
     return "".join(parts)
 
 
-def _place(values: list[Word], cells: list[tuple[float, float]], columns: list[float], width: int) -> list[str]:
+def _place(values: list[Word], cells: list[tuple[float, float]], columns: list[tuple[float, float]]) -> list[str]:
     """Numbers into their columns by position; a column with no number is a blank cell.
 
-    Bordered tables give the cells exactly; otherwise the learned column centres do, and
-    without either the numbers are kept as printed.
+    Bordered tables give the cells exactly; otherwise the columns learned from the numbers
+    or the header do. A number that falls in no column, or two in one, leaves the row as
+    printed, which the recogniser then reports as unreadable: never a shift.
     """
-    if cells:
-        slots = [next((i for i, (a, b) in enumerate(cells) if a - 1 <= w.centre <= b + 1), -1) for w in values]
-    elif columns and len(columns) == width:
-        slots = [min(range(len(columns)), key=lambda c: abs(columns[c] - w.centre)) for w in values]
-    else:
+    spans = cells or columns
+    if not spans:
         return [w.text for w in values]
+    slots = [_slot(word, spans) for word in values]
     if -1 in slots or len(set(slots)) != len(slots):
         return [w.text for w in values]
-    texts = [""] * (len(cells) or len(columns))
+    texts = [""] * len(spans)
     for slot, word in zip(slots, values, strict=True):
         texts[slot] = word.text
     return texts
+
+
+def _slot(word: Word, spans: list[tuple[float, float]]) -> int:
+    """The one span the word's centre lies in, else the one it overlaps most; -1 if none."""
+    inside = [i for i, (a, b) in enumerate(spans) if a - 1 <= word.centre <= b + 1]
+    if len(inside) == 1:
+        return inside[0]
+    overlaps = [max(0.0, min(b, word.x1) - max(a, word.x0)) for a, b in spans]
+    best = max(range(len(spans)), key=lambda i: overlaps[i])
+    runner_up = sorted(overlaps)[-2] if len(overlaps) > 1 else 0.0
+    return best if overlaps[best] > runner_up else -1
