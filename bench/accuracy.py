@@ -2,8 +2,9 @@
 
     python bench/accuracy.py [--reports 3000] [--formats txt,html,docx,pdf,md] [--seed 7]
 
-A cell is right when the parsed value equals the truth. A silent error is a wrong cell
-in a report that raised no error issue. The last line is
+A cell is right when the parsed value equals the truth (NULL where the truth has none). A
+silent error is a wrong cell that no error issue names: an error elsewhere in the same
+report does not excuse it. The last line is
 ``accuracy: X% cells right, S silent errors``.
 """
 
@@ -34,13 +35,21 @@ def check_with_issues(report: GeneratedReport) -> tuple[str, list[str], int, int
         handle.flush()
         try:
             parsed = parse_document(read_document(Path(handle.name), data), "bench")
-            values, has_error = parsed.values(), any(issue.severity == "error" for issue in parsed.issues)
+            values = parsed.values()
+            named = {key for issue in parsed.issues if issue.severity == "error" for key in issue.cells}
         except ReadError:
-            values, has_error = {}, True
+            values, named = {}, set(report.spec.cells)  # the whole file refused, with its reason
     truth = report.spec.cells
-    wrong = [key for key, value in truth.items() if values.get(key) is None or abs(float(values[key]) - value) > 1e-6]  # type: ignore[arg-type]
-    silent = 0 if has_error else len(wrong)
+    wrong = [key for key, value in truth.items() if not _same(values.get(key), value)]
+    # Strictly: a wrong cell is silent unless an error names that very cell.
+    silent = sum(key not in named for key in wrong)
     return report.fmt, sorted(report.defects), len(truth), len(truth) - len(wrong), silent, time.perf_counter() - started
+
+
+def _same(read: float | None, truth: float | None) -> bool:
+    if read is None or truth is None:
+        return read is None and truth is None
+    return abs(float(read) - truth) <= 1e-6
 
 
 def main() -> None:

@@ -13,9 +13,9 @@ from etl.readers import read_document
 from etl.recognise import TableText, detect_version, find_tables, read_table
 from etl.report import CellRecord, Issue, ParsedReport, Severity
 from etl.resolve import Resolved, RowInput, resolve
-from etl.template import Version, row_columns, spec_by_key
+from etl.template import Row, Table, Version, row_columns, spec_by_key, tables
 
-_TABLE_NAMES = {
+TABLE_NAMES = {
     "active": "表二（主动公开政府信息情况）",
     "requests": "表三（收到和处理政府信息公开申请情况）",
     "appeals": "表四（行政复议、行政诉讼情况）",
@@ -40,14 +40,20 @@ def parse_file(path: Path) -> ParsedReport:
 def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
     flat = FlatText.of(document.rows)
     version = detect_version(flat.text)
-    if version is None:
+    found = find_tables(flat, version or "2021")
+    if not found:
         raise NotAReport(f"{document.path}：找不到政府信息公开年度报告的表格（没有模板的表头），不是年度报告或内容不完整")
-    found = find_tables(flat, version)
-    _require_tables(document.path, found)
     meta = read_metadata(document)
+    guessed = version is None
+    if version is None:
+        # The 2021 rows of table 三 carry its markers, so a table 三 without them is 2019's.
+        version = "2019" if any(table.table.key == "requests" for table in found) else "2021"
+        found = find_tables(flat, version)
     report = ParsedReport(
         document.path, sha256, document.format, meta.agency, meta.year, version, meta.published, agency_from=meta.agency_from
     )
+    if guessed:
+        report.issues.append(Issue("warning", "template_guessed", f"表头中没有区分模板版本的文字，按 {version} 版模板读取"))
     subtotals: set[str] = set()
     with_org_subtotal = False
     for table_text in found:
@@ -55,6 +61,7 @@ def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
         with_org_subtotal = with_org_subtotal or table_text.with_org_subtotal
         subtotals |= {key.removesuffix("_subtotal") for key in table_text.rows if key.endswith("_subtotal")}
     eqs = equations(version, with_org_subtotal, frozenset(subtotals))
+    _add_missing_tables(report, found, with_org_subtotal)
     for table_text in found:
         inputs = _row_inputs(table_text, version)
         resolved = resolve(inputs, eqs)
@@ -65,11 +72,29 @@ def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
     return report
 
 
-def _require_tables(path: str, found: list[TableText]) -> None:
-    present = {table.table.key for table in found}
-    missing = [name for key, name in _TABLE_NAMES.items() if key not in present]
-    if missing:
-        raise NotAReport(f"{path}：缺少{'、'.join(missing)}，文件可能不完整（被截断）或不是年度报告")
+def _table_keys(table: Table, with_org_subtotal: bool, rows: tuple[Row, ...] | None = None) -> tuple[str, ...]:
+    chosen = table.rows if rows is None else rows
+    return tuple(
+        f"{table.key}.{row.key}.{col.key}" for row in chosen if not row.optional for col in row_columns(row, with_org_subtotal)
+    )
+
+
+def _add_missing_tables(report: ParsedReport, found: list[TableText], with_org_subtotal: bool) -> None:
+    """A table the file does not have leaves its cells empty, with one error saying so."""
+    present = {table_text.table.key for table_text in found}
+    order = [table.key for table in tables(report.template)]
+    last = found[-1]
+    for table in tables(report.template):
+        if table.key in present:
+            continue
+        keys = _table_keys(table, with_org_subtotal)
+        for key in keys:
+            report.cells[key] = CellRecord(key, None, "", "missing", "")
+        if not last.closed and order.index(table.key) > order.index(last.table.key):
+            why = f"文件在{TABLE_NAMES[last.table.key]}中就结束了，可能不完整（被截断）"
+        else:
+            why = "报告中既没有它的标题，也没有它的表头"
+        report.issues.append(Issue("error", "missing_table", f"{TABLE_NAMES[table.key]}：找不到这张表（{why}），表中各项为空", keys))
 
 
 def _row_inputs(table_text: TableText, version: Version) -> dict[str, RowInput]:
@@ -97,13 +122,7 @@ def _collect(
     table = table_text.table
     for message, keys, offset in table_text.problems:
         report.issues.append(Issue("error", "unexpected_rows", message, tuple(keys), flat.location(offset)))
-    for row in table.rows:
-        if row.key in inputs or row.optional or table.key == "appeals":
-            continue
-        missing = tuple(f"{table.key}.{row.key}.{col.key}" for col in row_columns(row, table_text.with_org_subtotal))
-        for key in missing:
-            report.cells[key] = CellRecord(key, None, "", "missing", "")
-        report.issues.append(Issue("error", "missing_row", f"{table.label}中找不到「{row.label}」这一行", missing))
+    _add_missing_rows(report, table_text, inputs)
     for rule, message, keys, offset in resolved.problems:
         severity: Severity = "warning" if rule == "extra_value" else "error"
         report.issues.append(Issue(severity, rule, message, tuple(keys), flat.location(offset)))
@@ -118,6 +137,38 @@ def _collect(
             report.cells[key] = CellRecord(key, value.value, value.raw, value.read_as, flat.location(piece.offset), value.note)
             if value.note and "万元" not in spec_by_key()[key].column.label:
                 report.issues.append(Issue("warning", "unit_assumed", value.note, (key,), flat.location(piece.offset)))
+
+
+def _add_missing_rows(report: ParsedReport, table_text: TableText, inputs: dict[str, RowInput]) -> None:
+    """Rows the table lacks: one error for a table with no readable row or one cut off by
+    the end of the file, else one per row."""
+    table = table_text.table
+    name = TABLE_NAMES[table.key]
+    if table.key == "appeals":
+        missing_rows: list[Row] = [] if inputs["*"].chunks else list(table.rows)
+    else:
+        missing_rows = [row for row in table.rows if row.key not in inputs and not row.optional]
+    if not missing_rows:
+        return
+    for key in _table_keys(table, table_text.with_org_subtotal, tuple(missing_rows)):
+        report.cells[key] = CellRecord(key, None, "", "missing", "")
+    if table.key == "appeals":
+        inputs.clear()
+    present = [row for row in table.rows if row.key in inputs]
+    last_present = max((table.rows.index(row) for row in present), default=-1)
+    trailing = all(table.rows.index(row) > last_present for row in missing_rows)
+    if not present:
+        message = f"{name}：找到了表格的标题或表头，但读不出表中的任何一行"
+        report.issues.append(Issue("error", "table_unreadable", message, _table_keys(table, table_text.with_org_subtotal)))
+    elif trailing and not table_text.closed:
+        first = missing_rows[0].label
+        keys = _table_keys(table, table_text.with_org_subtotal, tuple(missing_rows))
+        message = f"{name}在文件末尾被截断：从「{first}」起的 {len(missing_rows)} 行都没有，文件可能不完整"
+        report.issues.append(Issue("error", "table_cut_off", message, keys))
+    else:
+        for row in missing_rows:
+            keys = _table_keys(table, table_text.with_org_subtotal, (row,))
+            report.issues.append(Issue("error", "missing_row", f"{table.label}中找不到「{row.label}」这一行", keys))
 
 
 def _add_metadata_issues(report: ParsedReport, meta: Metadata) -> None:

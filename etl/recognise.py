@@ -47,6 +47,7 @@ class TableText:
     rows: dict[str, list[Chunk]] = field(default_factory=dict)
     labelled: set[str] = field(default_factory=set)  # rows whose label shares their line
     with_org_subtotal: bool = False
+    closed: bool = True  # False: the file ends inside the table (no part 五 after it)
     problems: list[tuple[str, list[str], int]] = field(default_factory=list)  # message, row keys, offset
 
 
@@ -71,22 +72,40 @@ def detect_version(text: str) -> Version | None:
 
 
 def find_tables(flat: FlatText, version: Version) -> list[TableText]:
-    """Locate the three tables by their part headings, in report order."""
+    """Locate the tables in report order, each by its part heading or by its own header
+    texts (a heading lost, or printed after the table's header row); a table found by
+    neither is left out, and the report is read without it."""
     found: list[TableText] = []
     position = 0
     for table in tables(version):
-        match = re.compile(table.heading).search(flat.text, position)
-        if not match:
+        start = _table_start(flat.text, table, position)
+        if start is None:
             continue
-        found.append(TableText(table, match.end(), len(flat.text)))
-        position = match.end()
+        found.append(TableText(table, start, len(flat.text)))
+        position = start
     for current, following in zip(found, found[1:], strict=False):
         current.end = following.start
-    if found and found[-1].table.key == "appeals":
+    if found:
         end = re.compile(_END).search(flat.text, found[-1].start)
         if end:
             found[-1].end = end.start()
+        found[-1].closed = end is not None
     return found
+
+
+#: How far before its heading a table's header row may stand (PDF text order puts the
+#: heading after the header row when the heading sits in the table's first row).
+_HEADER_BEFORE_HEADING = 400
+
+
+def _table_start(text: str, table: Table, position: int) -> int | None:
+    heading = re.compile(table.heading).search(text, position)
+    header = re.compile(table.header).search(text, position) if table.header else None
+    if heading and header and heading.start() - _HEADER_BEFORE_HEADING <= header.start() < heading.start():
+        return header.start()
+    if heading:
+        return heading.end()
+    return header.start() if header else None
 
 
 def read_table(flat: FlatText, found: TableText) -> TableText:

@@ -66,7 +66,8 @@ def readings(row: RowInput, local: Sequence[Equation] = ()) -> tuple[list[Readin
 
 def _trimmed(chunks: list[Chunk], kinds: tuple[CellKind, ...], labelled: bool) -> tuple[list[Reading], str]:
     """Readings of a row with surplus tokens: blank cells dropped at either end (empty label
-    cells, an extra empty column), and at most one surplus value dropped anywhere. Readings
+    cells, an extra empty column), and at most one surplus value dropped where it repeats
+    its neighbour. Readings
     that drop only blanks come first; ``resolve`` tries a dropped value only when none of
     them satisfies the identities."""
     excess = len(chunks) - len(kinds)
@@ -81,13 +82,22 @@ def _trimmed(chunks: list[Chunk], kinds: tuple[CellKind, ...], labelled: bool) -
                 plain.extend(_direct(inner, kinds))
             elif len(inner) == len(kinds) + 1 and all(chunk.separated for chunk in inner):
                 for drop in range(len(inner)):
-                    dropped.extend(_mark_dropped(_direct(inner[:drop] + inner[drop + 1 :], kinds)))
+                    if _duplicated(inner, drop):
+                        dropped.extend(_mark_dropped(_direct(inner[:drop] + inner[drop + 1 :], kinds)))
     if plain or dropped:
         return _unique(plain) + _unique(dropped), ("direct" if plain else "extra")
     return [], "too_many"
 
 
 _DROPPED = "dropped"
+
+
+def _duplicated(chunks: list[Chunk], index: int) -> bool:
+    """Extractors repeat a cell beside itself; only such a repeat may be left out. Leaving
+    out any other printed number could make a report whose own sums are wrong look right."""
+    text = chunks[index].text
+    neighbours = chunks[max(index - 1, 0) : index] + chunks[index + 1 : index + 2]
+    return not chunks[index].blank and any(not other.blank and other.text == text for other in neighbours)
 
 
 def _mark_dropped(found: list[Reading]) -> list[Reading]:

@@ -67,7 +67,12 @@ class Table:
     heading: str  # regex for the part heading that opens this table
     rows: tuple[Row, ...]
     anchors: tuple[Anchor, ...] = ()
-    header_markers: tuple[str, ...] = field(default=())
+    header: str = ""  # regex for the table's own header texts, found where the heading is not
+
+
+def _spread(*words: str) -> str:
+    """A regex for any of the words with any white space (cell and line breaks) inside."""
+    return "|".join(r"\s*".join(re.escape(char) for char in word) for word in words)
 
 
 # ---- Table 二: 主动公开政府信息情况 ---------------------------------------------------
@@ -90,12 +95,14 @@ _MADE_2021 = (
 _DECISIONS_2021 = (Column("decisions", "本年处理决定数量"),)
 
 _ACTIVE_HEADING = r"二\s*[、.．]\s*主动公开政府信息(?:情况)?"
+_ACTIVE_HEADER = _spread("第二十条第（一）项", "第二十条第(一)项", "信息内容本年新制作数量", "信息内容本年制发件数")
 
 ACTIVE_2019 = Table(
     "active",
     "主动公开政府信息情况",
     _ACTIVE_HEADING,
-    (
+    header=_ACTIVE_HEADER,
+    rows=(
         Row("regulations", "规章", ("规章",), columns=_MADE_2019, block="（一）"),
         Row("normative_docs", "规范性文件", ("规范性文件",), prefix="行政", columns=_MADE_2019, block="（一）"),
         Row("licensing", "行政许可", ("行政许可",), columns=_ITEMS_2019, block="（五）"),
@@ -123,7 +130,8 @@ ACTIVE_2021 = Table(
     "active",
     "主动公开政府信息情况",
     _ACTIVE_HEADING,
-    (
+    header=_ACTIVE_HEADER,
+    rows=(
         Row("regulations", "规章", ("规章",), columns=_MADE_2021, block="（一）"),
         Row("normative_docs", "行政规范性文件", ("规范性文件",), prefix="行政", columns=_MADE_2021, block="（一）"),
         Row("licensing", "行政许可", ("行政许可",), columns=_DECISIONS_2021, block="（五）"),
@@ -261,7 +269,12 @@ _REQUESTS_HEADING = r"三\s*[、.．]\s*收到和处理政府信息公开申请(
 
 def _requests(version: Version) -> Table:
     return Table(
-        "requests", "收到和处理政府信息公开申请情况", _REQUESTS_HEADING, _request_rows(version), _request_anchors(version)
+        "requests",
+        "收到和处理政府信息公开申请情况",
+        _REQUESTS_HEADING,
+        _request_rows(version),
+        _request_anchors(version),
+        header=_spread("申请人情况", "本年新收政府信息公开申请数量"),
     )
 
 
@@ -278,7 +291,8 @@ APPEALS = Table(
     "appeals",
     "政府信息公开行政复议、行政诉讼情况",
     r"四\s*[、.．]\s*(?:因)?(?:政府信息公开)?(?:工作|申请)?(?:被申请)?\s*行政复议",
-    (
+    header=_spread("结果维持"),
+    rows=(
         Row("review", "行政复议", ("行政复议",), columns=APPEAL_OUTCOMES),
         Row("suit_direct", "行政诉讼 未经复议直接起诉", ("未经复议直接起诉",), columns=APPEAL_OUTCOMES),
         Row("suit_after_review", "行政诉讼 复议后起诉", ("复议后起诉",), columns=APPEAL_OUTCOMES),

@@ -77,17 +77,17 @@ def test_a_folder_is_walked_and_bad_files_are_logged_without_touching_what_is_lo
     cells_before = query(db_path, "SELECT report_id, key, value FROM cells ORDER BY ALL")
     folder = tmp_path / "incoming" / "nested"
     folder.mkdir(parents=True)
-    for name in ("empty.txt", "binary.txt", "notice.txt", "zhuzhou-truncated.txt"):
+    for name in ("empty.txt", "binary.txt", "notice.txt"):
         shutil.copy(FIXTURES / name, folder / name)
     files = find_files([tmp_path / "incoming"])
-    assert len(files) == 4
+    assert len(files) == 3
     summary = ingest(files, db_path)
-    assert summary.counts == {"failed": 4}
+    assert summary.counts == {"failed": 3}
     reasons = {Path(f.file).name: f.reason for f in summary.failures}
-    assert "空" in reasons["empty.txt"] and "二进制" in reasons["binary.txt"] and "截断" in reasons["zhuzhou-truncated.txt"]
+    assert "空" in reasons["empty.txt"] and "二进制" in reasons["binary.txt"] and "不是年度报告" in reasons["notice.txt"]
     assert all(str(folder) in reason for reason in reasons.values())  # each reason names its file
     assert query(db_path, "SELECT report_id, key, value FROM cells ORDER BY ALL") == cells_before
-    assert query(db_path, "SELECT count(*) FROM ingest_log WHERE status = 'failed' AND reason IS NOT NULL") == [(4,)]
+    assert query(db_path, "SELECT count(*) FROM ingest_log WHERE status = 'failed' AND reason IS NOT NULL") == [(3,)]
 
 
 def test_an_open_reader_neither_blocks_the_ingest_nor_sees_it_half_done(db_path: Path) -> None:
