@@ -42,7 +42,7 @@ DEFECT_RATES: dict[str, dict[str, float]] = {
     },
     "html": {"blank_zero": 0.3, "spans": 0.3, "word_markup": 0.2, "page_chrome": 0.5, "gbk": 0.2, "units": 0.2},
     "docx": {"blank_zero": 0.3, "units": 0.2, "thousands": 0.1},
-    "pdf": {"blank_zero": 0.3, "thousands": 0.1},
+    "pdf": {"blank_zero": 0.3, "thousands": 0.1, "units": 0.2},
     "md": {},
 }
 BROKEN_RATE = 0.02  # reports whose own numbers break an identity, as real ones do

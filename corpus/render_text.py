@@ -33,7 +33,9 @@ def format_value(key: str, value: int | float, defects: set[str], rng: random.Ra
     if kind == "money":
         text = f"{value:.2f}".rstrip("0").rstrip(".") if value else "0"
         if "units" in defects and value:
-            text = str(round(value * 10_000)) + "元" if rng.random() < 0.5 else text + "万元"
+            # Word tables often print the unit apart from the number: 251000 元.
+            unit = " 元" if round(value * 100) % 2 else "元"
+            text = str(round(value * 10_000)) + unit if rng.random() < 0.5 else text + "万元"
     elif "thousands" in defects and abs(value) >= 1000:
         text = f"{int(value):,}"
     else:

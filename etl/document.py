@@ -10,10 +10,15 @@ import bisect
 import unicodedata
 from dataclasses import dataclass, field
 
-
 #: Radicals that fonts of browsers' PDFs map common characters to (⺠ for 民, ⻓ for 长);
 #: the Kangxi radicals (⼀ ⼆ ⾏ …) fold by NFKC, these supplement forms need a table.
-_RADICAL_SUPPLEMENT = dict(zip("⺠⻅⻆⻈⻉⻋⻓⻔⻘⻚⻛⻜⻝⻠⻢⻥⻦⻧⻨⻩⻬⻮⻰⻳⺟⻄", "民见角讠贝车长门青页风飞食饣马鱼鸟卤麦黄齐齿龙龟母西", strict=True))
+_RADICAL_SUPPLEMENT = dict(
+    zip(
+        "⺠⻅⻆⻈⻉⻋⻓⻔⻘⻚⻛⻜⻝⻠⻢⻥⻦⻧⻨⻩⻬⻮⻰⻳⺟⻄",
+        "民见角讠贝车长门青页风飞食饣马鱼鸟卤麦黄齐齿龙龟母西",
+        strict=True,
+    )
+)
 _VARIANTS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
 _VARIANTS.update({ord(radical): plain for radical, plain in _RADICAL_SUPPLEMENT.items()})
 _VARIANTS.update({cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xF900, 0xFB00) if unicodedata.name(chr(cp), "")})

@@ -13,7 +13,7 @@ from etl.readers import read_document
 from etl.recognise import TableText, detect_version, find_tables, read_table
 from etl.report import CellRecord, Issue, ParsedReport, Severity
 from etl.resolve import Resolved, RowInput, resolve
-from etl.template import Row, Table, Version, row_columns, spec_by_key, tables
+from etl.template import MONEY_BOUNDS, Row, Table, Version, label_for, row_columns, spec_by_key, tables
 
 TABLE_NAMES = {
     "active": "表二（主动公开政府信息情况）",
@@ -66,6 +66,7 @@ def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
         inputs = _row_inputs(table_text, version)
         resolved = resolve(inputs, eqs)
         _collect(report, table_text, inputs, resolved, flat)
+    _check_assumed_units(report)
     _add_metadata_issues(report, meta)
     report.checks = check_identities(eqs, report.cells)
     report.issues.extend(issues_from_checks(report.checks))
@@ -94,7 +95,9 @@ def _add_missing_tables(report: ParsedReport, found: list[TableText], with_org_s
             why = f"文件在{TABLE_NAMES[last.table.key]}中就结束了，可能不完整（被截断）"
         else:
             why = "报告中既没有它的标题，也没有它的表头"
-        report.issues.append(Issue("error", "missing_table", f"{TABLE_NAMES[table.key]}：找不到这张表（{why}），表中各项为空", keys))
+        report.issues.append(
+            Issue("error", "missing_table", f"{TABLE_NAMES[table.key]}：找不到这张表（{why}），表中各项为空", keys)
+        )
 
 
 def _row_inputs(table_text: TableText, version: Version) -> dict[str, RowInput]:
@@ -119,7 +122,6 @@ def _row_inputs(table_text: TableText, version: Version) -> dict[str, RowInput]:
 def _collect(
     report: ParsedReport, table_text: TableText, inputs: dict[str, RowInput], resolved: Resolved, flat: FlatText
 ) -> None:
-    table = table_text.table
     for message, keys, offset in table_text.problems:
         report.issues.append(Issue("error", "unexpected_rows", message, tuple(keys), flat.location(offset)))
     _add_missing_rows(report, table_text, inputs)
@@ -169,6 +171,27 @@ def _add_missing_rows(report: ParsedReport, table_text: TableText, inputs: dict[
         for row in missing_rows:
             keys = _table_keys(table, table_text.with_org_subtotal, (row,))
             report.issues.append(Issue("error", "missing_row", f"{table.label}中找不到「{row.label}」这一行", keys))
+
+
+def _check_assumed_units(report: ParsedReport) -> None:
+    """An amount read as 万元 only by assumption must be believable for its row; if it is
+    not (251000 printed without 元 would be 25 亿), the cell is an error, not a guess."""
+    for bound in MONEY_BOUNDS:
+        cell = report.cells.get(bound.key)
+        if cell is None or cell.value is None or not cell.note:
+            continue
+        count = report.cells.get(bound.per) if bound.per else None
+        if bound.per and (count is None or not count.value):
+            continue
+        amount = cell.value / count.value if count and count.value else cell.value
+        if bound.low <= amount <= bound.high:
+            continue
+        per = "每个项目" if bound.per else ""
+        message = (
+            f"{label_for(bound.key)}「{cell.raw.strip()}」没有注明单位，按万元计{per}为 {amount:g} 万元，"
+            "不合常理（可能是“元”），请核对原文"
+        )
+        report.issues.append(Issue("error", "unit_implausible", message, (bound.key,), cell.location))
 
 
 def _add_metadata_issues(report: ParsedReport, meta: Metadata) -> None:

@@ -261,7 +261,8 @@ def _value_lines(text: str, start: int, end: int, width: int) -> list[tuple[list
             after_label = line_index == 0 and cell_index == 0
             before_label = line_index == len(pieces) - 1 and cell_index == len(cells) - 1
             label_side = after_label or line_index == len(pieces) - 1
-            text_cell = _CJK.search(cell) and cell.strip() not in DASHES and not _WHOLE_CELL.fullmatch(normalise(cell.strip()))
+            squeezed = re.sub(r"\s+", "", normalise(cell))  # "251000 元" is a number with its unit
+            text_cell = _CJK.search(cell) and cell.strip() not in DASHES and not _WHOLE_CELL.fullmatch(squeezed)
             if len(cells) > 1 and not after_label and text_cell:
                 cell_offset += len(cell) + 1  # a text cell of a table row (a header such as 数据1)
                 continue

@@ -9,7 +9,7 @@ the warehouse and the dashboard show the Chinese labels. Keys follow
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
@@ -297,6 +297,24 @@ APPEALS = Table(
         Row("suit_direct", "行政诉讼 未经复议直接起诉", ("未经复议直接起诉",), columns=APPEAL_OUTCOMES),
         Row("suit_after_review", "行政诉讼 复议后起诉", ("复议后起诉",), columns=APPEAL_OUTCOMES),
     ),
+)
+
+
+@dataclass(frozen=True)
+class MoneyBound:
+    """Where an amount printed without a unit, read as 万元, stops being believable:
+    per item of ``per`` when given (万元 per procurement project), else in all."""
+
+    key: str
+    low: float
+    high: float
+    per: str | None = None
+
+
+#: An amount outside these bounds under an assumed 万元 is an error: more likely 元.
+MONEY_BOUNDS = (
+    MoneyBound("active.procurement.amount_wan", 0.01, 20_000, per="active.procurement.projects"),
+    MoneyBound("active.procurement.amount_wan", 0, 10_000_000),
 )
 
 #: The heading of part 五, which closes table 四.

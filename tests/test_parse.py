@@ -209,3 +209,52 @@ def test_not_a_report_is_its_own_error_type() -> None:
 def test_a_missing_file_is_a_read_error(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match="无法打开"):
         parse_file(tmp_path / "nope.txt")
+
+
+# ---- Units: a unit printed with the number wins over any assumption --------------------------------
+
+
+def _procurement_spec(amount_wan: float, projects: int):  # type: ignore[no-untyped-def]
+    from corpus.agencies import all_agencies
+    from corpus.generate import generate
+
+    report = next(r for r in generate(3, agencies=all_agencies()[:3]) if r.spec.version == "2019")
+    report.spec.cells["active.procurement.amount_wan"] = amount_wan
+    report.spec.cells["active.procurement.projects"] = projects
+    return report.spec
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html", "txt"])
+def test_an_amount_printed_with_yuan_apart_from_its_number_is_read_in_yuan(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import corpus.render_docx
+    import corpus.render_html
+    import corpus.render_pdf
+    import corpus.render_text
+    from corpus.generate import GeneratedReport, render
+
+    original = corpus.render_text.format_value
+
+    def yuan_apart(key: str, value: float, defects: set[str], rng: object) -> str:
+        return "251100 元" if key == "active.procurement.amount_wan" else original(key, value, defects, rng)  # type: ignore[arg-type]
+
+    for module in (corpus.render_docx, corpus.render_html, corpus.render_pdf, corpus.render_text):
+        monkeypatch.setattr(module, "format_value", yuan_apart, raising=False)
+    spec = _procurement_spec(25.11, 3)
+    data, suffix = render(GeneratedReport(spec, None, frozenset(), fmt, 1))  # type: ignore[arg-type]
+    path = tmp_path / f"report.{suffix}"
+    path.write_bytes(data)
+    report = parse_file(path)
+    assert report.values()["active.procurement.amount_wan"] == 25.11
+    assert report.cells["active.procurement.amount_wan"].note == ""  # no unit was assumed
+
+
+def test_an_implausible_amount_under_an_assumed_unit_is_an_error(tmp_path: Path) -> None:
+    text = ZHUZHOU.read_text("utf-8").replace("24.47万元", "24470000")  # 52 projects, printed without a unit
+    path = tmp_path / "株洲市审计局2019年政府信息公开工作年度报告.txt"
+    path.write_text(text, "utf-8")
+    report = parse_file(path)
+    issue = next(issue for issue in report.issues if issue.rule == "unit_implausible")
+    assert issue.severity == "error" and issue.cells == ("active.procurement.amount_wan",) and "元" in issue.message
+    assert "unit_implausible" not in errors(parse_file(ZHUZHOU))  # 24.47 万元 for 52 projects is believable

@@ -39,7 +39,10 @@ def test_a_report_cut_off_inside_table_three_keeps_table_two_and_says_where_it_e
     cut = parse_file(FIXTURES / "zhuzhou-truncated.txt")
     assert _table(cut, "active") == _table(whole, "active")
     assert cut.values()["requests.new_received.total"] == whole.values()["requests.new_received.total"]
-    assert cut.values()["requests.unable_not_held.total"] is None and cut.cells["requests.unable_not_held.total"].read_as == "missing"
+    assert (
+        cut.values()["requests.unable_not_held.total"] is None
+        and cut.cells["requests.unable_not_held.total"].read_as == "missing"
+    )
     assert all(value is None for value in _table(cut, "appeals").values())
     errors = _errors(cut)
     assert len(errors["table_cut_off"]) == 1 and "表三" in errors["table_cut_off"][0] and "截断" in errors["table_cut_off"][0]
@@ -61,7 +64,11 @@ def test_a_report_without_table_two_loads_tables_three_and_four(tmp_path: Path) 
 
 def test_a_table_found_by_its_header_when_its_heading_is_lost(tmp_path: Path) -> None:
     whole = parse_file(ZHUZHOU)
-    text = ZHUZHOU.read_text("utf-8").replace("三、收到和处理政府信息公开申请情况", "").replace("四、政府信息公开行政复议、行政诉讼情况", "")
+    text = (
+        ZHUZHOU.read_text("utf-8")
+        .replace("三、收到和处理政府信息公开申请情况", "")
+        .replace("四、政府信息公开行政复议、行政诉讼情况", "")
+    )
     path = tmp_path / "株洲市审计局2019年政府信息公开工作年度报告.txt"
     path.write_text(text, "utf-8")
     report = parse_file(path)

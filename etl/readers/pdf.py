@@ -19,11 +19,13 @@ import statistics
 from dataclasses import dataclass
 
 from etl.document import Cell, ReadError, SourceDocument, fold_variants
-from etl.template import APPEALS, END_HEADING, tables
+from etl.template import END_HEADING, tables
 
-_NUMERIC = re.compile(r"^[-+－]?[\d０-９][\d０-９,，.．]*(?:万元|元|件|个|项)?$|^[-—–/／]$")
+_NUMERIC = re.compile(r"^[-+－]?[\d０-９][\d０-９,，.．]*(?:万元|亿元|元|件|个|项|条|次)?$|^[-—–/／]$")
 _FOOTER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
-_HEADINGS = [re.compile(table.heading) for table in tables("2021")] + [re.compile(APPEALS.heading), re.compile(END_HEADING)]
+_HEADINGS = [re.compile(table.heading) for table in tables("2021")] + [re.compile(END_HEADING)]
+_HEADERS = [re.compile(rf"^(?:{table.header})") for table in tables("2021")]
+_WIDTHS = [0, 7, 15]  # value columns per table: table 二's blocks differ
 
 
 #: Pages are stacked into one vertical axis, each this many points below the last.
@@ -32,6 +34,9 @@ _PAGE_STRIDE = 10_000
 _SAME_LINE = 3.0
 #: Page numbers are footers only in the bottom part of a page (share of its height).
 _FOOT_BAND = 0.85
+#: Unit words that may follow a number in its cell, and how far (points) after it.
+_UNIT_WORDS = frozenset({"元", "万元", "亿元", "件", "个", "项", "条", "次"})
+_UNIT_GAP = 14.0
 #: Numbers of one column line up within this many points (at their left, right or centre).
 _ALIGN_TOLERANCE = 6.0
 #: A wrapped label line sits closer to its row than the next row does: inside a cell the
@@ -91,7 +96,14 @@ def _page_lines(page: object, number: int) -> list[Line]:
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)  # type: ignore[attr-defined]
     height = float(page.height)  # type: ignore[attr-defined]
     found: list[Word] = [
-        Word(fold_variants(w["text"]), float(w["x0"]), float(w["x1"]), (float(w["top"]) + float(w["bottom"])) / 2 + number * _PAGE_STRIDE, number) for w in words
+        Word(
+            fold_variants(w["text"]),
+            float(w["x0"]),
+            float(w["x1"]),
+            (float(w["top"]) + float(w["bottom"])) / 2 + number * _PAGE_STRIDE,
+            number,
+        )
+        for w in words
     ]
     found.sort(key=lambda word: (round(word.y), word.x0))
     lines: list[Line] = []
@@ -101,11 +113,13 @@ def _page_lines(page: object, number: int) -> list[Line]:
         else:
             lines.append(Line([word]))
     for line in lines:
-        line.words.sort(key=lambda word: word.x0)
+        line.words = _units_joined(sorted(line.words, key=lambda word: word.x0))
     all_edges = page.edges  # type: ignore[attr-defined]
     edges = [e for e in all_edges if e.get("orientation") == "v"]
     rules = [
-        (float(e["top"]) + number * _PAGE_STRIDE, float(e["x0"]), float(e["x1"])) for e in all_edges if e.get("orientation") == "h"
+        (float(e["top"]) + number * _PAGE_STRIDE, float(e["x0"]), float(e["x1"]))
+        for e in all_edges
+        if e.get("orientation") == "h"
     ]
     for line in lines:
         line.rules = rules
@@ -116,29 +130,59 @@ def _page_lines(page: object, number: int) -> list[Line]:
     return [line for line in lines if not (_FOOTER.match(line.text) and (line.y - number * _PAGE_STRIDE) > height * _FOOT_BAND)]
 
 
+def _units_joined(words: list[Word]) -> list[Word]:
+    """A unit printed after its number (``251000 元``) is part of that number's cell: the
+    unit decides the amount, so it must not be lost to the label."""
+    joined: list[Word] = []
+    for word in words:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and word.text in _UNIT_WORDS
+            and _NUMERIC.match(previous.text)
+            and word.x0 - previous.x1 < _UNIT_GAP
+        ):
+            joined[-1] = Word(previous.text + word.text, previous.x0, word.x1, previous.y, previous.page)
+            continue
+        joined.append(word)
+    return joined
+
+
 def _rows(lines: list[Line]) -> list[list[Cell]]:
-    """Paragraph lines stay lines; each table region is rebuilt row by row."""
+    """Paragraph lines stay lines; each table region is rebuilt row by row.
+
+    A region opens at a table's heading, or at its own header (第二十条第（一）项, 申请人情况,
+    结果维持) when the heading is lost or printed below it, and closes at the next one.
+    """
     rows: list[list[Cell]] = []
     region: list[Line] = []
-    width: int | None = None  # value columns of the table being read: 0 for table 二, None outside tables
+    current: int | None = None  # which table the region is: 0, 1, 2 for 二, 三, 四; None outside
     for line in lines:
         heading = next((i for i, pattern in enumerate(_HEADINGS) if pattern.match(line.text)), None)
+        header = next((i for i, pattern in enumerate(_HEADERS) if pattern.match(line.text)), None)
+        if header is not None and (current is None or header > current):
+            rows.extend(_region_rows(region, current))
+            region, current = [line], header
+            continue
         if heading is not None:
-            rows.extend(_region_rows(region, width))
-            region = []
-            width = {0: 0, 1: 7, 2: 15, 3: 15}.get(heading)
+            table = min(heading, len(_HEADERS))  # table 四 has two headings; part 五 closes the tables
+            if current is not None and table == current and region and _HEADERS[current].match(region[0].text):
+                rows.append([_cell(line.text, line)])  # the heading printed just below its table's header
+                continue
+            rows.extend(_region_rows(region, current))
+            region, current = [], (table if table < len(_HEADERS) else None)
             rows.append([_cell(line.text, line)])
             continue
         region.append(line)
-    rows.extend(_region_rows(region, width))
+    rows.extend(_region_rows(region, current))
     return rows
 
 
-def _region_rows(region: list[Line], width: int | None) -> list[list[Cell]]:
+def _region_rows(region: list[Line], table: int | None) -> list[list[Cell]]:
     """Narrative before table 二 and after table 四 stays as printed lines."""
-    if width is None:
+    if table is None:
         return [[_cell(line.text, line)] for line in region]
-    return _table_rows(region, _width(width, region))
+    return _table_rows(region, _width(_WIDTHS[table], region))
 
 
 def _width(width: int, region: list[Line]) -> int:
@@ -265,8 +309,9 @@ def _columns(rows: list[list[Word]], width: int) -> list[tuple[float, float]]:
     """
     if not width:
         return []
-    for anchor in (lambda w: w.x0, lambda w: w.x1, lambda w: w.centre):
-        groups = _clusters(sorted(anchor(word) for row in rows for word in row))
+    words = [word for row in rows for word in row]
+    for positions in ([w.x0 for w in words], [w.x1 for w in words], [w.centre for w in words]):
+        groups = _clusters(sorted(positions))
         if len(groups) == width:
             return [(min(group) - _ALIGN_TOLERANCE, max(group) + _ALIGN_TOLERANCE) for group in groups]
     return []
