@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import sys
 import tempfile
 import time
@@ -21,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus.generate import FORMATS, GeneratedReport, generate, render  # noqa: E402
+from corpus.generate import FORMATS, GeneratedReport, generate, prerender, render  # noqa: E402
 from etl.document import ReadError  # noqa: E402
 from etl.parse import parse_document  # noqa: E402
 from etl.readers import read_document  # noqa: E402
 
 
-def check_with_issues(report: GeneratedReport) -> tuple[str, list[str], int, int, int, float]:
+def check_with_issues(report: GeneratedReport) -> tuple[str, str, list[str], int, int, int, float]:
     started = time.perf_counter()
     data, suffix = render(report)
     with tempfile.NamedTemporaryFile(suffix=f".{suffix}") as handle:
@@ -43,7 +44,8 @@ def check_with_issues(report: GeneratedReport) -> tuple[str, list[str], int, int
     wrong = [key for key, value in truth.items() if not _same(values.get(key), value)]
     # Strictly: a wrong cell is silent unless an error names that very cell.
     silent = sum(key not in named for key in wrong)
-    return report.fmt, sorted(report.defects), len(truth), len(truth) - len(wrong), silent, time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    return report.fmt, report.family_name, sorted(report.defects), len(truth), len(truth) - len(wrong), silent, elapsed
 
 
 def _same(read: float | None, truth: float | None) -> bool:
@@ -61,14 +63,21 @@ def main() -> None:
     args = parser.parse_args()
     formats = tuple(args.formats.split(","))
     reports = list(itertools.islice(generate(args.seed, formats=formats), args.reports))
+    # Files made by chromium and LibreOffice are kept by content, so a second run renders none again.
+    os.environ.setdefault("CORPUS_RENDER_CACHE", str(Path(__file__).resolve().parent / "out" / "render-cache"))
+    started = time.perf_counter()
+    exported = prerender(reports)
+    if exported:
+        print(f"{exported} Word files exported to PDF by LibreOffice in {time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         results = list(pool.map(check_with_issues, reports, chunksize=4))
     elapsed = time.perf_counter() - started
     by_format: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    by_family: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     by_defect: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for fmt, defects, cells, right, silent, _ in results:
-        for bucket in [by_format[fmt], *(by_defect[d] for d in defects or ["(none)"])]:
+    for fmt, family, defects, cells, right, silent, _ in results:
+        for bucket in [by_format[fmt], by_family[family], *(by_defect[d] for d in defects or ["(none)"])]:
             bucket[0] += 1
             bucket[1] += cells
             bucket[2] += right
@@ -77,15 +86,15 @@ def main() -> None:
     print(
         f"{len(results)} reports parsed in {elapsed:.0f} s ({elapsed / max(len(results), 1) * 1000:.0f} ms each with rendering, {args.workers} workers)\n"
     )
-    for title, table in (("format", by_format), ("defect", by_defect)):
-        print(f"{title:<16}{'reports':>8}{'cells':>10}{'right %':>10}{'exact %':>9}{'silent':>8}")
+    for title, table in (("format", by_format), ("family", by_family), ("defect", by_defect)):
+        print(f"{title:<22}{'reports':>8}{'cells':>10}{'right %':>10}{'exact %':>9}{'silent':>8}")
         for name, (count, cells, right, silent, exact) in sorted(table.items()):
-            print(f"{name:<16}{count:>8}{cells:>10}{100 * right / cells:>10.3f}{100 * exact / count:>9.1f}{silent:>8}")
+            print(f"{name:<22}{count:>8}{cells:>10}{100 * right / cells:>10.3f}{100 * exact / count:>9.1f}{silent:>8}")
         print()
-    cells = sum(r[2] for r in results)
-    right = sum(r[3] for r in results)
-    silent = sum(r[4] for r in results)
-    exact = sum(r[2] == r[3] for r in results)
+    cells = sum(r[3] for r in results)
+    right = sum(r[4] for r in results)
+    silent = sum(r[5] for r in results)
+    exact = sum(r[3] == r[4] for r in results)
     print(f"report-level exact match: {100 * exact / len(results):.1f}%")
     print(f"accuracy: {100 * right / cells:.3f}% cells right, {silent} silent errors")
 

@@ -3,20 +3,24 @@ from a seed. Each report can be rendered in every format with defects at set rat
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from corpus.agencies import Agency, all_agencies
-from corpus.layout import ReportSpec
+from corpus.layout import ReportSpec, printed_keys
 from corpus.numbers import active_cells, appeal_cells, request_cells
-from corpus.render_docx import render_docx
+from corpus.render_docx import fill_official_template, render_docx
 from corpus.render_html import render_html
 from corpus.render_markdown import render_markdown
+from corpus.render_office import export_pdfs
 from corpus.render_pdf import render_pdf
+from corpus.render_print import print_page
 from corpus.render_text import render_text
 from etl.template import APPLICANT_COLUMN_KEYS, Version
 
@@ -45,6 +49,17 @@ DEFECT_RATES: dict[str, dict[str, float]] = {
     "pdf": {"blank_zero": 0.3, "thousands": 0.1, "units": 0.2},
     "md": {},
 }
+#: Layouts of one format that other publishing tools make, each rendered by that tool (or
+#: its closest imitation); the rest of a format's reports keep its first family.
+FAMILIES: dict[str, dict[str, float]] = {
+    "txt": {"text": 1.0, "crawler-mixed": 0.03},
+    "html": {"page": 1.0},
+    "docx": {"word": 1.0},
+    "pdf": {"reportlab": 1.0, "chromium": 0.3, "chromium-narrow": 0.1, "libreoffice": 0.3},
+    "md": {"ocr": 1.0, "ocr-split": 0.35, "pdf-text": 0.25},
+}
+#: Files that are not whole, in every format: no table 二, or cut off inside table 三 or 四.
+PARTIAL_RATES = {"no_active": 0.01, "cut_requests": 0.01, "cut_appeals": 0.01}
 BROKEN_RATE = 0.02  # reports whose own numbers break an identity, as real ones do
 RESTATED_RATE = 0.02  # reports whose 上年结转 differs from last year's 结转下年度
 MISSING_RATE = 0.015  # years an agency's report is missing from the collection
@@ -57,6 +72,11 @@ class GeneratedReport:
     defects: frozenset[str]
     fmt: str
     seed: int
+    family: str = ""
+
+    @property
+    def family_name(self) -> str:
+        return f"{self.fmt}-{self.family or next(iter(FAMILIES[self.fmt]))}"
 
 
 def _version(year: int, rng: random.Random) -> Version:
@@ -105,7 +125,36 @@ def generate(
             defects = frozenset(d for d, rate in DEFECT_RATES[fmt].items() if rng.random() < rate)
             if cross_year_faults and years.start < year < years.stop - 1 and across.random() < MISSING_RATE:
                 continue  # not published, or not collected: a gap in the agency's run
-            yield GeneratedReport(spec, agency, defects, fmt, seed * 100_000 + number * 10 + year)
+            # Streams of their own, so that families and partial files leave every number as it was.
+            family = _family(fmt, random.Random(f"{seed}/{agency.name}/{year}/family"))
+            partial = _partial(spec, random.Random(f"{seed}/{agency.name}/{year}/partial"))
+            yield GeneratedReport(spec, agency, defects | partial, fmt, seed * 100_000 + number * 10 + year, family)
+
+
+def _family(fmt: str, rng: random.Random) -> str:
+    draw = rng.random()
+    for name, rate in list(FAMILIES[fmt].items())[1:]:
+        if draw < rate:
+            return name
+        draw -= rate
+    return next(iter(FAMILIES[fmt]))
+
+
+def _partial(spec: ReportSpec, rng: random.Random) -> frozenset[str]:
+    """At most one way of being incomplete; the cells the file does not print are NULL in
+    the truth, since the report does not state them."""
+    draw = rng.random()
+    for name, rate in PARTIAL_RATES.items():
+        if draw < rate:
+            if name == "no_active":
+                spec.omit = ("active",)
+            else:
+                spec.cut = name.removeprefix("cut_")
+            shown = printed_keys(spec)
+            spec.cells = {key: (value if key in shown else None) for key, value in spec.cells.items()}  # type: ignore[misc]
+            return frozenset({name})
+        draw -= rate
+    return frozenset()
 
 
 def _restate_carried_over(cells: dict[str, int | float], extra: int) -> None:
@@ -127,6 +176,14 @@ def _break_identity(spec: ReportSpec, rng: random.Random) -> None:
 def render(report: GeneratedReport) -> tuple[bytes, str]:
     """The file's bytes and its suffix."""
     spec, defects, seed = report.spec, report.defects, report.seed
+    family = report.family_name
+    if family in ("pdf-chromium", "pdf-chromium-narrow"):
+        page = render_html(spec, defects & {"blank_zero", "units", "thousands"}, seed)
+        style = "hairline" if seed % 3 == 0 else "plain"
+        return _cached(page, family + style, lambda: print_page(page, family.endswith("narrow"), style)), "pdf"
+    if family == "pdf-libreoffice":
+        document = office_document(report)
+        return _cached(document, family, lambda: export_pdfs([document])[0]), "pdf"
     if report.fmt == "html":
         return render_html(spec, defects, seed), "html"
     if report.fmt == "docx":
@@ -134,9 +191,60 @@ def render(report: GeneratedReport) -> tuple[bytes, str]:
     if report.fmt == "pdf":
         return render_pdf(spec, defects, seed), "pdf"
     if report.fmt == "md":
-        return render_markdown(spec, seed).encode("utf-8"), "md"
+        return render_markdown(spec, seed, family.removeprefix("md-")).encode("utf-8"), "md"
     layout = "crawler" if "crawler" in defects else "lines" if "lines" in defects else "extracted"
+    if family == "txt-crawler-mixed":
+        layout = "crawler-mixed"
     return render_text(spec, layout, defects, seed).encode("utf-8"), "txt"
+
+
+def office_document(report: GeneratedReport) -> bytes:
+    """The Word file an office exports: the official 2021 template filled in where it fits
+    (most agencies write their report in it), else our own ruled tables."""
+    spec = report.spec
+    if spec.version == "2021" and not (spec.with_org_subtotal or spec.subtotals or spec.omit or spec.cut):
+        return fill_official_template(spec, report.defects, report.seed)
+    return render_docx(spec, report.defects, report.seed)
+
+
+def _cache_path(source: bytes, family: str) -> Path | None:
+    """Where a tool's rendering of ``source`` is kept (``CORPUS_RENDER_CACHE``), so that a
+    benchmark run again renders nothing again."""
+    folder = os.environ.get("CORPUS_RENDER_CACHE")
+    if not folder:
+        return None
+    digest = hashlib.sha256(family.encode() + b"\0" + source).hexdigest()
+    return Path(folder) / digest[:2] / f"{digest}.pdf"
+
+
+def _cached(source: bytes, family: str, make: Callable[[], bytes]) -> bytes:
+    path = _cache_path(source, family)
+    if path is not None and path.exists():
+        return path.read_bytes()
+    data = make()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return data
+
+
+def prerender(reports: Iterable[GeneratedReport], batch: int = 200) -> int:
+    """Export every LibreOffice-family report into the cache in a few batches (LibreOffice
+    starts once per batch instead of once per file). Returns how many were exported."""
+    pending: list[tuple[Path, bytes]] = []
+    for report in reports:
+        if report.family_name != "pdf-libreoffice":
+            continue
+        document = office_document(report)
+        path = _cache_path(document, report.family_name)
+        if path is not None and not path.exists():
+            pending.append((path, document))
+    for start in range(0, len(pending), batch):
+        chunk = pending[start : start + batch]
+        for (path, _), pdf in zip(chunk, export_pdfs([document for _, document in chunk]), strict=True):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(pdf)
+    return len(pending)
 
 
 def write(report: GeneratedReport, folder: Path) -> Path:
@@ -152,6 +260,7 @@ def write(report: GeneratedReport, folder: Path) -> Path:
         "template": report.spec.version,
         "published": report.spec.published.isoformat(),
         "format": report.fmt,
+        "family": report.family_name,
         "defects": sorted(report.defects),
         "broken": report.spec.broken,
         "cross_year": report.spec.cross_year,

@@ -26,6 +26,8 @@ class ReportSpec:
     generated: bool = True
     broken: list[str] = field(default_factory=list)  # identities the report itself breaks
     cross_year: list[str] = field(default_factory=list)  # checks across years it fails (restated 上年结转)
+    omit: tuple[str, ...] = ()  # tables the report leaves out (a report without table 二)
+    cut: str | None = None  # the table inside which the file ends ("requests" or "appeals")
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,25 @@ REQUEST_HEADER_2 = ("商业企业", "科研机构", "社会公益组织", "法�
 
 
 def print_plan(spec: ReportSpec) -> list[PrintedTable]:
+    """What the file prints, in order; a file cut off inside a table stops there (table
+    三 after half its rows, table 四 right after its heading)."""
     active, requests, appeals = tables(spec.version)
-    return [_active(active), _requests(requests, spec), _appeals(appeals)]
+    plan = {"active": _active(active), "requests": _requests(requests, spec), "appeals": _appeals(appeals)}
+    printed = []
+    for key, table in plan.items():
+        if key in spec.omit:
+            continue
+        if key == spec.cut:
+            kept = table.rows[: len(table.rows) // 2] if key == "requests" else ()
+            printed.append(PrintedTable(table.heading, table.header, kept, table.blocks))
+            break
+        printed.append(table)
+    return printed
+
+
+def printed_keys(spec: ReportSpec) -> set[str]:
+    """The keys whose numbers the file prints: the others' truth is "not reported"."""
+    return {key for table in print_plan(spec) for row in table.rows for key in row.keys}
 
 
 def _active(table: Table) -> PrintedTable:

@@ -21,8 +21,9 @@ def render_docx(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: i
     document.add_paragraph("本年度政务公开工作有序推进。")
     for table in print_plan(spec):
         document.add_paragraph(table.heading)
-        _table(document, table, spec, set(defects), rng)
-    for text in (
+        if table.rows:
+            _table(document, table, spec, set(defects), rng)
+    for text in () if spec.cut else (
         "五、存在的主要问题及改进情况",
         "政策解读形式还不够丰富。",
         "六、其他需要报告的事项",
@@ -44,7 +45,7 @@ def _value(key: str, value: float, defects: set[str], rng: random.Random) -> str
 
 def _table(document: Document, table: PrintedTable, spec: ReportSpec, defects: set[str], rng: random.Random) -> None:
     if table.blocks:
-        grid = document.add_table(rows=0, cols=4)
+        grid = _grid(document, [3.5, 4, 4, 4])
         for title, header, printed in table.blocks:
             cells = grid.add_row().cells
             cells[0].merge(cells[3]).text = title
@@ -57,7 +58,7 @@ def _table(document: Document, table: PrintedTable, spec: ReportSpec, defects: s
                 _fill(grid.rows[-1].cells, [row.labels[0], *values] + [""] * (3 - len(values)))
         return
     if table.rows[0].labels == ():  # table 四
-        grid = document.add_table(rows=0, cols=15)
+        grid = _grid(document, [1.03] * 15)
         top = grid.add_row().cells
         top[0].merge(top[4]).text = "行政复议"
         top[5].merge(top[14]).text = "行政诉讼"
@@ -65,7 +66,7 @@ def _table(document: Document, table: PrintedTable, spec: ReportSpec, defects: s
         _fill(grid.add_row().cells, [_value(k, spec.cells[k], defects, rng) for k in table.rows[0].keys])
         return
     width = len(table.rows[0].keys)
-    grid = document.add_table(rows=0, cols=3 + width)
+    grid = _grid(document, [1.2, 1.6, 4.0] + [8.7 / width] * width)
     header = grid.add_row().cells
     header[0].merge(header[2]).text = table.header[0][0]
     header[3].merge(header[-1]).text = "申请人情况"
@@ -84,6 +85,18 @@ def _table(document: Document, table: PrintedTable, spec: ReportSpec, defects: s
             spans[0].append(len(grid.rows) - 1)
         _fill(grid.rows[-1].cells, [*labels, *(_value(k, spec.cells[k], defects, rng) for k in row.keys)])
     _merge_down(grid, spans)
+
+
+def _grid(document: Document, widths_cm: list[float]) -> Table:
+    """A ruled table with a wide label column, as reports set it in Word."""
+    from docx.shared import Cm
+
+    grid = document.add_table(rows=0, cols=len(widths_cm))
+    grid.style = "Table Grid"
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+    return grid
 
 
 def _fill(cells: tuple, texts: list[str]) -> None:  # type: ignore[type-arg]
@@ -118,8 +131,10 @@ def _merge_down(grid: Table, spans: dict[int, list[int]]) -> None:
 OFFICIAL_TEMPLATE = __import__("pathlib").Path(__file__).with_name("template-2021-blank.docx")
 
 
-def fill_official_template(spec: ReportSpec) -> bytes:
-    """The official blank Word template (2021) filled with a report's numbers."""
+def fill_official_template(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: int = 0) -> bytes:
+    """The official blank Word template (2021) filled with a report's numbers, as most
+    agencies write their report."""
+    rng = random.Random(seed)
     document = Document(str(OFFICIAL_TEMPLATE))
     active, requests, appeals = document.tables[:3]
     for printed in print_plan(spec):
@@ -129,7 +144,7 @@ def fill_official_template(spec: ReportSpec) -> bytes:
             row = _row_for(rows, target.labels, target.keys)
             cells = _distinct(row)[-len(target.keys) :]
             for cell, key in zip(cells, target.keys, strict=True):
-                cell.text = format_value(key, spec.cells[key], set(), random.Random(0))
+                cell.text = _value(key, spec.cells[key], set(defects), rng)
     for paragraph in document.paragraphs:
         if paragraph.text == "政府信息公开工作年度报告格式模板":
             paragraph.text = f"{spec.agency}{spec.year}年政府信息公开工作年度报告"

@@ -26,8 +26,9 @@ def render_html(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: i
     ]
     for table in print_plan(spec):
         body.append(f"<p><strong>{table.heading}</strong></p>")
-        body.append(_table(table, spec, set(defects), rng))
-    body += [
+        if table.rows:
+            body.append(_table(table, spec, set(defects), rng))
+    body += [] if spec.cut else [
         "<p>五、存在的主要问题及改进情况</p><p>政策解读形式还不够丰富。</p>",
         f"<p>六、其他需要报告的事项</p><p>{spec.year}年度未收取信息处理费。</p>",
         f'<p style="text-align:right">{spec.agency}</p>',

@@ -46,8 +46,10 @@ def render_pdf(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: in
         Paragraph("本年度政务公开工作有序推进，" * 12, _BODY),
     ]
     for table in print_plan(spec):
-        story += [Paragraph(table.heading, _BODY), Spacer(1, 4), _table(table, spec, set(defects), rng), Spacer(1, 8)]
-    story += [
+        story += [Paragraph(table.heading, _BODY), Spacer(1, 4)]
+        if table.rows:
+            story += [_table(table, spec, set(defects), rng), Spacer(1, 8)]
+    story += [] if spec.cut else [
         Paragraph("五、存在的主要问题及改进情况", _BODY),
         Paragraph("政策解读形式还不够丰富。", _BODY),
         Paragraph("六、其他需要报告的事项", _BODY),

@@ -2,7 +2,9 @@
 
 - ``extracted``: one cell per tab-led line, a blank line between rows (text extractors);
 - ``lines``: a row per line, label then values separated by spaces or tabs;
-- ``crawler``: page text with every cell run together, no separators at all.
+- ``crawler``: page text with every cell run together, no separators at all;
+- ``crawler-mixed``: the same, but table 四 (and in some reports table 二) kept its cells
+  apart with spaces, as sites whose tables differ in markup come out.
 
 Defects are switched on per report so that tests and the accuracy benchmark know
 exactly what each file contains.
@@ -15,7 +17,7 @@ import random
 from corpus.layout import PrintedRow, PrintedTable, ReportSpec, print_plan
 from etl.template import spec_by_key
 
-TEXT_LAYOUTS = ("extracted", "lines", "crawler")
+TEXT_LAYOUTS = ("extracted", "lines", "crawler", "crawler-mixed")
 _FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
 _DASHES = ("-", "—", "/", "无")
 
@@ -58,14 +60,18 @@ def render_text(spec: ReportSpec, layout: str = "extracted", defects: frozenset[
     ]
     for table in print_plan(spec):
         parts.append(table.heading)
+        if not table.rows:
+            continue
         if layout == "extracted":
             parts.append(_extracted(table, spec, set(defects), rng))
         elif layout == "lines":
             parts.append(_lines(table, spec, set(defects), rng))
+        elif layout == "crawler-mixed" and (table.heading.startswith("四") or (table.blocks and seed % 2)):
+            parts.append(_spaced(table, spec, set(defects), rng))
         else:
             parts.append(_crawler(table, spec, set(defects), rng))
         parts.append("")
-    parts += [
+    parts += [] if spec.cut else [
         "五、存在的主要问题及改进情况",
         "政策解读形式还不够丰富，下一步将进一步加强。",
         "六、其他需要报告的事项",
@@ -76,7 +82,7 @@ def render_text(spec: ReportSpec, layout: str = "extracted", defects: frozenset[
         "",
     ]
     text = "\n".join(parts)
-    if layout == "crawler":
+    if layout.startswith("crawler"):
         text = "标题: " + f"{spec.agency}{spec.year}年政府信息公开工作年度报告\n" + "==== 正文 ====\n" + text.replace("\n", "")
     return text
 
@@ -158,3 +164,17 @@ def _crawler(table: PrintedTable, spec: ReportSpec, defects: set[str], rng: rand
             out.append(title + "".join(header))
         out.append("".join(row.labels) + "".join(format_value(key, spec.cells[key], plain, rng) for key in row.keys))
     return "".join(out)
+
+
+def _spaced(table: PrintedTable, spec: ReportSpec, defects: set[str], rng: random.Random) -> str:
+    """A table whose cells a crawler kept apart by spaces, all on the page's one line."""
+    plain = defects - {"dash_zero", "fullwidth", "thousands", "units"}
+    out = [" ".join(cell for header in table.header for cell in header if cell)]
+    blocks = table.blocks or (("", (), table.rows),)
+    for title, header, rows in blocks:
+        if title:
+            out.append(title + " " + " ".join(header))
+        for row in rows:
+            values = [format_value(key, spec.cells[key], plain, rng) for key in row.keys]
+            out.append(" ".join([*(label for label in row.labels if label), *values]))
+    return " ".join(out) + " "

@@ -14,12 +14,16 @@ sit between rows, and blank cells leave nothing at all. So inside each table:
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from dataclasses import dataclass
 
 from etl.document import Cell, ReadError, SourceDocument, fold_variants
 from etl.template import END_HEADING, tables
+
+# pdfminer warns about every font without a bounding box (Chrome's fonts): noise to a user.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _NUMERIC = re.compile(r"^[-+－]?[\d０-９][\d０-９,，.．]*(?:万元|亿元|元|件|个|项|条|次)?$|^[-—–/／]$")
 _FOOTER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
@@ -197,6 +201,7 @@ def _cell(text: str, line: Line) -> Cell:
 
 def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
     """``width`` is the number of value columns (0 for table 二, whose blocks differ)."""
+    lines = _merge_split_rows(lines, width)
     cells = {i: _value_cells(line, width) for i, line in enumerate(lines)}
     edge = _label_edge(lines)
     if edge is None and not any(cells.values()):
@@ -246,6 +251,33 @@ def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
     if pending:
         flush()
     return rows
+
+
+def _merge_split_rows(lines: list[Line], width: int) -> list[Line]:
+    """One bordered row whose cells align their text differently (the official Word
+    template sets 总计 at the top and the other cells centred) prints its numbers on two
+    lines; with no border between them and no column filled twice, they are one row."""
+    merged: list[Line] = []
+    last = -1  # where in ``merged`` the last line with numbers is
+    last_slots: set[int] = set()
+    for line in lines:
+        cells = _value_cells(line, width)
+        slots = {_slot(word, cells) for word in line.words if cells and _is_value(word, cells[0][0] - 1)} - {-1}
+        previous = merged[last] if last >= 0 else None
+        if (
+            previous is not None
+            and slots
+            and not slots & last_slots
+            and previous.page == line.page
+            and not _border_between(line, previous, at=min(cells[slot][0] for slot in slots) + 1)
+        ):
+            merged[last] = Line(sorted(previous.words + line.words, key=lambda w: w.x0), previous.rulings, previous.rules)
+            last_slots |= slots
+            continue
+        merged.append(line)
+        if slots:
+            last, last_slots = len(merged) - 1, slots
+    return merged
 
 
 def _label_edge(lines: list[Line]) -> float | None:
@@ -369,12 +401,13 @@ def _in_group_column(line: Line, row: Line, boundary: float) -> bool:
     return bool(labels) and max(word.x1 for word in line.words) <= max(labels) - _LABEL_SLACK
 
 
-def _border_between(line: Line, other: Line) -> bool:
-    """A horizontal table border between two lines under the first word: different rows."""
+def _border_between(line: Line, other: Line, at: float | None = None) -> bool:
+    """A horizontal table border between two lines, under the first word or at ``at``:
+    different rows."""
     if line.page != other.page:
         return True
     low, high = sorted((line.y, other.y))
-    x = line.words[0].centre
+    x = line.words[0].centre if at is None else at
     return any(low + 1 < y < high + 1 and x0 - 1 <= x <= x1 + 1 for y, x0, x1 in line.rules or [])
 
 
