@@ -23,13 +23,17 @@ def render_docx(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: i
         document.add_paragraph(table.heading)
         if table.rows:
             _table(document, table, spec, set(defects), rng)
-    for text in () if spec.cut else (
-        "五、存在的主要问题及改进情况",
-        "政策解读形式还不够丰富。",
-        "六、其他需要报告的事项",
-        f"{spec.year}年度未收取信息处理费。",
-        spec.agency,
-        f"{spec.published.year}年{spec.published.month}月{spec.published.day}日",
+    for text in (
+        ()
+        if spec.cut
+        else (
+            "五、存在的主要问题及改进情况",
+            "政策解读形式还不够丰富。",
+            "六、其他需要报告的事项",
+            f"{spec.year}年度未收取信息处理费。",
+            spec.agency,
+            f"{spec.published.year}年{spec.published.month}月{spec.published.day}日",
+        )
     ):
         document.add_paragraph(text)
     buffer = io.BytesIO()

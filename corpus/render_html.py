@@ -28,12 +28,16 @@ def render_html(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: i
         body.append(f"<p><strong>{table.heading}</strong></p>")
         if table.rows:
             body.append(_table(table, spec, set(defects), rng))
-    body += [] if spec.cut else [
-        "<p>五、存在的主要问题及改进情况</p><p>政策解读形式还不够丰富。</p>",
-        f"<p>六、其他需要报告的事项</p><p>{spec.year}年度未收取信息处理费。</p>",
-        f'<p style="text-align:right">{spec.agency}</p>',
-        f'<p style="text-align:right">{spec.published.year}年{spec.published.month}月{spec.published.day}日</p>',
-    ]
+    body += (
+        []
+        if spec.cut
+        else [
+            "<p>五、存在的主要问题及改进情况</p><p>政策解读形式还不够丰富。</p>",
+            f"<p>六、其他需要报告的事项</p><p>{spec.year}年度未收取信息处理费。</p>",
+            f'<p style="text-align:right">{spec.agency}</p>',
+            f'<p style="text-align:right">{spec.published.year}年{spec.published.month}月{spec.published.day}日</p>',
+        ]
+    )
     article = '<div id="zoom" class="article">' + "\n".join(body) + "</div>"
     if "page_chrome" in defects:
         article = _NAV + _SIDEBAR + article + _FOOTER
@@ -66,6 +70,27 @@ def _value(key: str, value: float, defects: set[str], rng: random.Random) -> str
     return format_value(key, value, defects, rng)
 
 
+def _label_spans(table: PrintedTable) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
+    """How many rows each group label spans, keyed by (label depth, first row), and the
+    cells those spans cover: the official template merges 三、本年度办理结果 and
+    （三）不予公开 down their rows."""
+    spans: dict[tuple[int, int], int] = {}
+    covered: set[tuple[int, int]] = set()
+    for depth in (0, 1):
+        start = None
+        for index, row in enumerate(table.rows):
+            inside = len(row.labels) > depth + 1
+            if inside and row.labels[depth]:
+                start = index
+                spans[depth, index] = 1
+            elif inside and start is not None:
+                spans[depth, start] += 1
+                covered.add((depth, index))
+            else:
+                start = None
+    return spans, covered
+
+
 def _table(table: PrintedTable, spec: ReportSpec, defects: set[str], rng: random.Random) -> str:
     rows = []
     if table.blocks:
@@ -82,8 +107,12 @@ def _table(table: PrintedTable, spec: ReportSpec, defects: set[str], rng: random
                 rows.append("<tr>" + "".join(cells) + "</tr>")
         return "<table border=1>" + "".join(rows) + "</table>"
     if table.rows[0].labels == ():  # table 四
-        for header in table.header:
-            rows.append("<tr>" + "".join(_td(cell, defects, rng) for cell in header) + "</tr>")
+        review, suits = table.header[0]
+        outcomes = table.header[2][:5]
+        rows.append(f'<tr><td colspan="5">{review}</td><td colspan="10">{suits}</td></tr>')
+        groups = "".join(f'<td colspan="5">{group}</td>' for group in table.header[1][5:])
+        rows.append("<tr>" + "".join(_td(cell, defects, rng, ' rowspan="2"') for cell in outcomes) + groups + "</tr>")
+        rows.append("<tr>" + "".join(_td(cell, defects, rng) for cell in table.header[2][5:]) + "</tr>")
         row = table.rows[0]
         rows.append("<tr>" + "".join(_td(_value(k, spec.cells[k], defects, rng), defects, rng) for k in row.keys) + "</tr>")
         return "<table border=1>" + "".join(rows) + "</table>"
@@ -91,14 +120,22 @@ def _table(table: PrintedTable, spec: ReportSpec, defects: set[str], rng: random
     rows.append(f'<tr><td colspan="3" rowspan="3">{table.header[0][0]}</td><td colspan="{width}">申请人情况</td></tr>')
     rows.append("<tr><td>自然人</td>" + f'<td colspan="{width - 2}">法人或其他组织</td><td>总计</td></tr>')
     rows.append("<tr>" + "".join(_td(cell, defects, rng) for cell in table.header[2][1:]) + "</tr>")
-    for row in table.rows:
-        labels = [label for label in row.labels if label]
+    spans, covered = _label_spans(table)
+    for index, row in enumerate(table.rows):
         if len(row.labels) == 1:
-            label_cells = f'<td colspan="3">{labels[0]}</td>'
-        elif len(row.labels) == 2:
-            label_cells = (f"<td>{labels[0]}</td>" if row.labels[0] else "") + f'<td colspan="2">{row.labels[1]}</td>'
+            label_cells = f'<td colspan="3">{row.labels[0]}</td>'
         else:
-            label_cells = "".join(f"<td>{label}</td>" for label in labels)
+            cells = []
+            for depth, label in enumerate(row.labels):
+                if depth == len(row.labels) - 1:
+                    cells.append(
+                        f'<td colspan="{4 - len(row.labels)}">{label}</td>' if len(row.labels) == 2 else f"<td>{label}</td>"
+                    )
+                elif (depth, index) in spans:
+                    cells.append(f'<td rowspan="{spans[depth, index]}">{label}</td>')
+                elif (depth, index) not in covered:
+                    cells.append("<td></td>")
+            label_cells = "".join(cells)
         values = "".join(_td(_value(k, spec.cells[k], defects, rng), defects, rng) for k in row.keys)
         rows.append(f"<tr>{label_cells}{values}</tr>")
     return "<table border=1>" + "".join(rows) + "</table>"

@@ -42,15 +42,19 @@ def render_markdown(spec: ReportSpec, seed: int = 0, style: str = "ocr") -> str:
         else:
             out += _ocr_table(table, spec, rng)
         out.append("")
-    out += [] if spec.cut else [
-        "## 五、存在的主要问题及改进情况",
-        "政策解读形式还不够丰富。",
-        "## 六、其他需要报告的事项",
-        "无。",
-        "",
-        spec.agency,
-        f"{spec.published.year}年{spec.published.month}月{spec.published.day}日",
-    ]
+    out += (
+        []
+        if spec.cut
+        else [
+            "## 五、存在的主要问题及改进情况",
+            "政策解读形式还不够丰富。",
+            "## 六、其他需要报告的事项",
+            "无。",
+            "",
+            spec.agency,
+            f"{spec.published.year}年{spec.published.month}月{spec.published.day}日",
+        ]
+    )
     return "\n".join(out)
 
 

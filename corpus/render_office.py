@@ -31,7 +31,15 @@ def export_pdfs(documents: list[bytes], timeout: float = 600) -> list[bytes]:
             source.write_bytes(data)
             sources.append(source)
         profile = (root / "profile").as_uri()
-        command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(root / "out")]
+        command = [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(root / "out"),
+        ]
         subprocess.run([*command, *map(str, sources)], check=True, capture_output=True, timeout=timeout)
         results = []
         for source in sources:

@@ -49,15 +49,19 @@ def render_pdf(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: in
         story += [Paragraph(table.heading, _BODY), Spacer(1, 4)]
         if table.rows:
             story += [_table(table, spec, set(defects), rng), Spacer(1, 8)]
-    story += [] if spec.cut else [
-        Paragraph("五、存在的主要问题及改进情况", _BODY),
-        Paragraph("政策解读形式还不够丰富。", _BODY),
-        Paragraph("六、其他需要报告的事项", _BODY),
-        Paragraph(f"{spec.year}年度未收取信息处理费。", _BODY),
-        Spacer(1, 12),
-        Paragraph(spec.agency, _BODY),
-        Paragraph(f"{spec.published.year}年{spec.published.month}月{spec.published.day}日", _BODY),
-    ]
+    story += (
+        []
+        if spec.cut
+        else [
+            Paragraph("五、存在的主要问题及改进情况", _BODY),
+            Paragraph("政策解读形式还不够丰富。", _BODY),
+            Paragraph("六、其他需要报告的事项", _BODY),
+            Paragraph(f"{spec.year}年度未收取信息处理费。", _BODY),
+            Spacer(1, 12),
+            Paragraph(spec.agency, _BODY),
+            Paragraph(f"{spec.published.year}年{spec.published.month}月{spec.published.day}日", _BODY),
+        ]
+    )
     document.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return buffer.getvalue()
 

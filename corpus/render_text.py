@@ -71,16 +71,20 @@ def render_text(spec: ReportSpec, layout: str = "extracted", defects: frozenset[
         else:
             parts.append(_crawler(table, spec, set(defects), rng))
         parts.append("")
-    parts += [] if spec.cut else [
-        "五、存在的主要问题及改进情况",
-        "政策解读形式还不够丰富，下一步将进一步加强。",
-        "六、其他需要报告的事项",
-        f"本年度未收取信息处理费。{spec.year}年度无其他需要报告的事项。",
-        "",
-        f"                    {spec.agency}",
-        f"                    {spec.published.year}年{spec.published.month}月{spec.published.day}日",
-        "",
-    ]
+    parts += (
+        []
+        if spec.cut
+        else [
+            "五、存在的主要问题及改进情况",
+            "政策解读形式还不够丰富，下一步将进一步加强。",
+            "六、其他需要报告的事项",
+            f"本年度未收取信息处理费。{spec.year}年度无其他需要报告的事项。",
+            "",
+            f"                    {spec.agency}",
+            f"                    {spec.published.year}年{spec.published.month}月{spec.published.day}日",
+            "",
+        ]
+    )
     text = "\n".join(parts)
     if layout.startswith("crawler"):
         text = "标题: " + f"{spec.agency}{spec.year}年政府信息公开工作年度报告\n" + "==== 正文 ====\n" + text.replace("\n", "")

@@ -73,10 +73,17 @@ def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
     return report
 
 
-def _table_keys(table: Table, with_org_subtotal: bool, rows: tuple[Row, ...] | None = None) -> tuple[str, ...]:
+def _table_keys(
+    table: Table, with_org_subtotal: bool, rows: tuple[Row, ...] | None = None, local: bool = False
+) -> tuple[str, ...]:
+    """The keys of a table's rows; ``local`` adds the local variant's subtotal rows and
+    column, which an error about a whole table names too (the report may have them)."""
     chosen = table.rows if rows is None else rows
     return tuple(
-        f"{table.key}.{row.key}.{col.key}" for row in chosen if not row.optional for col in row_columns(row, with_org_subtotal)
+        f"{table.key}.{row.key}.{col.key}"
+        for row in chosen
+        if local or not row.optional
+        for col in row_columns(row, with_org_subtotal or local)
     )
 
 
@@ -161,10 +168,11 @@ def _add_missing_rows(report: ParsedReport, table_text: TableText, inputs: dict[
     trailing = all(table.rows.index(row) > last_present for row in missing_rows)
     if not present:
         message = f"{name}：找到了表格的标题或表头，但读不出表中的任何一行"
-        report.issues.append(Issue("error", "table_unreadable", message, _table_keys(table, table_text.with_org_subtotal)))
+        report.issues.append(Issue("error", "table_unreadable", message, _table_keys(table, True, local=True)))
     elif trailing and not table_text.closed:
         first = missing_rows[0].label
-        keys = _table_keys(table, table_text.with_org_subtotal, tuple(missing_rows))
+        cut = tuple(table.rows[table.rows.index(missing_rows[0]) :])
+        keys = _table_keys(table, table_text.with_org_subtotal, cut, local=True)
         message = f"{name}在文件末尾被截断：从「{first}」起的 {len(missing_rows)} 行都没有，文件可能不完整"
         report.issues.append(Issue("error", "table_cut_off", message, keys))
     else:

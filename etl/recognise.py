@@ -58,6 +58,7 @@ _WHOLE_CELL = re.compile(r"(?:增加|新增|减少|增|减)?[+-]?\d[\d,.]*(?:万
 _FOOTER = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 _UNIT_WORDS = frozenset({"万元", "亿元", "元", "件", "项", "个", "条", "次"})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_INDEX_COLUMN = re.compile(r"序\s*号|编\s*号")
 _APPEAL_HEADER = re.compile(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉|行政诉讼|行政复议")
 
 
@@ -172,17 +173,22 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
     # The national header has no 小 at all; the local variant's 小计 may be wrapped apart.
     found.with_org_subtotal = "小" in flat.text[found.start : header_end]
     keys = [row.key for row in table.rows]
+    segments: list[tuple[_Marker, list[tuple[list[Chunk], bool]], list[str]]] = []
     for position, marker in enumerate(markers):
         following = markers[position + 1] if position + 1 < len(markers) else None
         segment_end = following.start if following else found.end
         width = min(len(row_columns(row, found.with_org_subtotal)) for row in table.rows)
-        lines = _value_lines(flat.text, marker.end, segment_end, width)
+        lines = _value_lines(flat.text, marker.end, segment_end, width, following is not None)
+        if marker.anchor is not None and lines and lines[0][1] and all(chunk.blank for chunk in lines[0][0]):
+            lines = lines[1:]  # a group heading's own empty cells: its subtotal, if any, prints numbers
         slots = _slots(table, keys, marker, following, len(lines))
         if len(lines) > len(slots) and lines[0][1] and all(chunk.blank for chunk in lines[0][0]):
             # Empty cells on the label's own line and the numbers on the line below: the
             # label stood in a row of its own (OCR tables), so those blanks are not zeros.
             lines = lines[1:]
             slots = _slots(table, keys, marker, following, len(lines))
+        segments.append((marker, lines, slots))
+    for marker, lines, slots in _detached(segments, table, keys):
         if len(lines) > len(slots):
             found.problems.append(
                 (
@@ -199,6 +205,44 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
     header = re.sub(r"\s+", "", flat.text[found.start : header_end])
     if table.key == "requests" and not found.with_org_subtotal and "科研" not in header and "商业" not in header:
         found.with_org_subtotal = _has_org_subtotal_column(found.rows)
+
+
+Segment = tuple[_Marker, list[tuple[list[Chunk], bool]], list[str]]
+
+
+def _detached(segments: list[Segment], table: Table, keys: list[str]) -> list[Segment]:
+    """Labels and numbers in separate runs (PDF text: every label first, then every row's
+    numbers): a run of labels with no numbers, then exactly as many number lines as the
+    run has rows, from its first label's row to its last's, are read in order, one line
+    per row. Any other count is left to the usual reading, which reports it."""
+    result: list[Segment] = []
+    waiting: list[Segment] = []  # labels seen without numbers
+    for marker, lines, slots in segments:
+        if not lines:
+            waiting.append((marker, lines, slots))
+            continue
+        if waiting:
+            rows = keys[keys.index(_first_key(waiting[0][0])) : keys.index(_first_key(marker)) + 1]
+            for wanted in ([key for key in rows if not _is_optional(table, key)], rows):
+                if len(wanted) == len(lines):
+                    result.append((waiting[0][0], lines, wanted))
+                    break
+            else:
+                wanted = []
+            if wanted:
+                waiting = []
+                continue
+        result.extend(waiting)
+        waiting = []
+        result.append((marker, lines, slots))
+    return result + waiting
+
+
+def _first_key(marker: _Marker) -> str:
+    if marker.row is not None:
+        return marker.row.key
+    assert marker.anchor is not None
+    return marker.anchor.first_row
 
 
 def _has_org_subtotal_column(rows: dict[str, list[Chunk]]) -> bool:
@@ -240,12 +284,13 @@ def _is_optional(table: Table, key: str) -> bool:
     return any(row.key == key and row.optional for row in table.rows)
 
 
-def _value_lines(text: str, start: int, end: int, width: int) -> list[tuple[list[Chunk], bool]]:
+def _value_lines(text: str, start: int, end: int, width: int, label_follows: bool = True) -> list[tuple[list[Chunk], bool]]:
     """The lines of values between two labels, each a list of chunks.
 
     The text right after a label is the rest of the label's own cell, and the cells on
     the line of the next label stand before that label: blanks there are empty label
-    cells, not zeros.
+    cells, not zeros. Where no label follows (the table's last row), the last line is a
+    row like any other.
     """
     lines: list[tuple[list[Chunk], bool]] = []
     offset = start
@@ -259,8 +304,9 @@ def _value_lines(text: str, start: int, end: int, width: int) -> list[tuple[list
         cell_offset = offset
         for cell_index, cell in enumerate(cells):
             after_label = line_index == 0 and cell_index == 0
-            before_label = line_index == len(pieces) - 1 and cell_index == len(cells) - 1
-            label_side = after_label or line_index == len(pieces) - 1
+            last_line = line_index == len(pieces) - 1 and label_follows
+            before_label = last_line and cell_index == len(cells) - 1
+            label_side = after_label or last_line
             squeezed = re.sub(r"\s+", "", normalise(cell))  # "251000 元" is a number with its unit
             text_cell = _CJK.search(cell) and cell.strip() not in DASHES and not _WHOLE_CELL.fullmatch(squeezed)
             if len(cells) > 1 and not after_label and text_cell:
@@ -309,9 +355,21 @@ def _cell_chunks(cell: str, offset: int, count_blank: bool, touches_label: tuple
 
 
 def _read_appeals(flat: FlatText, found: TableText) -> None:
-    """Table 四 is one row of 15 numbers after its headers; they are read by position."""
+    """Table 四 is one row of 15 numbers after its headers; they are read by position.
+
+    OCR tools may split it into a 复议 table and a 诉讼 table, each under its own headers:
+    when the numbers after the last header are too few, every number line of the table
+    counts. A stray index column (序号) before the numbers is not one of them.
+    """
+    width = sum(len(row.columns) for row in found.table.rows)
     header_end = found.start
     for match in _APPEAL_HEADER.finditer(flat.text, found.start, found.end):
         header_end = match.end()
-    lines = _value_lines(flat.text, header_end, found.end, 15)
-    found.rows["*"] = [chunk for line, _ in lines for chunk in line]
+    chunks = [chunk for line, _ in _value_lines(flat.text, header_end, found.end, width) for chunk in line]
+    if len([chunk for chunk in chunks if not chunk.blank]) < width:
+        every = [chunk for line, _ in _value_lines(flat.text, found.start, found.end, width) for chunk in line]
+        if len([chunk for chunk in every if not chunk.blank]) == width:
+            chunks = [chunk for chunk in every if not chunk.blank]
+    if len(chunks) == width + 1 and _INDEX_COLUMN.search(flat.text, found.start, header_end):
+        chunks = chunks[1:]
+    found.rows["*"] = chunks

@@ -55,7 +55,10 @@ def test_carried_forward_becomes_next_years_carried_over_unless_restated() -> No
     restated = [current for _, current in pairs if current.spec.cross_year]
     assert 0 < len(restated) < len(pairs) * 0.06
     for previous, current in pairs:
-        same = previous.spec.cells["requests.carried_forward.total"] == current.spec.cells["requests.carried_over.total"]
+        before, now = previous.spec.cells["requests.carried_forward.total"], current.spec.cells["requests.carried_over.total"]
+        if before is None or now is None:
+            continue  # a file cut off before table 三 ends, or without it, does not state them
+        same = before == now
         assert same != bool(current.spec.cross_year), (current.spec.agency, current.spec.year)
 
 

@@ -30,6 +30,7 @@ _FOOTER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(
 _HEADINGS = [re.compile(table.heading) for table in tables("2021")] + [re.compile(END_HEADING)]
 _HEADERS = [re.compile(rf"^(?:{table.header})") for table in tables("2021")]
 _WIDTHS = [0, 7, 15]  # value columns per table: table 二's blocks differ
+_APPEALS = 2
 
 
 #: Pages are stacked into one vertical axis, each this many points below the last.
@@ -186,7 +187,7 @@ def _region_rows(region: list[Line], table: int | None) -> list[list[Cell]]:
     """Narrative before table 二 and after table 四 stays as printed lines."""
     if table is None:
         return [[_cell(line.text, line)] for line in region]
-    return _table_rows(region, _width(_WIDTHS[table], region))
+    return _table_rows(region, _width(_WIDTHS[table], region), labelled=table != _APPEALS)
 
 
 def _width(width: int, region: list[Line]) -> int:
@@ -199,11 +200,13 @@ def _cell(text: str, line: Line) -> Cell:
     return Cell(text, f"第{line.page}页")
 
 
-def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
+def _table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[list[Cell]]:
     """``width`` is the number of value columns (0 for table 二, whose blocks differ)."""
     lines = _merge_split_rows(lines, width)
     cells = {i: _value_cells(line, width) for i, line in enumerate(lines)}
-    edge = _label_edge(lines)
+    # Table 四 has no label column: its numbers start at the table's left edge.
+    edge = _label_edge(lines) if labelled else min((w.x0 for line in lines for w in line.words), default=None)
+    edge = edge - 1 if edge is not None and not labelled else edge
     if edge is None and not any(cells.values()):
         return [[_cell(line.text, line)] for line in lines]
     fallback = edge if edge is not None else float("inf")
@@ -215,7 +218,8 @@ def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
             plain.append([_cell("", lines[-1]), *(_cell("", lines[-1]) for _ in range(width))])
         return plain
     owner = _owners(lines, value_lines, boundary)
-    columns = _columns([[w for w in lines[i].words if _is_value(w, boundary[i])] for i in value_lines], width)
+    headers = [w for i in range(value_lines[0]) for w in lines[i].words if _in_values(w, boundary[i])]
+    columns = _columns([[w for w in lines[i].words if _is_value(w, boundary[i])] for i in value_lines], width, headers)
     rows: list[list[Cell]] = []
     pending: list[int] = []  # label lines of one all-blank bordered row, joined when it ends
     header: list[Line] = []  # table 二: the header lines of the block being read
@@ -239,7 +243,7 @@ def _table_rows(lines: list[Line], width: int) -> list[list[Cell]]:
             texts = _place(values, cells[index], spans)
             rows.append([_cell(label, line), *(_cell(text, line) for text in texts)])
             continue
-        if any(word.x0 > boundary[index] + _LABEL_SLACK for word in line.words):
+        if any(_in_values(word, boundary[index]) for word in line.words):
             header = [*header, line] if index - 1 in headers_at else [line]  # a header wrapped over lines
             headers_at.add(index)
         if index in owner:
@@ -328,21 +332,35 @@ def _value_cells(line: Line, width: int) -> list[tuple[float, float]]:
     return []
 
 
+def _in_values(word: Word, boundary: float) -> bool:
+    """A word that starts in the value columns (a header there, or a number)."""
+    return word.x0 >= boundary - _LABEL_SLACK
+
+
 def _is_value(word: Word, boundary: float) -> bool:
     return word.centre >= boundary and bool(_NUMERIC.match(word.text))
 
 
-def _columns(rows: list[list[Word]], width: int) -> list[tuple[float, float]]:
+def _columns(rows: list[list[Word]], width: int, headers: list[Word]) -> list[tuple[float, float]]:
     """The value columns of a table without borders, as spans, from the numbers' positions.
 
     Cells align their numbers left (browsers), right or centre (Word); the alignment whose
-    positions fall into exactly ``width`` clusters is the one the table uses. With none,
-    no columns are known, and rows that are not full cannot be placed.
+    positions fall into exactly ``width`` clusters is the one the table uses. A column
+    blank in every row has no number: in a left-aligned table its header starts where its
+    numbers would (spanning headers start at their first column), so header words count
+    there. With no alignment found, no columns are known, and rows that are not full
+    cannot be placed.
     """
     if not width:
         return []
     words = [word for row in rows for word in row]
-    for positions in ([w.x0 for w in words], [w.x1 for w in words], [w.centre for w in words]):
+    candidates = (
+        [w.x0 for w in words],
+        [w.x1 for w in words],
+        [w.centre for w in words],
+        [w.x0 for w in words + headers],
+    )
+    for positions in candidates:
         groups = _clusters(sorted(positions))
         if len(groups) == width:
             return [(min(group) - _ALIGN_TOLERANCE, max(group) + _ALIGN_TOLERANCE) for group in groups]
@@ -362,7 +380,7 @@ def _clusters(positions: list[float]) -> list[list[float]]:
 def _header_spans(header: list[Line], boundary: float) -> list[tuple[float, float]]:
     """Table 二's columns from its block's header words (本年制发件数 …), merging words that
     overlap (a header wrapped over two lines)."""
-    words = sorted((w for line in header for w in line.words if w.x0 > boundary + _LABEL_SLACK), key=lambda w: w.x0)
+    words = sorted((w for line in header for w in line.words if _in_values(w, boundary)), key=lambda w: w.x0)
     spans: list[tuple[float, float]] = []
     for word in words:
         if spans and word.x0 < spans[-1][1]:
@@ -381,7 +399,7 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
     gaps = sorted(b - a for a, b in zip(tops, tops[1:], strict=False) if 3 < b - a < 1000)
     pitch = gaps[len(gaps) // 4] if gaps else 24.0  # one row's height: most rows hold one line
     for index, line in enumerate(lines):
-        if index in owner or any(word.x0 > boundary[index] + _LABEL_SLACK for word in line.words):
+        if index in owner or any(_in_values(word, boundary[index]) for word in line.words):
             continue
         candidates = [v for v in value_lines if not _border_between(line, lines[v])]
         if not candidates:
