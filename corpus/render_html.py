@@ -108,11 +108,11 @@ def _table(table: PrintedTable, spec: ReportSpec, defects: set[str], rng: random
         return "<table border=1>" + "".join(rows) + "</table>"
     if table.rows[0].labels == ():  # table 四
         review, suits = table.header[0]
-        outcomes = table.header[2][:5]
+        outcomes = table.header[1][:5]
         rows.append(f'<tr><td colspan="5">{review}</td><td colspan="10">{suits}</td></tr>')
         groups = "".join(f'<td colspan="5">{group}</td>' for group in table.header[1][5:])
         rows.append("<tr>" + "".join(_td(cell, defects, rng, ' rowspan="2"') for cell in outcomes) + groups + "</tr>")
-        rows.append("<tr>" + "".join(_td(cell, defects, rng) for cell in table.header[2][5:]) + "</tr>")
+        rows.append("<tr>" + "".join(_td(cell, defects, rng) for cell in table.header[2]) + "</tr>")
         row = table.rows[0]
         rows.append("<tr>" + "".join(_td(_value(k, spec.cells[k], defects, rng), defects, rng) for k in row.keys) + "</tr>")
         return "<table border=1>" + "".join(rows) + "</table>"

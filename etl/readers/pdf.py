@@ -20,7 +20,7 @@ import statistics
 from dataclasses import dataclass
 
 from etl.document import Cell, ReadError, SourceDocument, fold_variants
-from etl.template import END_HEADING, tables
+from etl.template import END_HEADING, is_whole_label, tables
 
 # pdfminer warns about every font without a bounding box (Chrome's fonts): noise to a user.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -228,7 +228,8 @@ def _table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[li
     def flush() -> None:
         first = pending[0]
         label = _join_label([lines[i] for i in pending], boundary[first])
-        rows.append([_cell(label, lines[first]), *(_cell("", lines[first]) for _ in range(len(cells[first]) or width))])
+        count = len(cells[first]) or width or len(_header_spans(header, boundary[first]))
+        rows.append([_cell(label, lines[first]), *(_cell("", lines[first]) for _ in range(count))])
         pending.clear()
 
     for index, line in enumerate(lines):
@@ -315,9 +316,10 @@ def _empty_last_band(lines: list[Line]) -> bool:
 
 
 def _blank_row(line: Line, index: int, value_lines: list[int], cells: list[tuple[float, float]], boundary: float) -> bool:
-    """A label alone on a bordered row with value cells, or between rows of a table."""
+    """A label alone on a bordered row with value cells, between rows of a table, or a
+    row's whole label anywhere in it (a row whose cells are all blank leaves only that)."""
     label_only = all(word.x1 <= boundary + 1 for word in line.words)
-    return label_only and (bool(cells) or value_lines[0] < index < value_lines[-1])
+    return label_only and (bool(cells) or value_lines[0] < index < value_lines[-1] or is_whole_label(line.text))
 
 
 def _value_cells(line: Line, width: int) -> list[tuple[float, float]]:
@@ -399,7 +401,7 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
     gaps = sorted(b - a for a, b in zip(tops, tops[1:], strict=False) if 3 < b - a < 1000)
     pitch = gaps[len(gaps) // 4] if gaps else 24.0  # one row's height: most rows hold one line
     for index, line in enumerate(lines):
-        if index in owner or any(_in_values(word, boundary[index]) for word in line.words):
+        if index in owner or any(_in_values(word, boundary[index]) for word in line.words) or is_whole_label(line.text):
             continue
         candidates = [v for v in value_lines if not _border_between(line, lines[v])]
         if not candidates:
