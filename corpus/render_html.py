@@ -96,10 +96,11 @@ def _table(table: PrintedTable, spec: ReportSpec, defects: set[str], rng: random
     if table.blocks:
         for title, header, printed in table.blocks:
             rows.append(f'<tr><td colspan="4">{title}</td></tr>')
-            rows.append("<tr>" + "".join(_td(cell, defects, rng) for cell in header) + "</tr>")
+            # A block with fewer than three columns widens its first one, header and rows alike.
+            span = f' colspan="{5 - len(header)}"' if len(header) < 4 else ""
+            rows.append("<tr>" + "".join(_td(cell, defects, rng, span if i == 1 else "") for i, cell in enumerate(header)) + "</tr>")
             for row in printed:
                 cells = [_td(row.labels[0], defects, rng)]
-                span = f' colspan="{4 - len(row.keys)}"' if len(row.keys) < 3 else ""
                 cells += [
                     _td(_value(k, spec.cells[k], defects, rng), defects, rng, span if i == 0 else "")
                     for i, k in enumerate(row.keys)

@@ -434,12 +434,19 @@ def _label_regex(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> 
 _BLOCK_TITLE = re.compile(r"第\s*二\s*十\s*条\s*第\s*[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*项")
 
 
+def is_block_title(text: str) -> bool:
+    """Whether the text is a block title of table 二 (第二十条第（一）项)."""
+    return bool(_BLOCK_TITLE.fullmatch(text.strip()))
+
+
+#: The text of the first header cell of each of table 二's blocks.
+ACTIVE_HEADER_FIRST = "信息内容"
+
+
 def is_whole_label(text: str) -> bool:
-    """Whether the text is, all of it, one row's label or a block title of table 二: a line
-    that is a row of its own, never the wrapped part of another row's label."""
+    """Whether the text is, all of it, one row's label: a line that is a row of its own,
+    never the wrapped part of another row's label."""
     text = text.strip()
-    if _BLOCK_TITLE.fullmatch(text):
-        return True
     return any(
         row_pattern(row).fullmatch(text) for version in VERSIONS for table in tables(version) for row in table.rows
     )

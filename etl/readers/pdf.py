@@ -20,7 +20,7 @@ import statistics
 from dataclasses import dataclass
 
 from etl.document import Cell, ReadError, SourceDocument, fold_variants
-from etl.template import END_HEADING, is_whole_label, tables
+from etl.template import ACTIVE_HEADER_FIRST, END_HEADING, is_block_title, is_whole_label, tables
 
 # pdfminer warns about every font without a bounding box (Chrome's fonts): noise to a user.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -259,35 +259,53 @@ def _table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[li
 
 
 def _merge_split_rows(lines: list[Line], width: int) -> list[Line]:
-    """One bordered row whose cells align their text differently (the official Word
-    template sets 总计 at the top and the other cells centred) prints its numbers on two
-    lines; with no border between them and no column filled twice, they are one row."""
+    """One bordered row can print its numbers on two lines: its cells align their text
+    differently (the official Word template sets 总计 at the top, the others centred), or a
+    number wraps in a narrow cell (1,24 / 4). With no border between the lines they are
+    one row; a cell holds one number, so two pieces in one cell are one number."""
     merged: list[Line] = []
     last = -1  # where in ``merged`` the last line with numbers is
-    last_slots: set[int] = set()
     for line in lines:
         cells = _value_cells(line, width)
-        slots = {_slot(word, cells) for word in line.words if cells and _is_value(word, cells[0][0] - 1)} - {-1}
+        values = {_slot(word, cells): word for word in line.words if cells and _is_value(word, cells[0][0] - 1)}
+        values.pop(-1, None)
         previous = merged[last] if last >= 0 else None
         if (
             previous is not None
-            and slots
-            and not slots & last_slots
+            and values
             and previous.page == line.page
-            and not _border_between(line, previous, at=min(cells[slot][0] for slot in slots) + 1)
+            and cells == _value_cells(previous, width)
+            and not _border_between(line, previous, at=min(cells[slot][0] for slot in values) + 1)
         ):
-            merged[last] = Line(sorted(previous.words + line.words, key=lambda w: w.x0), previous.rulings, previous.rules)
-            last_slots |= slots
+            merged[last] = _joined_row(previous, line, cells)
             continue
         merged.append(line)
-        if slots:
-            last, last_slots = len(merged) - 1, slots
+        if values:
+            last = len(merged) - 1
     return merged
+
+
+def _joined_row(upper: Line, lower: Line, cells: list[tuple[float, float]]) -> Line:
+    """Two lines of one bordered row as one line: pieces of one cell joined, top first."""
+    words = list(upper.words)
+    for word in lower.words:
+        slot = _slot(word, cells) if _is_value(word, cells[0][0] - 1) else -1
+        above = next((i for i, w in enumerate(words) if slot >= 0 and _is_value(w, cells[0][0] - 1) and _slot(w, cells) == slot), None)
+        if above is None:
+            words.append(word)
+            continue
+        piece = words[above]
+        words[above] = Word(piece.text + word.text, min(piece.x0, word.x0), max(piece.x1, word.x1), piece.y, piece.page)
+    return Line(sorted(words, key=lambda w: w.x0), upper.rulings, upper.rules)
 
 
 def _label_edge(lines: list[Line]) -> float | None:
     """Where the label column ends in a table without borders: just left of the first
     value of the rows (the numbers a row ends with), taken where two rows agree."""
+    # Table 二's block headers (信息内容 | 本年制发件数 …) start the value columns exactly.
+    headed = [line.words[1].x0 for line in lines if len(line.words) > 1 and line.words[0].text == ACTIVE_HEADER_FIRST]
+    if headed:
+        return min(headed) - 1
     starts = sorted(trailing[0].x0 for line in lines if (trailing := _trailing_numbers(line)))
     if not starts:
         return None
@@ -319,7 +337,9 @@ def _blank_row(line: Line, index: int, value_lines: list[int], cells: list[tuple
     """A label alone on a bordered row with value cells, between rows of a table, or a
     row's whole label anywhere in it (a row whose cells are all blank leaves only that)."""
     label_only = all(word.x1 <= boundary + 1 for word in line.words)
-    return label_only and (bool(cells) or value_lines[0] < index < value_lines[-1] or is_whole_label(line.text))
+    if not label_only or is_block_title(line.text):
+        return False
+    return bool(cells) or value_lines[0] < index < value_lines[-1] or is_whole_label(line.text)
 
 
 def _value_cells(line: Line, width: int) -> list[tuple[float, float]]:
@@ -401,7 +421,9 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
     gaps = sorted(b - a for a, b in zip(tops, tops[1:], strict=False) if 3 < b - a < 1000)
     pitch = gaps[len(gaps) // 4] if gaps else 24.0  # one row's height: most rows hold one line
     for index, line in enumerate(lines):
-        if index in owner or any(_in_values(word, boundary[index]) for word in line.words) or is_whole_label(line.text):
+        if index in owner or any(_in_values(word, boundary[index]) for word in line.words):
+            continue
+        if is_whole_label(line.text) or is_block_title(line.text):
             continue
         candidates = [v for v in value_lines if not _border_between(line, lines[v])]
         if not candidates:
