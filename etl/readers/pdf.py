@@ -42,6 +42,8 @@ _FOOT_BAND = 0.85
 #: Unit words that may follow a number in its cell, and how far (points) after it.
 _UNIT_WORDS = frozenset({"元", "万元", "亿元", "件", "个", "项", "条", "次"})
 _UNIT_GAP = 14.0
+#: How a row label begins (1. / （三） / 一、): the first line of a label, never a continuation.
+_LABEL_START = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六七八九十]\s*[）)]|[一二三四五六七八九十]\s*[、.．])")
 #: Numbers of one column line up within this many points (at their left, right or centre).
 _ALIGN_TOLERANCE = 6.0
 #: A wrapped label line sits closer to its row than the next row does: inside a cell the
@@ -426,6 +428,8 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
         if is_whole_label(line.text) or is_block_title(line.text):
             continue
         candidates = [v for v in value_lines if not _border_between(line, lines[v])]
+        if _LABEL_START.match(line.text):  # a label's first line: its row is here or below
+            candidates = [v for v in candidates if lines[v].y >= line.y - _SAME_LINE]
         if not candidates:
             continue
         nearest = min(candidates, key=lambda v: abs(lines[v].y - line.y))
@@ -444,12 +448,12 @@ def _in_group_column(line: Line, row: Line, boundary: float) -> bool:
 
 
 def _border_between(line: Line, other: Line, at: float | None = None) -> bool:
-    """A horizontal table border between two lines, under the first word or at ``at``:
-    different rows."""
+    """A horizontal table border between two lines, under the first line's last word (its
+    row label, right of any group label whose cell spans rows) or at ``at``: different rows."""
     if line.page != other.page:
         return True
     low, high = sorted((line.y, other.y))
-    x = line.words[0].centre if at is None else at
+    x = line.words[-1].centre if at is None else at
     return any(low + 1 < y < high + 1 and x0 - 1 <= x <= x1 + 1 for y, x0, x1 in line.rules or [])
 
 
