@@ -98,7 +98,9 @@ def _table(table: PrintedTable, spec: ReportSpec, defects: set[str], rng: random
             rows.append(f'<tr><td colspan="4">{title}</td></tr>')
             # A block with fewer than three columns widens its first one, header and rows alike.
             span = f' colspan="{5 - len(header)}"' if len(header) < 4 else ""
-            rows.append("<tr>" + "".join(_td(cell, defects, rng, span if i == 1 else "") for i, cell in enumerate(header)) + "</tr>")
+            rows.append(
+                "<tr>" + "".join(_td(cell, defects, rng, span if i == 1 else "") for i, cell in enumerate(header)) + "</tr>"
+            )
             for row in printed:
                 cells = [_td(row.labels[0], defects, rng)]
                 cells += [

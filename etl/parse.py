@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from etl.checks import check_identities, issues_from_checks
@@ -13,6 +14,7 @@ from etl.readers import read_document
 from etl.recognise import TableText, detect_version, find_tables, read_table
 from etl.report import CellRecord, Issue, ParsedReport, Severity
 from etl.resolve import Resolved, RowInput, resolve
+from etl.statements import Statement, find_statements
 from etl.template import MONEY_BOUNDS, Row, Table, Version, label_for, row_columns, spec_by_key, tables
 
 TABLE_NAMES = {
@@ -62,10 +64,16 @@ def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
         subtotals |= {key.removesuffix("_subtotal") for key in table_text.rows if key.endswith("_subtotal")}
     eqs = equations(version, with_org_subtotal, frozenset(subtotals))
     _add_missing_tables(report, found, with_org_subtotal)
+    statements = find_statements(flat.text, [(table.start, table.end) for table in found])
     for table_text in found:
         inputs = _row_inputs(table_text, version)
         resolved = resolve(inputs, eqs)
+        open_cells = {key for key, piece in resolved.cells.items() if piece is None}
+        pins = {s.keys[0]: float(s.value) for s in statements if s.firm and len(s.keys) == 1 and s.keys[0] in open_cells}
+        if pins:  # figures the text states choose among the readings the identities leave open
+            resolved = resolve(inputs, eqs, pins)
         _collect(report, table_text, inputs, resolved, flat)
+    _compare_statements(report, statements, flat)
     _check_assumed_units(report)
     _add_metadata_issues(report, meta)
     report.checks = check_identities(eqs, report.cells)
@@ -179,6 +187,28 @@ def _add_missing_rows(report: ParsedReport, table_text: TableText, inputs: dict[
         for row in missing_rows:
             keys = _table_keys(table, table_text.with_org_subtotal, (row,))
             report.issues.append(Issue("error", "missing_row", f"{table.label}中找不到「{row.label}」这一行", keys))
+
+
+#: How a cell confirmed by the report's own words is marked (its note quotes them).
+CONFIRMED = "confirmed by text"
+
+
+def _compare_statements(report: ParsedReport, statements: list[Statement], flat: FlatText) -> None:
+    """A figure the narrative states confirms the table's cells, or, where they differ,
+    the table stands and a warning quotes the sentence. It never fills an empty cell."""
+    for statement in statements:
+        cells = [report.cells.get(key) for key in statement.keys]
+        if any(cell is None or cell.value is None for cell in cells):
+            continue
+        table_value = sum(cell.value for cell in cells if cell is not None and cell.value is not None)
+        if abs(table_value - statement.value) < 1e-6:
+            for key, cell in zip(statement.keys, cells, strict=True):
+                if cell is not None and cell.read_as in ("number", "recovered"):
+                    report.cells[key] = replace(cell, read_as=CONFIRMED, note=f"正文：{statement.sentence}")
+            continue
+        labels = "＋".join(label_for(key) for key in statement.keys)
+        message = f"正文说“{statement.sentence}”（{statement.value}），表格中{labels}为 {table_value:g}；以表格为准"
+        report.issues.append(Issue("warning", "text_disagrees", message, statement.keys, flat.location(statement.offset)))
 
 
 def _check_assumed_units(report: ParsedReport) -> None:

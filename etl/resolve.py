@@ -204,8 +204,12 @@ def _chunk_readings(chunk: Chunk, kinds: tuple[CellKind, ...], sums: tuple[Sum, 
     return found
 
 
-def resolve(rows: dict[str, RowInput], equations: list[Equation]) -> Resolved:
-    """Choose one reading per row where the identities allow exactly one value per cell."""
+def resolve(rows: dict[str, RowInput], equations: list[Equation], pins: dict[str, float] | None = None) -> Resolved:
+    """Choose one reading per row where the identities allow exactly one value per cell.
+
+    ``pins`` are figures the report states in words: a row keeps only the readings that
+    agree with them, where any does (the caller pins only cells the identities left open).
+    """
     result = Resolved()
     domains: dict[str, list[Reading]] = {}
     extra: list[RowInput] = []
@@ -222,6 +226,9 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation]) -> Resolved:
             how = "extra"
         if not passing and len(options) == 1:
             passing = options  # the report's own arithmetic error: read it, the checks flag it
+        if pins and any(key in pins for key in row.keys):
+            agreeing = [reading for reading in passing if _agrees(row.keys, reading, pins)]
+            passing = agreeing or passing
         if not passing:
             _fail_row(result, row, how, len(options))
             continue
@@ -249,6 +256,10 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation]) -> Resolved:
                 result.cells[key] = None
         _report_ambiguous(result, row, chosen, complete)
     return result
+
+
+def _agrees(keys: tuple[str, ...], reading: Reading, pins: dict[str, float]) -> bool:
+    return all(abs(float(piece.value.value) - pins[key]) < 1e-6 for key, piece in zip(keys, reading, strict=True) if key in pins)
 
 
 def _satisfies(local: list[Equation], cells: dict[str, Piece]) -> bool:

@@ -447,9 +447,7 @@ def is_whole_label(text: str) -> bool:
     """Whether the text is, all of it, one row's label: a line that is a row of its own,
     never the wrapped part of another row's label."""
     text = text.strip()
-    return any(
-        row_pattern(row).fullmatch(text) for version in VERSIONS for table in tables(version) for row in table.rows
-    )
+    return any(row_pattern(row).fullmatch(text) for version in VERSIONS for table in tables(version) for row in table.rows)
 
 
 @cache

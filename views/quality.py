@@ -25,6 +25,7 @@ READ_AS = {
     "blank": "空白（按 0）",
     "dash": "横线/斜线/无（按 0）",
     "recovered": "由勾稽关系还原",
+    "confirmed by text": "与正文所述一致",
     "unreadable": "无法确定",
     "missing": "未找到该行",
 }

@@ -292,7 +292,9 @@ def _joined_row(upper: Line, lower: Line, cells: list[tuple[float, float]]) -> L
     words = list(upper.words)
     for word in lower.words:
         slot = _slot(word, cells) if _is_value(word, cells[0][0] - 1) else -1
-        above = next((i for i, w in enumerate(words) if slot >= 0 and _is_value(w, cells[0][0] - 1) and _slot(w, cells) == slot), None)
+        above = next(
+            (i for i, w in enumerate(words) if slot >= 0 and _is_value(w, cells[0][0] - 1) and _slot(w, cells) == slot), None
+        )
         if above is None:
             words.append(word)
             continue
