@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.template import all_keys, label_for
+from etl.template import INCOMPLETE_RULES, all_keys, label_for
 from etl.warehouse import WIDE_META_COLUMNS, connect_readonly
 
 
@@ -192,6 +192,19 @@ def failed_checks(db: Path, filters: Filters) -> pd.DataFrame:
             FROM checks ch JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
             WHERE {q.sql} AND ch.status = 'failed' AND ch.severity = 'error' ORDER BY a.name, r.year, ch.rule""",
         q.params,
+    )
+
+
+def incomplete_reports(db: Path, filters: Filters) -> pd.DataFrame:
+    """Reports loaded without one of their tables (missing, unreadable or cut off), one
+    row per such table, with the reason as the error says it."""
+    q = where(filters)
+    return run(
+        db,
+        f"""SELECT r.report_id, a.name AS agency, r.year, split_part(i.cells[1], '.', 1) AS table_key, i.rule, i.message
+            FROM issues i JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+            WHERE {q.sql} AND list_contains(?, i.rule) ORDER BY a.name, r.year, table_key""",
+        [*q.params, list(INCOMPLETE_RULES)],
     )
 
 

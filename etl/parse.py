@@ -15,13 +15,7 @@ from etl.recognise import TableText, detect_version, find_tables, read_table
 from etl.report import CellRecord, Issue, ParsedReport, Severity
 from etl.resolve import Resolved, RowInput, resolve
 from etl.statements import Statement, find_statements
-from etl.template import MONEY_BOUNDS, Row, Table, Version, label_for, row_columns, spec_by_key, tables
-
-TABLE_NAMES = {
-    "active": "表二（主动公开政府信息情况）",
-    "requests": "表三（收到和处理政府信息公开申请情况）",
-    "appeals": "表四（行政复议、行政诉讼情况）",
-}
+from etl.template import MONEY_BOUNDS, TABLE_NAMES, Row, Table, Version, label_for, row_columns, spec_by_key, tables
 
 
 class NotAReport(ReadError):

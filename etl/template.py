@@ -337,6 +337,17 @@ VERSION_MARKERS: dict[Version, tuple[str, ...]] = {
 }
 
 
+#: Each table as a reader names it: its number in the template and its title.
+TABLE_NAMES = {
+    "active": "表二（主动公开政府信息情况）",
+    "requests": "表三（收到和处理政府信息公开申请情况）",
+    "appeals": "表四（行政复议、行政诉讼情况）",
+}
+
+#: The issues that say a table of the report is missing, unreadable or cut off.
+INCOMPLETE_RULES = ("missing_table", "table_unreadable", "table_cut_off")
+
+
 @cache
 def tables(version: Version) -> tuple[Table, Table, Table]:
     """The three tables of a template version, in report order."""

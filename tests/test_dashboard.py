@@ -221,3 +221,17 @@ def test_years_text_names_the_gaps() -> None:
     assert years_text([2019, 2020, 2021]) == "2019–2021"
     assert years_text([2019, 2021, 2024]) == "2019–2024（缺 2020、2022、2023）"
     assert years_text([2023]) == "2023"
+
+
+def test_incomplete_reports_are_listed_on_the_quality_page_and_marked_on_their_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "partial.duckdb"
+    ingest([ROOT / "tests" / "fixtures" / "zhuzhou-truncated.txt"], db)
+    quality = open_page(db, "quality", monkeypatch)
+    listed = next(frame.value for frame in quality.dataframe if "表格" in frame.value.columns)
+    assert set(listed["表格"]) == {"表三（收到和处理政府信息公开申请情况）", "表四（行政复议、行政诉讼情况）"}
+    assert set(listed["情况"]) == {"表格被截断", "找不到该表"}
+    report = open_page(db, "report", monkeypatch)
+    assert any("本报告不完整" in error.value for error in report.error)
+    assert any("截断" in warning.value for warning in report.warning)

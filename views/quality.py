@@ -17,7 +17,7 @@ from dashboard.ui import (
     writes_enabled,
 )
 from etl.agencies import overrides_csv
-from etl.template import CROSS_YEAR_TEXT
+from etl.template import CROSS_YEAR_TEXT, TABLE_NAMES
 from etl.warehouse import building, name_report, refresh_cross_year_checks
 
 READ_AS = {
@@ -29,6 +29,9 @@ READ_AS = {
     "unreadable": "无法确定",
     "missing": "未找到该行",
 }
+
+
+INCOMPLETE_TEXT = {"missing_table": "找不到该表", "table_unreadable": "读不出表中的行", "table_cut_off": "表格被截断"}
 
 
 def agencies_to_check(to_check: pd.DataFrame) -> None:
@@ -86,12 +89,24 @@ if warehouse_ready():
     cross_counts = ask("cross_year_counts", chosen)
     to_check = ask("agencies_to_check", chosen)
     bad_files = ask("ingest_failures")
-    cards = st.columns(5)
+    incomplete = ask("incomplete_reports", chosen)
+    cards = st.columns(6)
     cards[0].metric("未通过的勾稽关系", len(failed))
     cards[1].metric("涉及报告", failed["report_id"].nunique() if len(failed) else 0)
-    cards[2].metric("跨年度检查未通过", len(cross), help="警告：可能是本年或上年的数字有误，也可能是机关更正了上年数字")
-    cards[3].metric("待确认或待命名的机关", len(to_check))
-    cards[4].metric("导入失败的文件", len(bad_files))
+    cards[2].metric("缺表的报告", incomplete["report_id"].nunique() if len(incomplete) else 0)
+    cards[3].metric("跨年度检查未通过", len(cross), help="警告：可能是本年或上年的数字有误，也可能是机关更正了上年数字")
+    cards[4].metric("待确认或待命名的机关", len(to_check))
+    cards[5].metric("导入失败的文件", len(bad_files))
+
+    st.subheader("不完整的报告（缺少表格、表格读不出或在文件中被截断）")
+    if incomplete.empty:
+        st.success("每份报告的三张表都已找到。")
+    else:
+        st.caption("这些报告的其他表格已正常读取并计入各页统计；缺少的表格中各项为空（不是 0）。")
+        linked_table(
+            incomplete.assign(table_key=incomplete["table_key"].map(TABLE_NAMES), rule=incomplete["rule"].map(INCOMPLETE_TEXT)),
+            {"agency": "机关", "year": "年度", "table_key": "表格", "rule": "情况", "message": "说明"},
+        )
 
     st.subheader("未通过的勾稽关系（报告自身的数字）")
     linked_table(

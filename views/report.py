@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard.ui import ask, checks_in_words, filters, fmt_count, report_label, warehouse_ready
 from etl.document import ReadError
 from etl.readers import read_document
-from etl.template import row_columns, tables
+from etl.template import INCOMPLETE_RULES, row_columns, tables
 
 st.title("报告详情")
 
@@ -72,6 +72,12 @@ if warehouse_ready():
     failed = failing[failing["severity"] == "error"]
     across = failing[failing["severity"] == "warning"]
     bad = {key for keys in failed["cells"] for key in keys}
+    incomplete = issues[issues["rule"].isin(INCOMPLETE_RULES)]
+    lacking = {
+        str(keys[0]).split(".")[0]: message
+        for keys, message in zip(incomplete["cells"], incomplete["message"], strict=True)
+        if len(keys)
+    }
     if meta["generated"]:
         st.warning("这是生成的演示报告，不是官方发布的数字。", icon=":material/warning:")
     info = st.columns(4)
@@ -80,6 +86,8 @@ if warehouse_ready():
     info[2].metric("未通过的勾稽关系", len(failed))
     info[3].metric("问题", int(meta["error_count"]) + int(meta["warning_count"]))
     st.caption(agency_line(meta))
+    if lacking:
+        st.error("本报告不完整：" + "；".join(lacking.values()), icon=":material/report:")
     links = st.columns(2)
     for column, step, label in ((links[0], -1, "← 上一年度报告"), (links[1], 1, "下一年度报告 →")):
         other = ask("neighbour_report", report_id, step)
@@ -96,6 +104,8 @@ if warehouse_ready():
             ("appeals", "四、行政复议、行政诉讼情况"),
         ):
             st.subheader(title)
+            if key in lacking:
+                st.warning(lacking[key], icon=":material/table_chart:")
             table = grid(cells, key, meta["template"], bad)
             st.dataframe(
                 table.style.map(lambda v: "background-color: #ffd7d7" if str(v).startswith("⚠") else ""), width="stretch"
