@@ -180,10 +180,9 @@ def render(report: GeneratedReport) -> tuple[bytes, str]:
     if family in ("pdf-chromium", "pdf-chromium-narrow"):
         page = render_html(spec, defects & {"blank_zero", "units", "thousands"}, seed)
         style = "hairline" if seed % 3 == 0 else "plain"
-        return _cached(page, family + style, lambda: print_page(page, family.endswith("narrow"), style)), "pdf"
+        return _cached(report, lambda: print_page(page, family.endswith("narrow"), style)), "pdf"
     if family == "pdf-libreoffice":
-        document = office_document(report)
-        return _cached(document, family, lambda: export_pdfs([document])[0]), "pdf"
+        return _cached(report, lambda: export_pdfs([office_document(report)])[0]), "pdf"
     if report.fmt == "html":
         return render_html(spec, defects, seed), "html"
     if report.fmt == "docx":
@@ -207,18 +206,33 @@ def office_document(report: GeneratedReport) -> bytes:
     return render_docx(spec, report.defects, report.seed)
 
 
-def _cache_path(source: bytes, family: str) -> Path | None:
-    """Where a tool's rendering of ``source`` is kept (``CORPUS_RENDER_CACHE``), so that a
-    benchmark run again renders nothing again."""
+#: Bump when a renderer changes what it prints, so cached renderings are made anew.
+RENDER_VERSION = "1"
+
+
+def _cache_path(report: GeneratedReport) -> Path | None:
+    """Where a tool's rendering of a report is kept (``CORPUS_RENDER_CACHE``), so that a
+    benchmark run again renders nothing again. Keyed by what the report is, not by the
+    bytes handed to the tool (a Word file records the time it was written)."""
     folder = os.environ.get("CORPUS_RENDER_CACHE")
     if not folder:
         return None
-    digest = hashlib.sha256(family.encode() + b"\0" + source).hexdigest()
+    spec = report.spec
+    identity = [RENDER_VERSION, report.family_name, report.seed, sorted(report.defects), spec.agency, spec.year, spec.version]
+    identity += [
+        spec.published.isoformat(),
+        spec.with_org_subtotal,
+        spec.subtotals,
+        spec.omit,
+        spec.cut,
+        sorted(spec.cells.items()),
+    ]
+    digest = hashlib.sha256(json.dumps(identity, ensure_ascii=False, default=str).encode()).hexdigest()
     return Path(folder) / digest[:2] / f"{digest}.pdf"
 
 
-def _cached(source: bytes, family: str, make: Callable[[], bytes]) -> bytes:
-    path = _cache_path(source, family)
+def _cached(report: GeneratedReport, make: Callable[[], bytes]) -> bytes:
+    path = _cache_path(report)
     if path is not None and path.exists():
         return path.read_bytes()
     data = make()
@@ -235,10 +249,9 @@ def prerender(reports: Iterable[GeneratedReport], batch: int = 200) -> int:
     for report in reports:
         if report.family_name != "pdf-libreoffice":
             continue
-        document = office_document(report)
-        path = _cache_path(document, report.family_name)
+        path = _cache_path(report)
         if path is not None and not path.exists():
-            pending.append((path, document))
+            pending.append((path, office_document(report)))
     for start in range(0, len(pending), batch):
         chunk = pending[start : start + batch]
         for (path, _), pdf in zip(chunk, export_pdfs([document for _, document in chunk]), strict=True):

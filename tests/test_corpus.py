@@ -1,4 +1,5 @@
 import itertools
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -6,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from corpus.agencies import all_agencies
-from corpus.generate import FORMATS, generate, write
+from corpus.generate import FORMATS, GeneratedReport, generate, write
+from corpus.render_print import CHROMIUM
 from etl.identities import equations, holds
 from etl.ingest import find_files, ingest
 from etl.parse import parse_file
@@ -124,3 +126,44 @@ def test_the_accuracy_benchmark_prints_its_summary_line() -> None:
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("accuracy: ") and last.endswith(" silent errors")
     assert "pdf" in result.stdout and "blank_zero" in result.stdout
+
+
+def _producer(path: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return str(pdf.metadata.get("Producer", "")) + str(pdf.metadata.get("Creator", ""))
+
+
+def _by_family(family: str, count: int) -> list[GeneratedReport]:
+    whole = (r for r in generate(11, formats=("pdf",)) if not r.defects & {"cut_requests", "cut_appeals", "no_active"})
+    return list(itertools.islice((r for r in whole if r.family_name == family), count))
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("family", ["pdf-chromium", "pdf-chromium-narrow"])
+def test_pages_printed_by_chromium_read_back_to_their_truth(family: str, tmp_path: Path) -> None:
+    for report in _by_family(family, 2):
+        path = write(report, tmp_path)
+        assert "Chrom" in _producer(path)  # made by the browser
+        assert parse_file(path).values() == report.spec.cells
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)")
+def test_word_files_exported_by_libreoffice_read_back_to_their_truth(tmp_path: Path) -> None:
+    for report in _by_family("pdf-libreoffice", 3):
+        path = write(report, tmp_path)
+        assert "LibreOffice" in _producer(path)
+        assert parse_file(path).values() == report.spec.cells
+
+
+@pytest.mark.parametrize("defect", ["no_active", "cut_requests", "cut_appeals"])
+@pytest.mark.parametrize("fmt", ["md", "pdf"])
+def test_partial_files_read_back_with_their_missing_tables_null(defect: str, fmt: str, tmp_path: Path) -> None:
+    report = next(r for r in generate(5, formats=(fmt,)) if defect in r.defects and r.family_name in ("md-ocr", "pdf-reportlab"))
+    path = write(report, tmp_path)
+    parsed = parse_file(path)
+    assert {key: parsed.values().get(key) for key in report.spec.cells} == report.spec.cells
+    assert any(value is None for value in report.spec.cells.values())
+    rules = {issue.rule for issue in parsed.issues if issue.severity == "error"}
+    assert rules & {"missing_table", "table_cut_off", "table_unreadable"}
