@@ -40,16 +40,32 @@ def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
     if not found:
         raise NotAReport(f"{document.path}：找不到政府信息公开年度报告的表格（没有模板的表头），不是年度报告或内容不完整")
     meta = read_metadata(document)
-    guessed = version is None
     if version is None:
-        # The 2021 rows of table 三 carry its markers, so a table 三 without them is 2019's.
-        version = "2019" if any(table.table.key == "requests" for table in found) else "2021"
-        found = find_tables(flat, version)
+        return _best_guess(document, sha256, flat, meta)
+    return _read_version(document, sha256, flat, meta, version, found)
+
+
+def _best_guess(document: SourceDocument, sha256: str, flat: FlatText, meta: Metadata) -> ParsedReport:
+    """No header tells the template version (headers lost, a table cut off before the
+    2021 rows): read the file as each version and keep the one that reads with fewer
+    errors, saying that it was guessed."""
+    readings = []
+    for version in ("2021", "2019"):
+        report = _read_version(document, sha256, flat, meta, version, find_tables(flat, version))
+        errors = sum(issue.severity == "error" for issue in report.issues)
+        readings.append((errors, report))
+    report = min(readings, key=lambda reading: reading[0])[1]
+    message = f"表头中没有区分模板版本的文字，按读取问题较少的 {report.template} 版模板读取"
+    report.issues.insert(0, Issue("warning", "template_guessed", message))
+    return report
+
+
+def _read_version(
+    document: SourceDocument, sha256: str, flat: FlatText, meta: Metadata, version: Version, found: list[TableText]
+) -> ParsedReport:
     report = ParsedReport(
         document.path, sha256, document.format, meta.agency, meta.year, version, meta.published, agency_from=meta.agency_from
     )
-    if guessed:
-        report.issues.append(Issue("warning", "template_guessed", f"表头中没有区分模板版本的文字，按 {version} 版模板读取"))
     subtotals: set[str] = set()
     with_org_subtotal = False
     for table_text in found:

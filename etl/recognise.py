@@ -188,6 +188,7 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
             lines = lines[1:]
             slots = _slots(table, keys, marker, following, len(lines))
         segments.append((marker, lines, slots))
+    segments = _with_subtotals(segments, keys)
     for marker, lines, slots in _detached(segments, table, keys):
         if len(lines) > len(slots):
             found.problems.append(
@@ -208,6 +209,21 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
 
 
 Segment = tuple[_Marker, list[tuple[list[Chunk], bool]], list[str]]
+
+
+def _with_subtotals(segments: list[Segment], keys: list[str]) -> list[Segment]:
+    """In the local variant every group prints its 小计 row first: once one group shows
+    one, a group heading's first line is its subtotal, even where the lines after it are
+    too few to tell (a file cut off after the heading's own row)."""
+    if not any(slots and slots[0].endswith("_subtotal") for _, _, slots in segments):
+        return segments
+    result: list[Segment] = []
+    for marker, lines, slots in segments:
+        subtotal = f"{marker.anchor.name}_subtotal" if marker.anchor is not None else ""
+        if subtotal in keys and subtotal not in slots and lines:
+            slots = [subtotal, *slots]
+        result.append((marker, lines, slots))
+    return result
 
 
 def _detached(segments: list[Segment], table: Table, keys: list[str]) -> list[Segment]:

@@ -193,8 +193,10 @@ def _region_rows(region: list[Line], table: int | None) -> list[list[Cell]]:
 
 
 def _width(width: int, region: list[Line]) -> int:
-    """Table 三 has one column more in the local variant with 法人或其他组织小计."""
-    header = "".join(line.text for line in region[:12])
+    """Table 三 has one column more in the local variant with 法人或其他组织小计 (its header
+    is the text before the first row of numbers, however many lines it wraps over)."""
+    first = next((i for i, line in enumerate(region) if sum(bool(_NUMERIC.match(w.text)) for w in line.words) >= 2), 12)
+    header = "".join(line.text for line in region[:first])
     return width + 1 if width == 7 and "小" in header else width
 
 
@@ -212,6 +214,9 @@ def _table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[li
     if edge is None and not any(cells.values()):
         return [[_cell(line.text, line)] for line in lines]
     fallback = edge if edge is not None else float("inf")
+    for i, found in cells.items():
+        if found and fallback < found[0][0] - 1 - _ALIGN_TOLERANCE:
+            cells[i] = []  # numbers stand left of the first bordered cell: a border was not drawn or found
     boundary = {i: (cells[i][0][0] - 1 if cells[i] else fallback) for i in cells}
     value_lines = [i for i, line in enumerate(lines) if any(_is_value(w, boundary[i]) for w in line.words)]
     if not value_lines:
