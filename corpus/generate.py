@@ -207,7 +207,7 @@ def office_document(report: GeneratedReport) -> bytes:
 
 
 #: Bump when a renderer changes what it prints, so cached renderings are made anew.
-RENDER_VERSION = "1"
+RENDER_VERSION = "1"  # crawler text is not cached; this covers the chromium and office families
 
 
 def _cache_path(report: GeneratedReport) -> Path | None:
