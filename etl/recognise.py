@@ -188,7 +188,7 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
             lines = lines[1:]
             slots = _slots(table, keys, marker, following, len(lines))
         segments.append((marker, lines, slots))
-    segments = _with_subtotals(segments, keys)
+    segments = _with_subtotals(segments, keys, found.with_org_subtotal)
     for marker, lines, slots in _detached(segments, table, keys):
         if len(lines) > len(slots):
             found.problems.append(
@@ -211,16 +211,16 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
 Segment = tuple[_Marker, list[tuple[list[Chunk], bool]], list[str]]
 
 
-def _with_subtotals(segments: list[Segment], keys: list[str]) -> list[Segment]:
+def _with_subtotals(segments: list[Segment], keys: list[str], local: bool) -> list[Segment]:
     """In the local variant every group prints its 小计 row first: once one group shows
-    one, a group heading's first line is its subtotal, even where the lines after it are
-    too few to tell (a file cut off after the heading's own row)."""
-    if not any(slots and slots[0].endswith("_subtotal") for _, _, slots in segments):
+    one, or the table has the variant's 小计 column, a group heading's first line is its
+    subtotal where the count of lines after it cannot tell (a file cut off in the group)."""
+    if not local and not any(slots and slots[0].endswith("_subtotal") for _, _, slots in segments):
         return segments
     result: list[Segment] = []
     for marker, lines, slots in segments:
         subtotal = f"{marker.anchor.name}_subtotal" if marker.anchor is not None else ""
-        if subtotal in keys and subtotal not in slots and lines:
+        if subtotal in keys and subtotal not in slots and lines and len(lines) != len(slots):
             slots = [subtotal, *slots]
         result.append((marker, lines, slots))
     return result
