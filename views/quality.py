@@ -98,16 +98,6 @@ if warehouse_ready():
     cards[4].metric("待确认或待命名的机关", len(to_check))
     cards[5].metric("导入失败的文件", len(bad_files))
 
-    st.subheader("不完整的报告（缺少表格、表格读不出或在文件中被截断）")
-    if incomplete.empty:
-        st.success("每份报告的三张表都已找到。")
-    else:
-        st.caption("这些报告的其他表格已正常读取并计入各页统计；缺少的表格中各项为空（不是 0）。")
-        linked_table(
-            incomplete.assign(table_key=incomplete["table_key"].map(TABLE_NAMES), rule=incomplete["rule"].map(INCOMPLETE_TEXT)),
-            {"agency": "机关", "year": "年度", "table_key": "表格", "rule": "情况", "message": "说明"},
-        )
-
     st.subheader("未通过的勾稽关系（报告自身的数字）")
     linked_table(
         checks_in_words(failed),
@@ -121,6 +111,16 @@ if warehouse_ready():
             "cells": "单元格",
         },
     )
+
+    st.subheader("不完整的报告（缺少表格、表格读不出或在文件中被截断）")
+    if incomplete.empty:
+        st.success("每份报告的三张表都已找到。")
+    else:
+        st.caption("这些报告的其他表格已正常读取并计入各页统计；缺少的表格中各项为空（不是 0）。")
+        linked_table(
+            incomplete.assign(table_key=incomplete["table_key"].map(TABLE_NAMES), rule=incomplete["rule"].map(INCOMPLETE_TEXT)),
+            {"agency": "机关", "year": "年度", "table_key": "表格", "rule": "情况", "message": "说明"},
+        )
 
     st.subheader("跨年度检查（警告）")
     st.dataframe(
