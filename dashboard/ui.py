@@ -4,9 +4,11 @@ downloads. Pages call these and draw; the questions themselves live in ``queries
 from __future__ import annotations
 
 import functools
+import hmac
 import math
 import os
-from pathlib import Path
+import re
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -65,9 +67,77 @@ def checks_in_words(checks: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+_UPLOAD_FOLDER = re.compile(r"^(?:.*[/\\])?uploads[/\\][0-9a-f]{16}[/\\]")
+
+
+def display_source(path: object) -> str:
+    """A source file as the user imported it, never the importing machine's full path:
+    an upload's name inside what was uploaded (zip folders kept), else the file's folder
+    and name."""
+    text = str(path)
+    upload = _UPLOAD_FOLDER.match(text)
+    if upload:
+        return text[upload.end() :]
+    parts = PurePath(text).parts
+    return "/".join(parts[-2:]) if len(parts) > 1 else text
+
+
+def without_paths(text: object, path: object) -> str:
+    """A message that names a file, with the file as the user imported it."""
+    return str(text).replace(str(path), display_source(path))
+
+
+#: Addresses that only this machine reaches: a dashboard bound to one of them is not shared.
+LOCAL_ADDRESSES = frozenset({"localhost", "127.0.0.1", "::1"})
+WRITE_KEY_ENV = "GOV_REPORTS_WRITE_KEY"
+
+
+def _write_key() -> str:
+    """The operator's key for writes: $GOV_REPORTS_WRITE_KEY, else ``write_key`` in Streamlit secrets."""
+    key = os.environ.get(WRITE_KEY_ENV, "")
+    if key:
+        return key
+    try:
+        return str(st.secrets.get("write_key", ""))
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        return ""
+
+
+def write_access() -> str:
+    """Who may change the warehouse (upload, name a report): "off" when the operator
+    switched writes off, "open" on a dashboard only this machine reaches or once the
+    operator's key was given, "locked" when a key is needed, "no key" on a shared server
+    whose operator set none (writes stay off)."""
+    if os.environ.get("GOV_REPORTS_UPLOADS", "on").lower() in ("off", "0", "false", "no"):
+        return "off"
+    if str(st.get_option("server.address") or "") in LOCAL_ADDRESSES:
+        return "open"
+    key = _write_key()
+    if not key:
+        return "no key"
+    given = str(st.session_state.get("write-key") or "")
+    return "open" if hmac.compare_digest(given.encode(), key.encode()) else "locked"
+
+
 def writes_enabled() -> bool:
-    """Whether this site lets its users change the warehouse (upload, name a report)."""
-    return os.environ.get("GOV_REPORTS_UPLOADS", "on").lower() not in ("off", "0", "false", "no")
+    return write_access() == "open"
+
+
+def explain_write_access() -> None:
+    """Why writes are not open here, in words, with the way to open them."""
+    access = write_access()
+    if access == "off":
+        st.info("本站已关闭上传和修改（GOV_REPORTS_UPLOADS=off）。请联系管理员导入报告。")
+    elif access == "no key":
+        st.info(
+            "这个看板可以被其他电脑访问，为防止他人改动数据，上传和修改默认关闭。管理员可设置环境变量 "
+            f'`{WRITE_KEY_ENV}`（或在 .streamlit/secrets.toml 中写 `write_key = "…"`）作为口令后重启看板；'
+            "只在本机使用时，以 `--server.address=localhost` 启动即可直接上传（`make run` 就是这样启动的）。"
+        )
+    elif access == "locked":
+        st.text_input("管理口令", type="password", key="write-key", help="上传和修改数据需要管理员设置的口令")
+        if st.session_state.get("write-key"):
+            st.error("口令不对。")
 
 
 def warehouse_ready() -> bool:

@@ -58,6 +58,8 @@ def server(warehouse: Path) -> Iterator[str]:
         str(ROOT / "app.py"),
         "--server.port",
         str(port),
+        "--server.address",
+        "127.0.0.1",
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",

@@ -159,7 +159,8 @@ def test_quality_lists_agencies_to_confirm_and_names_a_nameless_report(
     nameless.parent.mkdir()
     nameless.write_text(ZHUZHOU.read_text("utf-8").replace("株洲市审计局", "").replace("2019年度", "2022年度"), "utf-8")
     ingest([nameless], db)
-    app = open_page(db, "quality", monkeypatch)
+    monkeypatch.setenv("GOV_REPORTS_WRITE_KEY", "s3cret")  # AppTest's server is not bound to localhost
+    app = open_page(db, "quality", monkeypatch, state={"write-key": "s3cret"})
     to_check = next(frame.value for frame in app.dataframe if "待命名" in frame.value.columns)
     assert to_check["待命名"].iloc[0] and to_check["机关"].iloc[0].startswith("待命名：2019-0001")
     assert any(button.label.startswith("下载待确认机关名单") for button in app.get("download_button"))
@@ -235,3 +236,23 @@ def test_incomplete_reports_are_listed_on_the_quality_page_and_marked_on_their_r
     report = open_page(db, "report", monkeypatch)
     assert any("本报告不完整" in error.value for error in report.error)
     assert any("截断" in warning.value for warning in report.warning)
+
+
+def test_writes_on_a_shared_server_need_the_operators_key(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GOV_REPORTS_WRITE_KEY", raising=False)
+    app = open_page(warehouse, "import_reports", monkeypatch)  # not bound to localhost, no key set: writes off
+    assert any("GOV_REPORTS_WRITE_KEY" in info.value for info in app.info) and not app.get("file_uploader")
+    monkeypatch.setenv("GOV_REPORTS_WRITE_KEY", "s3cret")
+    app = open_page(warehouse, "import_reports", monkeypatch, state={"write-key": "wrong"})
+    assert any("口令不对" in error.value for error in app.error) and not app.get("file_uploader")
+    app = open_page(warehouse, "import_reports", monkeypatch, state={"write-key": "s3cret"})
+    assert app.get("file_uploader")
+
+
+def test_pages_show_no_path_of_the_importing_machine(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_page(warehouse, "report", monkeypatch, state={"report": "株洲市审计局 2019年"})
+    captions = [caption.value for caption in app.caption]
+    assert any("samples/zhuzhou-audit-2019.txt" in caption for caption in captions)
+    assert not any(str(ROOT) in caption for caption in captions)
+    quality = open_page(warehouse, "quality", monkeypatch)
+    assert not any(str(ROOT) in str(frame.value.to_dict()) for frame in quality.dataframe)

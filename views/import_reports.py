@@ -2,55 +2,32 @@
 
 import hashlib
 import os
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import db_path, writes_enabled
-from etl.ingest import SUPPORTED_SUFFIXES, FileOutcome, ingest
+from dashboard.ui import db_path, explain_write_access, writes_enabled
+from etl.ingest import FileOutcome, ingest
+from etl.uploads import UploadError, UploadLimits, save_upload
 
 MAX_MB = int(os.environ.get("GOV_REPORTS_UPLOAD_MB", "50"))
+LIMITS = UploadLimits.from_megabytes(MAX_MB)
 UPLOADS = db_path().parent / "uploads"
 STATUS = {"loaded": "新导入", "replaced": "替换旧版本", "unchanged": "未变化", "failed": "失败"}
 
 st.title("导入报告")
 if not writes_enabled():
-    st.info("本站已关闭上传（GOV_REPORTS_UPLOADS=off）。请联系管理员导入报告。")
-    st.stop()
+    explain_write_access()
+    if not writes_enabled():
+        st.stop()
 st.caption(
-    f"支持 txt、html、docx、pdf、md 以及包含这些文件的 zip 压缩包；单个文件不超过 {MAX_MB} MB。同一机关同一年度的新文件会替换旧数字，旧版本记录保留。"
+    f"支持 txt、html、docx、pdf、md 以及包含这些文件的 zip 压缩包；单个文件（及压缩包中的每个文件）不超过 {MAX_MB} MB，"
+    f"一个压缩包解压后共不超过 {LIMITS.total_bytes // 2**20} MB。同一机关同一年度的新文件会替换旧数字，旧版本记录保留。"
 )
 files = st.file_uploader(
     "选择报告文件", type=["txt", "htm", "html", "docx", "pdf", "md", "zip"], accept_multiple_files=True, max_upload_size=MAX_MB
 )
-
-
-def save(name: str, data: bytes) -> list[Path]:
-    """Keep each upload under its content hash so that its source stays traceable."""
-    folder = UPLOADS / hashlib.sha256(data).hexdigest()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
-    if name.lower().endswith(".zip"):
-        saved = []
-        with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
-            for member in archive.infolist():
-                inner = PurePosixPath(member.filename)
-                if (
-                    member.is_dir()
-                    or inner.suffix.lower() not in SUPPORTED_SUFFIXES
-                    or ".." in inner.parts
-                    or member.file_size > MAX_MB * 2**20
-                ):
-                    continue
-                target = folder.joinpath(*inner.parts)  # folders kept: a folder may name the agency
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(archive.read(member))
-                saved.append(target)
-        return saved
-    target = folder / Path(name).name
-    target.write_bytes(data)
-    return [target]
 
 
 agencies_file = st.file_uploader(
@@ -77,9 +54,14 @@ if (files or agencies_file) and st.button("导入", type="primary"):
     problems: list[dict[str, str]] = []
     for upload in files:
         try:
-            paths += save(upload.name, upload.getvalue())
-        except zipfile.BadZipFile:
-            problems.append({"文件": upload.name, "结果": "失败", "原因": "压缩包已损坏，无法解压"})
+            unpacked = save_upload(
+                upload.name, upload.getvalue(), UPLOADS, LIMITS
+            )  # sizes checked here too, not only by the browser
+        except UploadError as error:
+            problems.append({"文件": upload.name, "结果": "失败", "原因": str(error)})
+            continue
+        paths += unpacked.saved
+        problems += [{"文件": f"{upload.name}：{member}", "结果": "未解压", "原因": why} for member, why in unpacked.refused]
     bar = st.progress(0.0, text="正在导入…")
     done: list[FileOutcome] = []
 

@@ -8,12 +8,15 @@ from dashboard.ui import (
     ask,
     checks_in_words,
     db_path,
+    display_source,
+    explain_write_access,
     filters,
     generated_banner,
     linked_table,
     report_url,
     short_label,
     warehouse_ready,
+    without_paths,
     writes_enabled,
 )
 from etl.agencies import overrides_csv
@@ -37,7 +40,9 @@ INCOMPLETE_TEXT = {"missing_table": "找不到该表", "table_unreadable": "读�
 def agencies_to_check(to_check: pd.DataFrame) -> None:
     """The agencies to confirm, their agencies.csv to download, and naming a nameless report."""
     st.dataframe(
-        to_check.drop(columns=["report_id", "aliases", "parent"]).rename(
+        to_check.drop(columns=["report_id", "aliases", "parent"])
+        .assign(source_path=to_check["source_path"].map(display_source))
+        .rename(
             columns={
                 "name": "机关",
                 "province": "省",
@@ -62,11 +67,13 @@ def agencies_to_check(to_check: pd.DataFrame) -> None:
         on_click="ignore",
     )
     unnamed = to_check[to_check["needs_name"]]
+    if len(unnamed) and not writes_enabled():
+        explain_write_access()
     if len(unnamed) and writes_enabled():
         with st.form("name-report"):
             st.markdown("**为待命名的报告指定机关**")
             sources = dict(zip(unnamed["report_id"], unnamed["source_path"], strict=True))
-            choice = st.selectbox("报告", list(sources), format_func=lambda i: f"#{i} {sources[i]}")
+            choice = st.selectbox("报告", list(sources), format_func=lambda i: f"#{i} {display_source(sources[i])}")
             name = st.text_input("机关名称", placeholder="例如：株洲市审计局")
             if st.form_submit_button("保存") and name.strip():
                 with building(db_path()) as connection:
@@ -190,5 +197,9 @@ if warehouse_ready():
     )
     st.subheader("导入失败的文件")
     st.dataframe(
-        bad_files.rename(columns={"logged_at": "时间", "file": "文件", "stage": "阶段", "reason": "原因"}), hide_index=True
+        bad_files.assign(
+            reason=[without_paths(reason, file) for reason, file in zip(bad_files["reason"], bad_files["file"], strict=True)],
+            file=bad_files["file"].map(display_source),
+        ).rename(columns={"logged_at": "时间", "file": "文件", "stage": "阶段", "reason": "原因"}),
+        hide_index=True,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import ask, checks_in_words, filters, fmt_count, report_label, warehouse_ready
+from dashboard.ui import ask, checks_in_words, display_source, filters, fmt_count, report_label, warehouse_ready
 from etl.document import ReadError
 from etl.readers import read_document
 from etl.template import INCOMPLETE_RULES, row_columns, tables
@@ -153,6 +153,6 @@ if warehouse_ready():
     with right:
         st.subheader("原文")
         st.caption(
-            f"{meta['source_path']}（{meta['source_format']}，sha256 {str(meta['sha256'])[:12]}…，解析器 {meta['parser_version']}）"
+            f"{display_source(meta['source_path'])}（{meta['source_format']}，sha256 {str(meta['sha256'])[:12]}…，解析器 {meta['parser_version']}）"
         )
         st.text_area("原文", source_text(str(meta["source_path"])), height=900, label_visibility="collapsed")
