@@ -15,6 +15,7 @@ from etl.document import ReadError
 from etl.export import export as export_table
 from etl.ingest import FileOutcome, find_files, ingest
 from etl.parse import parse_file
+from etl.readers import read_source
 from etl.warehouse import WarehouseError, agency_table, building, connect_readonly, name_report, refresh_cross_year_checks
 
 _STATUS_NAMES = {"loaded": "新导入", "replaced": "替换旧版本", "unchanged": "未变化", "failed": "失败"}
@@ -34,7 +35,10 @@ def parse(file: Path, as_json: bool) -> None:
     """Parse one report and print its cells and issues."""
     try:
         report = parse_file(file)
-    except ReadError as error:
+    except (ReadError, Exception) as error:  # noqa: B014 - a parser bug too ends in the contract's JSON, not a traceback
+        if not isinstance(error, ReadError):
+            logging.getLogger(__name__).exception("unexpected error while parsing %s", file)
+            error = ReadError(f"{file}：解析时出现内部错误（{type(error).__name__}）")
         if as_json:
             click.echo(json.dumps(_unreadable(file, str(error)), ensure_ascii=False, indent=2))
         else:
@@ -54,8 +58,8 @@ def _unreadable(file: Path, reason: str) -> dict[str, object]:
     import hashlib
 
     try:
-        digest: str | None = hashlib.sha256(file.read_bytes()).hexdigest()
-    except OSError:
+        digest: str | None = hashlib.sha256(read_source(file)).hexdigest()
+    except ReadError:
         digest = None
     return {
         "source": str(file),
@@ -70,7 +74,7 @@ def _unreadable(file: Path, reason: str) -> dict[str, object]:
 
 
 @main.command(name="ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="The DuckDB warehouse file.")
 @click.option("--generated", is_flag=True, help="Mark these agencies as generated demo data.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Processes that parse in parallel.")

@@ -21,7 +21,7 @@ import duckdb
 from etl.agencies import Override, canonical_names, load_overrides
 from etl.document import ReadError
 from etl.parse import parse_document
-from etl.readers import read_document
+from etl.readers import read_document, read_source
 from etl.report import ParsedReport
 from etl.warehouse import (
     apply_agency_overrides,
@@ -61,7 +61,9 @@ class IngestSummary:
 
 
 def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, and report files found recursively in folders, in a stable order."""
+    """Files named directly, and report files found recursively in folders, in a stable
+    order. A path that does not exist or cannot be read stays in the list: ingesting it
+    is one failure with its reason, and the other paths still load."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -144,9 +146,9 @@ def _parsed(files: list[Path], known: set[str], workers: int) -> Iterator[tuple[
 def _parse_one(path: Path) -> tuple[Path, str | None, Parsed, float]:
     started = time.perf_counter()
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return path, None, FileOutcome(str(path), "failed", f"{path}：无法打开文件（{error.strerror}）", "read"), 0.0
+        data = read_source(path)
+    except ReadError as error:
+        return path, None, FileOutcome(str(path), "failed", str(error), "read"), 0.0
     digest = hashlib.sha256(data).hexdigest()
     if digest in _known:
         return path, digest, None, time.perf_counter() - started  # unchanged: loaded before

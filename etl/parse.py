@@ -10,7 +10,7 @@ from etl.checks import check_identities, issues_from_checks
 from etl.document import FlatText, ReadError, SourceDocument
 from etl.identities import equations
 from etl.metadata import Metadata, read_metadata
-from etl.readers import read_document
+from etl.readers import read_document, read_source
 from etl.recognise import TableText, detect_version, find_tables, read_table
 from etl.report import CellRecord, Issue, ParsedReport, Severity
 from etl.resolve import Resolved, RowInput, resolve
@@ -24,10 +24,7 @@ class NotAReport(ReadError):
 
 def parse_file(path: Path) -> ParsedReport:
     """Parse a report; raises ReadError (or NotAReport) with a plain reason when it cannot."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ReadError(f"{path}：无法打开文件（{error.strerror}）") from error
+    data = read_source(path)
     digest = hashlib.sha256(data).hexdigest()
     document = read_document(path, data)
     return parse_document(document, digest)

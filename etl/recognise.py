@@ -144,16 +144,31 @@ def _marker_order(table: Table) -> list[Row | Anchor]:
     return order
 
 
+_LONG_RUN = re.compile(r"[\d.,，]{2000,}")
+
+
+def _text_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches between runs of digits too long to hold a label (a hostile or broken
+    file's line of millions of digits), so label searches skip them."""
+    spans, position = [], start
+    for run in _LONG_RUN.finditer(text, start, end):
+        spans.append((position, run.start()))
+        position = run.end()
+    spans.append((position, end))
+    return spans
+
+
 def _find_markers(text: str, start: int, end: int, table: Table) -> list[_Marker]:
     """The longest run of labels found in template order (labels out of order are noise)."""
     order = _marker_order(table)
     candidates: list[_Marker] = []
     for index, item in enumerate(order):
         pattern = row_pattern(item) if isinstance(item, Row) else anchor_pattern(item)
-        for match in pattern.finditer(text, start, end):
-            row = item if isinstance(item, Row) else None
-            anchor = item if isinstance(item, Anchor) else None
-            candidates.append(_Marker(index, match.start(), match.end(), row, anchor))
+        for low, high in _text_spans(text, start, end):
+            for match in pattern.finditer(text, low, high):
+                row = item if isinstance(item, Row) else None
+                anchor = item if isinstance(item, Anchor) else None
+                candidates.append(_Marker(index, match.start(), match.end(), row, anchor))
     candidates.sort(key=lambda marker: (marker.start, marker.index))
     best: list[list[_Marker]] = []
     for i, marker in enumerate(candidates):

@@ -21,6 +21,7 @@ from etl.values import CellValue, CellValueError, Sum, is_single_piece, parse_ce
 
 _UNITS = ("万元", "亿元", "元", "万", "件", "项", "个", "条", "次")
 _MAX_READINGS = 20_000
+_MAX_DIGITS_PER_CELL = 16  # 万元 with decimals included: no cell of a report prints more
 _MAX_SOLUTIONS = 64
 _MAX_NODES = 300_000
 _MAX_SUMS = 60_000
@@ -60,6 +61,8 @@ def readings(row: RowInput, local: Sequence[Equation] = ()) -> tuple[list[Readin
     if len(chunks) > width:
         return _trimmed(chunks, row.kinds, row.labelled)
     if len(chunks) < width:
+        if sum(len(chunk.text) for chunk in chunks) > width * _MAX_DIGITS_PER_CELL:
+            return [], "run_together"  # more digits than the row's cells could print: no reading to look for
         return _unique(list(_run_together(chunks, row.kinds, _row_sums(row, local)))), "run_together"
     return [], "too_many"
 

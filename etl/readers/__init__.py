@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from pathlib import Path
 
 from etl.document import Cell, ReadError, SourceDocument, fold_variants
@@ -12,6 +15,29 @@ from etl.readers.text import decode, parse_text
 from etl.readers.word import parse_docx
 
 _LEGACY_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: No report is this large; a bigger file is refused before it is read into memory.
+MAX_SOURCE_BYTES = 200 * 2**20
+#: A crawler's whole page on one line is some 100,000 characters; a line ten times that
+#: is not a report, and reading it would only cost time and memory.
+MAX_CELL_CHARS = 1_000_000
+log = logging.getLogger(__name__)
+
+
+def read_source(path: Path) -> bytes:
+    """A report file's bytes, refusing what is not a regular file (a pipe or a device
+    would block the read for ever) and what is too large to be a report."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise ReadError(f"{path}：无法打开文件（{error.strerror}）") from error
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError(f"{path}：不是普通文件（是文件夹、管道或设备），不读取")
+    if info.st_size > MAX_SOURCE_BYTES:
+        raise ReadError(f"{path}：文件有 {info.st_size / 2**20:.0f} MB，超过 {MAX_SOURCE_BYTES // 2**20} MB，不像是一份年度报告")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ReadError(f"{path}：无法打开文件（{error.strerror}）") from error
 
 
 def sniff_format(data: bytes) -> str:
@@ -31,17 +57,25 @@ def sniff_format(data: bytes) -> str:
 
 def read_document(path: Path, data: bytes | None = None) -> SourceDocument:
     """Read any supported file into rows of cells, or say plainly why it cannot be read."""
-    document = _read_by_format(path, data)
+    if data is None:
+        data = read_source(path)
+    try:
+        document = _read_by_format(path, data)
+    except ReadError:
+        raise
+    except RecursionError as error:
+        raise ReadError(f"{path}：文件结构嵌套过深，无法读取") from error
+    except Exception as error:  # a malformed file must end in a plain reason; the detail goes to the log
+        log.exception("unexpected error while reading %s", path)
+        raise ReadError(f"{path}：文件内容已损坏或格式异常，无法读取（{type(error).__name__}）") from error
+    longest = max((cell for row in document.rows for cell in row), key=lambda cell: len(cell.text), default=None)
+    if longest is not None and len(longest.text) > MAX_CELL_CHARS:
+        raise ReadError(f"{path}：{longest.location}有 {len(longest.text):,} 个字符连在一起，不像是年度报告的内容，不读取")
     document.rows = [[Cell(fold_variants(cell.text), cell.location) for cell in row] for row in document.rows]
     return document
 
 
-def _read_by_format(path: Path, data: bytes | None) -> SourceDocument:
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise ReadError(f"{path}：无法打开文件（{error.strerror}）") from error
+def _read_by_format(path: Path, data: bytes) -> SourceDocument:
     kind = sniff_format(data)
     name = str(path)
     if kind == "pdf":

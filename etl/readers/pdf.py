@@ -33,6 +33,8 @@ _WIDTHS = [0, 7, 15]  # value columns per table: table 二's blocks differ
 _APPEALS = 2
 
 
+#: No annual report runs to more pages than this; a longer PDF is refused, not read for minutes.
+_MAX_PAGES = 300
 #: Pages are stacked into one vertical axis, each this many points below the last.
 _PAGE_STRIDE = 10_000
 #: Words whose middles are this close (points) stand on one line.
@@ -87,13 +89,25 @@ class Line:
 
 def parse_pdf(data: bytes, path: str) -> SourceDocument:
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > _MAX_PAGES:
+                raise ReadError(f"{path}：PDF 有 {len(pdf.pages)} 页，年度报告不会超过 {_MAX_PAGES} 页，不读取")
             lines = [line for number, page in enumerate(pdf.pages, start=1) for line in _page_lines(page, number)]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
+    except ReadError:
+        raise
+    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
+        raise ReadError(f"{path}：PDF 文件有密码保护，请先在阅读器中去掉密码再导入") from error
+    except PDFSyntaxError as error:
         raise ReadError(f"{path}：PDF 文件已损坏，无法打开（{error}）") from error
+    except Exception as error:  # pdfminer raises many kinds on broken files; the reason is the same
+        inner = error.args[0] if error.args and isinstance(error.args[0], Exception) else error  # pdfplumber wraps them
+        if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(inner).lower():
+            raise ReadError(f"{path}：PDF 文件有密码保护，请先在阅读器中去掉密码再导入") from error
+        raise ReadError(f"{path}：PDF 文件已损坏或不完整，无法读取（{type(error).__name__}）") from error
     if sum(len(line.text) for line in lines) < 50:
         raise ReadError(f"{path}：这个 PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）")
     return SourceDocument(path, "pdf", _rows(lines), {})

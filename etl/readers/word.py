@@ -12,15 +12,23 @@ import zipfile
 from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from etl.document import Cell, ReadError, SourceDocument
 
+#: A Word file's parts unpack to at most this much, at most this many times their packed size.
+_MAX_UNPACKED = 256 * 2**20
+_MAX_RATIO = 400
+
 
 def parse_docx(data: bytes, path: str) -> SourceDocument:
+    _check_parts(data, path)
     try:
         document = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ReadError(f"{path}：Word 文件已损坏，无法打开（{error}）") from error
+    except etree.XMLSyntaxError as error:  # hostile XML (entity loops) or a broken part
+        raise ReadError(f"{path}：Word 文件的内容格式异常，无法读取（{error.msg}）") from error
     rows: list[list[Cell]] = []
     tables = 0
     for element in document.element.body.iterchildren():
@@ -33,6 +41,22 @@ def parse_docx(data: bytes, path: str) -> SourceDocument:
             tables += 1
             rows.extend(_table_rows(Table(element, document), tables))
     return SourceDocument(path, "docx", rows, {})
+
+
+def _check_parts(data: bytes, path: str) -> None:
+    """Refuse a Word file that would inflate to more than any report (a zip bomb) before
+    anything is inflated; the sizes are checked again as zipfile reads them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise ReadError(f"{path}：Word 文件已损坏，无法打开（{error}）") from error
+    total = sum(part.file_size for part in parts)
+    packed = max(sum(part.compress_size for part in parts), 1)
+    if total > _MAX_UNPACKED or total / packed > _MAX_RATIO:
+        raise ReadError(
+            f"{path}：Word 文件解压后有 {total / 2**20:.0f} MB（压缩比 {total / packed:.0f}:1），不像是一份报告，不读取"
+        )
 
 
 def _table_rows(table: Table, number: int) -> list[list[Cell]]:
