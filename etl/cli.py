@@ -84,7 +84,16 @@ def _unreadable(file: Path, reason: str) -> dict[str, object]:
     type=click.Path(exists=True, path_type=Path),
     help="agencies.csv: region, level and kind that win over inference.",
 )
-def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool, workers: int, agencies_csv: Path | None) -> None:
+@click.option(
+    "--wait",
+    type=float,
+    default=600,
+    show_default=True,
+    help="Seconds to wait for another ingest into the same warehouse before giving up.",
+)
+def ingest_command(
+    paths: tuple[Path, ...], db_path: Path, generated: bool, workers: int, agencies_csv: Path | None, wait: float
+) -> None:
     """Load report files and folders (recursively) into the warehouse."""
     files = find_files(paths)
     if not files:
@@ -98,7 +107,18 @@ def ingest_command(paths: tuple[Path, ...], db_path: Path, generated: bool, work
             bar.update(1)
 
         try:
-            summary = ingest(files, db_path, progress=advance, generated=generated, workers=workers, agencies_csv=agencies_csv)
+            summary = ingest(
+                files,
+                db_path,
+                progress=advance,
+                generated=generated,
+                workers=workers,
+                agencies_csv=agencies_csv,
+                wait=wait,
+                on_wait=lambda holder: click.echo(
+                    f"另一个导入（进程 {holder or '未知'}）正在写入 {db_path}，等待它完成（最多 {wait:g} 秒）…", err=True
+                ),
+            )
         except (WarehouseError, ValueError) as error:
             click.echo(str(error), err=True)
             sys.exit(2)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import signal
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +38,7 @@ from etl.warehouse import (
 
 log = logging.getLogger(__name__)
 
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 SUPPORTED_SUFFIXES = {".txt", ".text", ".htm", ".html", ".docx", ".doc", ".pdf", ".md"}
 
 
@@ -80,17 +84,20 @@ def ingest(
     generated: bool = False,
     workers: int = 1,
     agencies_csv: Path | None = None,
+    wait: float | None = None,
+    on_wait: Callable[[int | None], None] | None = None,
 ) -> IngestSummary:
     """Parse and load every file; the warehouse is published once, at the end.
 
     Parsing is pure and runs in ``workers`` processes; only this process writes. After
     the files, the user's agencies.csv is applied and the checks across years redone.
+    ``wait`` and ``on_wait``: how long to wait for another ingest, and who hears that we do.
     """
     summary = IngestSummary()
     run_started = datetime.now()
     overrides: dict[str, Override] = load_overrides(agencies_csv) if agencies_csv is not None else {}
     canonical = canonical_names(overrides)
-    with building(db_path) as connection:
+    with building(db_path, wait, on_wait) as connection:
         known = {str(row[0]) for row in connection.execute("SELECT sha256 FROM reports WHERE is_current").fetchall()}
         entries = []
         batch: list[tuple[Path, str | None, Parsed, float]] = []
@@ -132,6 +139,24 @@ def _remember(known: frozenset[str]) -> None:
     _known = known
 
 
+def _start_worker(known: frozenset[str]) -> None:
+    """A parse worker: it knows what is loaded, and dies with the ingest that started it
+    (a killed ingest must not leave workers parsing for nobody)."""
+    _remember(known)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def _parsed(files: list[Path], known: set[str], workers: int) -> Iterator[tuple[Path, str | None, Parsed, float]]:
     """Each file parsed, in order; content already loaded is not parsed again. Each
     process reads and hashes its own files, so bytes are read once and not held for all."""
@@ -139,7 +164,7 @@ def _parsed(files: list[Path], known: set[str], workers: int) -> Iterator[tuple[
         _remember(frozenset(known))
         yield from map(_parse_one, files)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_remember, initargs=(frozenset(known),)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(frozenset(known),)) as pool:
         yield from pool.map(_parse_one, files, chunksize=4)
 
 

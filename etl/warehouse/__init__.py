@@ -1,16 +1,17 @@
 """The DuckDB warehouse: the one package that knows the SQL schema.
 
-``schema`` owns the tables and how a file is built and published; ``store`` saves parsed
+``schema`` owns the tables and their upgrades; ``publish`` builds a new version beside the
+live file and publishes it; ``store`` saves parsed
 reports; ``agencies`` keeps one identity per agency; ``cross_year`` checks an agency's
 years against each other.
 """
 
 from etl.warehouse.agencies import agency_table, apply_agency_overrides, name_report, refresh_agencies
 from etl.warehouse.cross_year import refresh_cross_year_checks
+from etl.warehouse.publish import DiskFullError, building
 from etl.warehouse.schema import (
     SCHEMA_VERSION,
     WarehouseError,
-    building,
     connect_readonly,
     needs_upgrade,
     schema_version,
@@ -20,6 +21,7 @@ from etl.warehouse.store import WIDE_META_COLUMNS, current_reports_for_shas, log
 __all__ = [
     "SCHEMA_VERSION",
     "WIDE_META_COLUMNS",
+    "DiskFullError",
     "WarehouseError",
     "agency_table",
     "apply_agency_overrides",

@@ -1,20 +1,11 @@
 """The warehouse's schema, and how its file is opened, built, published and upgraded.
 
-DuckDB locks the whole file, so an ingest never writes the live file: it copies it to a
-building file beside it, writes there, and publishes it with an atomic rename. Readers
-holding the old file keep a consistent view; new readers see the new one. A lock file
-keeps two ingests from building at once. A file of an older schema is upgraded in that
-same copy, so a failed upgrade leaves the old file as it was.
+How a file is built and published is ``publish``'s; a file of an older schema is upgraded
+by ``prepare`` in the building copy, so a failed upgrade leaves the old file as it was.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -142,34 +133,7 @@ def needs_upgrade(path: Path) -> bool:
         connection.close()
 
 
-@contextmanager
-def building(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Write to a copy of the warehouse and publish it atomically when the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        work = path.with_name(f".{path.name}.building-{os.getpid()}")
-        if work.exists():
-            work.unlink()
-        if path.exists():
-            shutil.copyfile(path, work)
-        connection = duckdb.connect(str(work))
-        try:
-            _prepare(connection)
-            yield connection
-            connection.execute("INSERT OR REPLACE INTO meta VALUES ('published_at', ?)", [datetime.now().isoformat()])
-            connection.execute("CHECKPOINT")
-            connection.close()
-            os.replace(work, path)
-        except BaseException:
-            connection.close()
-            work.unlink(missing_ok=True)
-            Path(str(work) + ".wal").unlink(missing_ok=True)
-            raise
-
-
-def _prepare(connection: duckdb.DuckDBPyConnection) -> None:
+def prepare(connection: duckdb.DuckDBPyConnection) -> None:
     """Create the tables, or bring an older file up to this schema."""
     was = schema_version(connection)
     connection.execute(SCHEMA)

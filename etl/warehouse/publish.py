@@ -1,0 +1,149 @@
+"""Build a new version of the warehouse beside the live file and publish it atomically.
+
+DuckDB locks the whole file, so an ingest never writes the live file: it copies it to a
+building file beside it, writes there, and publishes it with an atomic rename. Readers
+holding the old file keep a consistent view; new readers see the new one. A lock file
+keeps two ingests from building at once; one that waits says for whom, and gives up
+after a while. Under the lock, copies left by killed ingests are removed. A copy with
+much free space (rows replaced by later ingests) is compacted before it is published,
+and a full disk ends in a plain sentence, the live file untouched.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+import duckdb
+
+from etl.warehouse.schema import WarehouseError, prepare
+
+#: A building copy with more than this share of its blocks free is rewritten compactly.
+COMPACT_FREE_SHARE = 0.3
+_POLL = 0.5
+
+
+class DiskFullError(WarehouseError):
+    """The disk filled up while the new version was written; the old one stands."""
+
+
+@contextmanager
+def building(
+    path: Path, wait: float | None = None, on_wait: Callable[[int | None], None] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write to a copy of the warehouse and publish it atomically when the block succeeds.
+
+    ``wait`` is how many seconds to wait for another ingest's lock (None: as long as it
+    takes); ``on_wait`` hears once that we wait, with the other ingest's process id.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as lock:
+        _lock(lock, path, wait, on_wait)
+        _remove_stale_copies(path)
+        work = path.with_name(f".{path.name}.building-{os.getpid()}")
+        connection = None
+        try:
+            if path.exists():
+                shutil.copyfile(path, work)
+            connection = duckdb.connect(str(work))
+            prepare(connection)
+            yield connection
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('published_at', ?)", [datetime.now().isoformat()])
+            connection.execute("CHECKPOINT")
+            compact = _free_share(connection) > COMPACT_FREE_SHARE
+            connection.close()
+            if compact:
+                _compact(work)
+            os.replace(work, path)
+        except BaseException as error:
+            if connection is not None:
+                connection.close()
+            _remove(work)
+            if _disk_full(error):
+                raise DiskFullError(f"磁盘空间不足：无法在 {path.parent} 写入新的数据库，原有数据库保持不变") from error
+            raise
+        finally:
+            lock.seek(0)
+            lock.truncate()
+
+
+def _lock(lock: IO[str], path: Path, wait: float | None, on_wait: Callable[[int | None], None] | None) -> None:
+    """Take the lock, and leave our process id in the lock file for whoever waits next."""
+    started = time.monotonic()
+    told = False
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            holder = _holder(lock)
+            if not told and on_wait is not None:
+                on_wait(holder)
+                told = True
+            if wait is not None and time.monotonic() - started >= wait:
+                who = f"进程 {holder}" if holder else "另一个进程"
+                raise WarehouseError(f"{path}：{who}正在导入，等待 {wait:g} 秒后放弃；请稍后再试") from None
+            time.sleep(_POLL)
+    lock.seek(0)
+    lock.truncate()
+    lock.write(str(os.getpid()))
+    lock.flush()
+
+
+def _holder(lock: IO[str]) -> int | None:
+    lock.seek(0)
+    text = lock.read().strip()
+    return int(text) if text.isdigit() else None
+
+
+def _remove_stale_copies(path: Path) -> None:
+    """Building copies (and their WAL) of ingests that were killed. We hold the lock, so
+    no other ingest is building: every copy here is stale."""
+    for stale in path.parent.glob(f".{path.name}.building-*"):
+        _remove(stale)
+
+
+def _remove(work: Path) -> None:
+    work.unlink(missing_ok=True)
+    Path(str(work) + ".wal").unlink(missing_ok=True)
+
+
+def _free_share(connection: duckdb.DuckDBPyConnection) -> float:
+    ((total, free),) = connection.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchall()
+    return float(free) / float(total) if total else 0.0
+
+
+def _compact(work: Path) -> None:
+    """Rewrite the copy into a fresh file without the free blocks rows left behind."""
+    fresh = work.with_name(work.name + ".compact")
+    _remove(fresh)
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"ATTACH '{_quoted(work)}' AS old (READ_ONLY)")
+        connection.execute(f"ATTACH '{_quoted(fresh)}' AS fresh")
+        connection.execute("COPY FROM DATABASE old TO fresh")
+        connection.execute("DETACH fresh")
+        connection.execute("DETACH old")
+    finally:
+        connection.close()
+    os.replace(fresh, work)
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _disk_full(error: BaseException) -> bool:
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    text = str(error).lower()
+    return isinstance(error, duckdb.Error) and ("no space left" in text or "disk full" in text)
