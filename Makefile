@@ -9,7 +9,7 @@ DEMO_DB := data/demo.duckdb
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ocr]'
 	touch $(BIN)/activate
 
 install: $(BIN)/activate

@@ -41,6 +41,8 @@ class ReadError(Exception):
 class Cell:
     text: str
     location: str  # a place a person can find: "第12行", "第3页"
+    confidence: float | None = None  # OCR's confidence in the text; None when the file had the text
+    original: str = ""  # what OCR read before a digit repair (I → 1, O → 0), when it was repaired
 
 
 @dataclass
@@ -66,12 +68,14 @@ class FlatText:
     text: str
     starts: list[int]
     locations: list[str]
+    cells: list[Cell] = field(default_factory=list)
 
     @classmethod
     def of(cls, rows: list[list[Cell]]) -> FlatText:
         parts: list[str] = []
         starts: list[int] = []
         locations: list[str] = []
+        cells: list[Cell] = []
         offset = 0
         for row_index, row in enumerate(rows):
             if row_index:
@@ -83,9 +87,16 @@ class FlatText:
                     offset += 1
                 starts.append(offset)
                 locations.append(cell.location)
+                cells.append(cell)
                 parts.append(cell.text)
                 offset += len(cell.text)
-        return cls("".join(parts), starts, locations)
+        return cls("".join(parts), starts, locations, cells)
+
+    def cell_at(self, offset: int) -> Cell | None:
+        """The source cell the character at ``offset`` belongs to."""
+        if not self.cells:
+            return None
+        return self.cells[max(bisect.bisect_right(self.starts, offset) - 1, 0)]
 
     def location(self, offset: int) -> str:
         """Where in the source the character at ``offset`` came from."""

@@ -39,7 +39,7 @@ from etl.warehouse import (
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
-SUPPORTED_SUFFIXES = {".txt", ".text", ".htm", ".html", ".docx", ".doc", ".pdf", ".md"}
+SUPPORTED_SUFFIXES = {".txt", ".text", ".htm", ".html", ".docx", ".doc", ".pdf", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
 
 @dataclass

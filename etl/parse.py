@@ -7,10 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from etl.checks import check_identities, issues_from_checks
-from etl.document import FlatText, ReadError, SourceDocument
+from etl.document import Cell, FlatText, ReadError, SourceDocument
 from etl.identities import equations
 from etl.metadata import Metadata, read_metadata
 from etl.readers import read_document, read_source
+from etl.readers.ocr import LOW_CONFIDENCE
 from etl.recognise import TableText, detect_version, find_tables, read_table
 from etl.report import CellRecord, Issue, ParsedReport, Severity
 from etl.resolve import Resolved, RowInput, resolve
@@ -73,7 +74,7 @@ def _read_version(
     _add_missing_tables(report, found, with_org_subtotal)
     statements = find_statements(flat.text, [(table.start, table.end) for table in found])
     for table_text in found:
-        inputs = _row_inputs(table_text, version)
+        inputs = _row_inputs(table_text, version, document.format == "scan")
         resolved = resolve(inputs, eqs)
         open_cells = {key for key, piece in resolved.cells.items() if piece is None}
         pins = {s.keys[0]: float(s.value) for s in statements if s.firm and len(s.keys) == 1 and s.keys[0] in open_cells}
@@ -122,14 +123,14 @@ def _add_missing_tables(report: ParsedReport, found: list[TableText], with_org_s
         )
 
 
-def _row_inputs(table_text: TableText, version: Version) -> dict[str, RowInput]:
+def _row_inputs(table_text: TableText, version: Version, scanned: bool = False) -> dict[str, RowInput]:
     """What each template row must hold (keys and kinds) next to the tokens found for it."""
     table = table_text.table
     inputs: dict[str, RowInput] = {}
     if table.key == "appeals":
         keys = tuple(f"appeals.{row.key}.{col.key}" for row in table.rows for col in row.columns)
         kinds = tuple(col.kind for row in table.rows for col in row.columns)
-        inputs["*"] = RowInput(keys, kinds, table_text.rows.get("*", []))
+        inputs["*"] = RowInput(keys, kinds, table_text.rows.get("*", []), scanned=scanned)
         return inputs
     for row in table.rows:
         if row.key not in table_text.rows:
@@ -137,7 +138,7 @@ def _row_inputs(table_text: TableText, version: Version) -> dict[str, RowInput]:
         columns = row_columns(row, table_text.with_org_subtotal)
         keys = tuple(f"{table.key}.{row.key}.{col.key}" for col in columns)
         labelled = row.key in table_text.labelled
-        inputs[row.key] = RowInput(keys, tuple(col.kind for col in columns), table_text.rows[row.key], labelled)
+        inputs[row.key] = RowInput(keys, tuple(col.kind for col in columns), table_text.rows[row.key], labelled, scanned)
     return inputs
 
 
@@ -158,9 +159,29 @@ def _collect(
                 report.cells[key] = CellRecord(key, None, raw, "unreadable", flat.location(offset) if raw else "")
                 continue
             value = piece.value
-            report.cells[key] = CellRecord(key, value.value, value.raw, value.read_as, flat.location(piece.offset), value.note)
+            read_as: str = value.read_as
+            note = value.note
+            source = flat.cell_at(piece.offset)
+            if source is not None and source.confidence is not None:
+                read_as, note = _ocr_reading(report, key, source, value.read_as, note, flat.location(piece.offset))
+            report.cells[key] = CellRecord(key, value.value, value.raw, read_as, flat.location(piece.offset), note)
             if value.note and "万元" not in spec_by_key()[key].column.label:
                 report.issues.append(Issue("warning", "unit_assumed", value.note, (key,), flat.location(piece.offset)))
+
+
+def _ocr_reading(report: ParsedReport, key: str, source: Cell, read_as: str, note: str, where: str) -> tuple[str, str]:
+    """How a number OCR read is marked: "ocr" with its confidence and any digit repair; one
+    OCR is unsure of is an error naming the cell."""
+    confidence = source.confidence or 0.0
+    parts = [f"文字识别置信度 {confidence:.2f}"]
+    if source.original:
+        parts.append(f"识别为「{source.original}」，按数字修正为「{source.text}」")
+    if note:
+        parts.append(note)
+    if confidence < LOW_CONFIDENCE:
+        message = f"{label_for(key)}：文字识别对「{source.text}」把握不大（置信度 {confidence:.2f}），请对照原件核对"
+        report.issues.append(Issue("error", "ocr_uncertain", message, (key,), where))
+    return ("recovered" if read_as == "recovered" else "ocr"), "；".join(parts)
 
 
 def _add_missing_rows(report: ParsedReport, table_text: TableText, inputs: dict[str, RowInput]) -> None:

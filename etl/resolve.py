@@ -43,6 +43,7 @@ class RowInput:
     kinds: tuple[CellKind, ...]
     chunks: list[Chunk]
     labelled: bool = False  # the label shares the values' line: no empty label cells before them
+    scanned: bool = False  # read by OCR: one digit may be misread or lost
 
 
 @dataclass
@@ -57,7 +58,10 @@ def readings(row: RowInput, local: Sequence[Equation] = ()) -> tuple[list[Readin
     chunks = list(row.chunks)
     width = len(row.keys)
     if len(chunks) == width:
-        return _direct(chunks, row.kinds), "direct"
+        direct = _direct(chunks, row.kinds)
+        if row.scanned and direct and local and not _satisfies(list(local), dict(zip(row.keys, direct[0], strict=True))):
+            return direct + _scan_repairs(direct[0], row, local), "direct"
+        return direct, "direct"
     if len(chunks) > width:
         return _trimmed(chunks, row.kinds, row.labelled)
     if len(chunks) < width:
@@ -65,6 +69,35 @@ def readings(row: RowInput, local: Sequence[Equation] = ()) -> tuple[list[Readin
             return [], "run_together"  # more digits than the row's cells could print: no reading to look for
         return _unique(list(_run_together(chunks, row.kinds, _row_sums(row, local)))), "run_together"
     return [], "too_many"
+
+
+_SCAN_FIX = "scan fix"
+
+
+def _scan_repairs(reading: Reading, row: RowInput, local: Sequence[Equation]) -> list[Reading]:
+    """The reading of an OCR'd row whose sum fails that fills its one blank cell with what
+    the row's sum needs (OCR drops lone digits: 1, 7). The identities across rows choose among them; a
+    cell changed so is marked, and said in an error, since a report's own typo looks the same."""
+    if sum(piece.value.read_as == "blank" for piece in reading) != 1:
+        return []  # with several blanks the row's sum cannot say which one lost its digit
+    values = dict(zip(row.keys, (float(piece.value.value) for piece in reading), strict=True))
+    found: list[Reading] = []
+    for eq in local:
+        if len(eq.left) != 1 or any(row.kinds[row.keys.index(key)] != "count" for key in eq.keys):
+            continue
+        for key in eq.keys:
+            if reading[row.keys.index(key)].value.read_as != "blank":
+                continue  # OCR loses lone digits; a number it did read is left to the checks
+            others = sum(values[part] for part in eq.right if part != key)
+            needed = others if key == eq.left[0] else values[eq.left[0]] - others
+            if needed < 0 or needed == values[key] or not float(needed).is_integer():
+                continue
+            index = row.keys.index(key)
+            old = reading[index]
+            note = f"文字识别读作「{old.value.raw or '空白'}」，按勾稽关系修正为 {int(needed)}"
+            piece = Piece(CellValue(int(needed), "recovered", old.value.raw, note), old.offset, _SCAN_FIX)
+            found.append((*reading[:index], piece, *reading[index + 1 :]))
+    return found
 
 
 def _trimmed(chunks: list[Chunk], kinds: tuple[CellKind, ...], labelled: bool) -> tuple[list[Reading], str]:
@@ -255,6 +288,9 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation], pins: dict[str
             values = {reading[index].value.value for reading in chosen}
             if len(values) == 1 and (complete or len(options) == 1):
                 result.cells[key] = chosen[0][index]
+                if chosen[0][index].tag == _SCAN_FIX:
+                    message = f"{chosen[0][index].value.note}（由其他行列的勾稽关系确定），请对照原件核对"
+                    result.problems.append(("scan_repaired", message, [key], chosen[0][index].offset))
             else:
                 result.cells[key] = None
         _report_ambiguous(result, row, chosen, complete)

@@ -22,11 +22,14 @@ if not writes_enabled():
     if not writes_enabled():
         st.stop()
 st.caption(
-    f"支持 txt、html、docx、pdf、md 以及包含这些文件的 zip 压缩包；单个文件（及压缩包中的每个文件）不超过 {MAX_MB} MB，"
+    f"支持 txt、html、docx、pdf（含扫描件）、md、图片（png、jpg、tif，经文字识别）以及包含这些文件的 zip 压缩包；单个文件（及压缩包中的每个文件）不超过 {MAX_MB} MB，"
     f"一个压缩包解压后共不超过 {LIMITS.total_bytes // 2**20} MB。同一机关同一年度的新文件会替换旧数字，旧版本记录保留。"
 )
 files = st.file_uploader(
-    "选择报告文件", type=["txt", "htm", "html", "docx", "pdf", "md", "zip"], accept_multiple_files=True, max_upload_size=MAX_MB
+    "选择报告文件",
+    type=["txt", "htm", "html", "docx", "pdf", "md", "png", "jpg", "jpeg", "tif", "tiff", "zip"],
+    accept_multiple_files=True,
+    max_upload_size=MAX_MB,
 )
 
 

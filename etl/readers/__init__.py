@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
-from etl.document import Cell, ReadError, SourceDocument, fold_variants
+from etl.document import ReadError, SourceDocument, fold_variants
 from etl.readers.html import decode_html, parse_html
 from etl.readers.markdown import parse_markdown
+from etl.readers.ocr import read_image
 from etl.readers.pdf import parse_pdf
 from etl.readers.text import decode, parse_text
 from etl.readers.word import parse_docx
 
 _LEGACY_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 #: No report is this large; a bigger file is refused before it is read into memory.
 MAX_SOURCE_BYTES = 200 * 2**20
 #: A crawler's whole page on one line is some 100,000 characters; a line ten times that
@@ -41,7 +44,9 @@ def read_source(path: Path) -> bytes:
 
 
 def sniff_format(data: bytes) -> str:
-    """The format a file's bytes are in: pdf, docx, doc, zip, html or txt."""
+    """The format a file's bytes are in: pdf, docx, doc, zip, image, html or txt."""
+    if data.startswith(_IMAGE_MAGIC):
+        return "image"
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -71,7 +76,7 @@ def read_document(path: Path, data: bytes | None = None) -> SourceDocument:
     longest = max((cell for row in document.rows for cell in row), key=lambda cell: len(cell.text), default=None)
     if longest is not None and len(longest.text) > MAX_CELL_CHARS:
         raise ReadError(f"{path}：{longest.location}有 {len(longest.text):,} 个字符连在一起，不像是年度报告的内容，不读取")
-    document.rows = [[Cell(fold_variants(cell.text), cell.location) for cell in row] for row in document.rows]
+    document.rows = [[replace(cell, text=fold_variants(cell.text)) for cell in row] for row in document.rows]
     return document
 
 
@@ -82,6 +87,8 @@ def _read_by_format(path: Path, data: bytes) -> SourceDocument:
         return parse_pdf(data, name)
     if kind == "docx":
         return parse_docx(data, name)
+    if kind == "image":
+        return read_image(data, name)
     if kind == "html":
         return parse_html(decode_html(data, name), name)
     if kind == "doc":

@@ -62,6 +62,8 @@ class Word:
     x1: float
     y: float  # the vertical middle: glyphs of two fonts on one line differ in top, not middle
     page: int
+    confidence: float | None = None
+    original: str = ""
 
     @property
     def centre(self) -> float:
@@ -108,47 +110,71 @@ def parse_pdf(data: bytes, path: str) -> SourceDocument:
         if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(inner).lower():
             raise ReadError(f"{path}：PDF 文件有密码保护，请先在阅读器中去掉密码再导入") from error
         raise ReadError(f"{path}：PDF 文件已损坏或不完整，无法读取（{type(error).__name__}）") from error
-    if sum(len(line.text) for line in lines) < 50:
-        raise ReadError(f"{path}：这个 PDF 没有文字层（可能是扫描件），需要先做文字识别（OCR）")
-    return SourceDocument(path, "pdf", _rows(lines), {})
+    if sum(len(line.text) for line in lines) < 50:  # no text layer: a scan
+        from etl.readers.ocr import read_scanned_pdf
+
+        return read_scanned_pdf(data, path)
+    return document_from_lines(lines, path, "pdf")
 
 
 def _page_lines(page: object, number: int) -> list[Line]:
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)  # type: ignore[attr-defined]
-    height = float(page.height)  # type: ignore[attr-defined]
-    found: list[Word] = [
-        Word(
-            fold_variants(w["text"]),
-            float(w["x0"]),
-            float(w["x1"]),
-            (float(w["top"]) + float(w["bottom"])) / 2 + number * _PAGE_STRIDE,
-            number,
-        )
+    found = [PageWord(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in words]
+    return page_lines(found, number, float(page.height), page.edges)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class PageWord:
+    """A word where a page prints it (points from the page's top left), from the text
+    layer or from OCR (then with its confidence and the text before a digit repair)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    confidence: float | None = None
+    original: str = ""
+
+
+def page_lines(
+    words: list[PageWord], number: int, height: float, edges: list[dict[str, object]] | None = None, same_line: float = 3.0
+) -> list[Line]:
+    """A page's words as lines, each with the table borders (``edges`` as pdfplumber gives
+    them) that cross it; page numbers at the foot are dropped. Words whose middles are
+    within ``same_line`` points stand on one line (OCR's boxes wander more than a text layer's)."""
+    found = [
+        Word(fold_variants(w.text), w.x0, w.x1, (w.top + w.bottom) / 2 + number * _PAGE_STRIDE, number, w.confidence, w.original)
         for w in words
     ]
     found.sort(key=lambda word: (round(word.y), word.x0))
     lines: list[Line] = []
     for word in found:
-        if lines and abs(lines[-1].y - word.y) < _SAME_LINE:
+        if lines and abs(lines[-1].y - word.y) < same_line:
             lines[-1].words.append(word)
         else:
             lines.append(Line([word]))
     for line in lines:
         line.words = _units_joined(sorted(line.words, key=lambda word: word.x0))
-    all_edges = page.edges  # type: ignore[attr-defined]
-    edges = [e for e in all_edges if e.get("orientation") == "v"]
+    all_edges = edges or []
+    vertical = [e for e in all_edges if e.get("orientation") == "v"]
     rules = [
-        (float(e["top"]) + number * _PAGE_STRIDE, float(e["x0"]), float(e["x1"]))
+        (float(e["top"]) + number * _PAGE_STRIDE, float(e["x0"]), float(e["x1"]))  # type: ignore[arg-type]
         for e in all_edges
         if e.get("orientation") == "h"
     ]
     for line in lines:
         line.rules = rules
         y = line.y - number * _PAGE_STRIDE
-        xs = sorted({round(float(e["x0"]), 1) for e in edges if float(e["top"]) <= y - 2 and float(e["bottom"]) >= y + 2})
+        xs = sorted({round(float(e["x0"]), 1) for e in vertical if float(e["top"]) <= y - 2 and float(e["bottom"]) >= y + 2})  # type: ignore[arg-type]
         line.rulings = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > 2]
     # Page numbers printed at the foot of the page are not part of any table.
     return [line for line in lines if not (_FOOTER.match(line.text) and (line.y - number * _PAGE_STRIDE) > height * _FOOT_BAND)]
+
+
+def document_from_lines(lines: list[Line], path: str, fmt: str) -> SourceDocument:
+    """The rows of cells the recogniser reads, from a document's lines."""
+    return SourceDocument(path, fmt, _rows(lines), {})
 
 
 def _units_joined(words: list[Word]) -> list[Word]:
@@ -163,7 +189,7 @@ def _units_joined(words: list[Word]) -> list[Word]:
             and _NUMERIC.match(previous.text)
             and word.x0 - previous.x1 < _UNIT_GAP
         ):
-            joined[-1] = Word(previous.text + word.text, previous.x0, word.x1, previous.y, previous.page)
+            joined[-1] = Word(previous.text + word.text, previous.x0, word.x1, previous.y, previous.page, previous.confidence)
             continue
         joined.append(word)
     return joined
@@ -218,6 +244,13 @@ def _cell(text: str, line: Line) -> Cell:
     return Cell(text, f"第{line.page}页")
 
 
+def _value_cell(word: Word | None, line: Line) -> Cell:
+    """A value cell (a blank one for None) with OCR's confidence in it, where OCR read it."""
+    if word is None:
+        return _cell("", line)
+    return Cell(word.text, f"第{line.page}页", word.confidence, word.original)
+
+
 def _table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[list[Cell]]:
     """``width`` is the number of value columns (0 for table 二, whose blocks differ)."""
     lines = _merge_split_rows(lines, width)
@@ -262,8 +295,8 @@ def _table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[li
             label = _join_label(fragments, boundary[index])
             values = [w for w in line.words if _is_value(w, boundary[index])]
             spans = columns if width else _header_spans(header, boundary[index])
-            texts = _place(values, cells[index], spans)
-            rows.append([_cell(label, line), *(_cell(text, line) for text in texts)])
+            placed = _place(values, cells[index], spans)
+            rows.append([_cell(label, line), *(_value_cell(word, line) for word in placed)])
             continue
         if any(_in_values(word, boundary[index]) for word in line.words):
             header = [*header, line] if index - 1 in headers_at else [line]  # a header wrapped over lines
@@ -318,7 +351,9 @@ def _joined_row(upper: Line, lower: Line, cells: list[tuple[float, float]]) -> L
             words.append(word)
             continue
         piece = words[above]
-        words[above] = Word(piece.text + word.text, min(piece.x0, word.x0), max(piece.x1, word.x1), piece.y, piece.page)
+        words[above] = Word(
+            piece.text + word.text, min(piece.x0, word.x0), max(piece.x1, word.x1), piece.y, piece.page, piece.confidence
+        )
     return Line(sorted(words, key=lambda w: w.x0), upper.rulings, upper.rules)
 
 
@@ -491,8 +526,8 @@ def _join_label(fragments: list[Line], boundary: float) -> str:
     return "".join(parts)
 
 
-def _place(values: list[Word], cells: list[tuple[float, float]], columns: list[tuple[float, float]]) -> list[str]:
-    """Numbers into their columns by position; a column with no number is a blank cell.
+def _place(values: list[Word], cells: list[tuple[float, float]], columns: list[tuple[float, float]]) -> list[Word | None]:
+    """Numbers into their columns by position; a column with no number is a blank cell (None).
 
     Bordered tables give the cells exactly; otherwise the columns learned from the numbers
     or the header do. A number that falls in no column, or two in one, leaves the row as
@@ -500,14 +535,14 @@ def _place(values: list[Word], cells: list[tuple[float, float]], columns: list[t
     """
     spans = cells or columns
     if not spans:
-        return [w.text for w in values]
+        return list(values)
     slots = [_slot(word, spans) for word in values]
     if -1 in slots or len(set(slots)) != len(slots):
-        return [w.text for w in values]
-    texts = [""] * len(spans)
+        return list(values)
+    placed: list[Word | None] = [None] * len(spans)
     for slot, word in zip(slots, values, strict=True):
-        texts[slot] = word.text
-    return texts
+        placed[slot] = word
+    return placed
 
 
 def _slot(word: Word, spans: list[tuple[float, float]]) -> int:

@@ -1,0 +1,157 @@
+"""Scanned reports: image-only PDF pages and page images, read by OCR that runs offline.
+
+Each page is rasterised (PDFium) and read by PP-OCR (RapidOCR on onnxruntime, whose models
+ship inside the wheel: nothing is downloaded at run time). Every text line comes with its
+box, so the words go through the same position-based table reading as a PDF's text layer,
+then the recogniser, resolver and checks as for any format. A number's cell keeps OCR's
+confidence; letters OCR put among digits (I, l, | for 1; O for 0) are repaired and the
+repair recorded. Results are cached by content, so a re-ingest does not read a scan again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from etl.document import ReadError, SourceDocument
+from etl.readers.pdf import PageWord, document_from_lines, page_lines
+
+#: Resolution pages are read at: table digits are some 25 pixels high at 200 dpi.
+OCR_DPI = 200
+#: RapidOCR's thresholds: at its default 0.5 lone digits (0, 1) in sparse rows are dropped.
+TEXT_SCORE = 0.3
+BOX_THRESH = 0.3
+#: OCR boxes of one table row differ in height by a few points: their middles within this are one line.
+OCR_SAME_LINE = 6.0
+#: Below this confidence a number read by OCR is an error, not a reading.
+LOW_CONFIDENCE = 0.8
+ENGINE_VERSION = f"rapidocr-1.4/{OCR_DPI}/{TEXT_SCORE}/{BOX_THRESH}"
+HOW_TO_ENABLE = "安装 OCR 组件后即可识别（在项目目录运行 make install，或 pip install '.[ocr]'）"
+
+_DIGITISH = re.compile(r"^[-+]?[\dOoIl|,，.．]+(?:万元|元|件|个|项)?$")
+_REPAIRS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
+def ocr_available() -> bool:
+    try:
+        import pypdfium2  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def read_scanned_pdf(data: bytes, path: str) -> SourceDocument:
+    """A PDF whose pages are images, read page by page."""
+    if not ocr_available():
+        raise ReadError(f"{path}：这个 PDF 没有文字层（可能是扫描件），需要文字识别（OCR）；{HOW_TO_ENABLE}")
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        lines = []
+        for index in range(len(document)):
+            page = document[index]
+            width, height = page.get_size()
+            image = page.render(scale=OCR_DPI / 72).to_pil()
+            words = _cached_words(data, index, lambda image=image: _ocr(image))
+            lines += page_lines(words, index + 1, float(height), same_line=OCR_SAME_LINE)
+            del width
+    finally:
+        document.close()
+    return _document(lines, path)
+
+
+def read_image(data: bytes, path: str) -> SourceDocument:
+    """A page photographed or scanned to an image file (PNG, JPEG, TIFF; every frame of a TIFF)."""
+    if not ocr_available():
+        raise ReadError(f"{path}：这是一张图片，需要文字识别（OCR）；{HOW_TO_ENABLE}")
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        picture = Image.open(io.BytesIO(data))
+        frames = [frame.convert("RGB") for frame in ImageSequence.Iterator(picture)]
+    except (UnidentifiedImageError, OSError) as error:
+        raise ReadError(f"{path}：图片已损坏，无法打开") from error
+    lines = []
+    for index, frame in enumerate(frames):
+        dpi = float((frame.info.get("dpi") or (OCR_DPI, OCR_DPI))[0]) or OCR_DPI
+        words = _cached_words(data, index, lambda frame=frame: _ocr(frame, dpi))
+        lines += page_lines(words, index + 1, frame.height * 72 / dpi, same_line=OCR_SAME_LINE)
+    return _document(lines, path)
+
+
+def _document(lines: list[Any], path: str) -> SourceDocument:
+    if sum(len(line.text) for line in lines) < 50:
+        raise ReadError(f"{path}：文字识别（OCR）没有读出足够的文字，可能是空白页或图片太模糊")
+    return document_from_lines(lines, path, "scan")
+
+
+@cache
+def _engine() -> Any:
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR(text_score=TEXT_SCORE, box_thresh=BOX_THRESH)
+
+
+def _ocr(image: Any, dpi: float = OCR_DPI) -> list[PageWord]:
+    """The words on one page image, in points, each with OCR's confidence."""
+    import numpy as np
+
+    result, _ = _engine()(np.array(image.convert("RGB")))
+    words: list[PageWord] = []
+    scale = 72 / dpi
+    for box, text, score in result or []:
+        xs = [float(point[0]) for point in box]
+        ys = [float(point[1]) for point in box]
+        words += _split_box(str(text), min(xs) * scale, max(xs) * scale, min(ys) * scale, max(ys) * scale, float(score))
+    return words
+
+
+def _split_box(text: str, x0: float, x1: float, top: float, bottom: float, score: float) -> list[PageWord]:
+    """A text line OCR boxed may hold several cells (3001 53): one word per space-separated
+    part, placed along the box by its share of the characters."""
+    parts = [(match.start(), match.group(0)) for match in re.finditer(r"\S+", text)]
+    width = (x1 - x0) / max(len(text), 1)
+    words = []
+    for start, part in parts:
+        repaired, original = _repaired(part)
+        left = x0 + start * width
+        words.append(PageWord(repaired, left, left + len(part) * width, top, bottom, score, original))
+    return words
+
+
+def _repaired(text: str) -> tuple[str, str]:
+    """Letters OCR reads for digits, inside what is otherwise a number; and what it read."""
+    if _DIGITISH.match(text) and any(char.isdigit() for char in text) and re.search(r"[OoIl|]", text):
+        return text.translate(_REPAIRS), text
+    return text, ""
+
+
+def _cache_folder() -> Path:
+    return Path(os.environ.get("GOV_REPORTS_OCR_CACHE", Path.home() / ".cache" / "gov-reports" / "ocr"))
+
+
+def _cached_words(data: bytes, page: int, read: Any) -> list[PageWord]:
+    """A page's words from the cache (by the file's content, the page and the engine's
+    settings), or read now and kept."""
+    key = hashlib.sha256(data + f"/{page}/{ENGINE_VERSION}".encode()).hexdigest()
+    path = _cache_folder() / key[:2] / f"{key}.json"
+    if path.exists():
+        try:
+            return [PageWord(**item) for item in json.loads(path.read_text("utf-8"))]
+        except (OSError, ValueError, TypeError):
+            pass  # a damaged cache entry is read again
+    words: list[PageWord] = read()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps([word.__dict__ for word in words], ensure_ascii=False), "utf-8")
+    except OSError:
+        pass  # no cache where the disk is read-only or full: OCR is only slower
+    return words
