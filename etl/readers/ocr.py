@@ -58,11 +58,10 @@ def read_scanned_pdf(data: bytes, path: str) -> SourceDocument:
         lines = []
         for index in range(len(document)):
             page = document[index]
-            width, height = page.get_size()
+            _, height = page.get_size()
             image = page.render(scale=OCR_DPI / 72).to_pil()
             words = _cached_words(data, index, lambda image=image: _ocr(image))
             lines += page_lines(words, index + 1, float(height), same_line=OCR_SAME_LINE)
-            del width
     finally:
         document.close()
     return _document(lines, path)
@@ -82,7 +81,7 @@ def read_image(data: bytes, path: str) -> SourceDocument:
     lines = []
     for index, frame in enumerate(frames):
         dpi = float((frame.info.get("dpi") or (OCR_DPI, OCR_DPI))[0]) or OCR_DPI
-        words = _cached_words(data, index, lambda frame=frame: _ocr(frame, dpi))
+        words = _cached_words(data, index, lambda frame=frame, dpi=dpi: _ocr(frame, dpi))
         lines += page_lines(words, index + 1, frame.height * 72 / dpi, same_line=OCR_SAME_LINE)
     return _document(lines, path)
 
