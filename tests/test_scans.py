@@ -62,3 +62,20 @@ def test_a_page_photo_is_read_too(tmp_path: Path) -> None:
     report = parse_file(path)
     assert report.format == "scan"
     assert report.values()["requests.new_received.total"] == 3119
+
+
+def test_a_page_scanned_askew_is_straightened(tmp_path: Path) -> None:
+    from PIL import Image
+
+    (page,) = _rasterised([3])
+    text = parse_file(HUAIAN).values()
+    straight_path, askew_path = tmp_path / "straight.png", tmp_path / "askew.png"
+    page.save(straight_path)  # type: ignore[attr-defined]
+    page.rotate(3, expand=True, fillcolor="white", resample=Image.BICUBIC).save(askew_path)  # type: ignore[attr-defined]
+
+    def right(path: Path) -> int:
+        values = parse_file(path).values()
+        return sum(values.get(key) == text[key] for key in text if key.startswith("requests.") and values.get(key) is not None)
+
+    straight = right(straight_path)
+    assert straight >= 80 and right(askew_path) >= straight - 3  # rows stay level across the table

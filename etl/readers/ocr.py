@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import re
+import statistics
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ BOX_THRESH = 0.3
 OCR_SAME_LINE = 6.0
 #: Below this confidence a number read by OCR is an error, not a reading.
 LOW_CONFIDENCE = 0.8
-ENGINE_VERSION = f"rapidocr-1.4/{OCR_DPI}/{TEXT_SCORE}/{BOX_THRESH}"
+ENGINE_VERSION = f"rapidocr-1.4/{OCR_DPI}/{TEXT_SCORE}/{BOX_THRESH}/deskew"
 HOW_TO_ENABLE = "安装 OCR 组件后即可识别（在项目目录运行 make install，或 pip install '.[ocr]'）"
 
 _DIGITISH = re.compile(r"^[-+]?[\dOoIl|,，.．]+(?:万元|元|件|个|项)?$")
@@ -100,17 +102,42 @@ def _engine() -> Any:
 
 
 def _ocr(image: Any, dpi: float = OCR_DPI) -> list[PageWord]:
-    """The words on one page image, in points, each with OCR's confidence."""
+    """The words on one page image, in points, each with OCR's confidence; a page scanned
+    askew is straightened in the boxes' coordinates (rows must stay level across a table)."""
     import numpy as np
 
     result, _ = _engine()(np.array(image.convert("RGB")))
+    boxes = [([(float(x), float(y)) for x, y in box], str(text), float(score)) for box, text, score in result or []]
+    angle = _skew(boxes)
+    centre = (image.width / 2, image.height / 2)
     words: list[PageWord] = []
     scale = 72 / dpi
-    for box, text, score in result or []:
-        xs = [float(point[0]) for point in box]
-        ys = [float(point[1]) for point in box]
-        words += _split_box(str(text), min(xs) * scale, max(xs) * scale, min(ys) * scale, max(ys) * scale, float(score))
+    for points, text, score in boxes:
+        straight = [_rotate(point, -angle, centre) for point in points]
+        xs = [x * scale for x, _ in straight]
+        ys = [y * scale for _, y in straight]
+        words += _split_box(text, min(xs), max(xs), min(ys), max(ys), score)
     return words
+
+
+#: Text lines at least this many times wider than high show the page's slant.
+_LONG_LINE = 4.0
+
+
+def _skew(boxes: list[tuple[list[tuple[float, float]], str, float]]) -> float:
+    """The page's slant in radians: the median slope of the long text lines' top edges."""
+    slopes = []
+    for points, _, _ in boxes:
+        (x0, y0), (x1, y1) = points[0], points[1]
+        height = abs(points[3][1] - points[0][1]) or 1.0
+        if x1 - x0 > _LONG_LINE * height:
+            slopes.append(math.atan2(y1 - y0, x1 - x0))
+    return statistics.median(slopes) if len(slopes) >= 3 else 0.0
+
+
+def _rotate(point: tuple[float, float], angle: float, centre: tuple[float, float]) -> tuple[float, float]:
+    x, y = point[0] - centre[0], point[1] - centre[1]
+    return (centre[0] + x * math.cos(angle) - y * math.sin(angle), centre[1] + x * math.sin(angle) + y * math.cos(angle))
 
 
 def _split_box(text: str, x0: float, x1: float, top: float, bottom: float, score: float) -> list[PageWord]:
