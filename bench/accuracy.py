@@ -1,6 +1,7 @@
 """Parse accuracy on a generated corpus with known answers, by format and by defect.
 
     python bench/accuracy.py [--reports 3000] [--formats txt,html,docx,pdf,md] [--seed 7]
+    python bench/accuracy.py --reports 30 --formats scan     # damaged scans, read by OCR
 
 A cell is right when the parsed value equals the truth (NULL where the truth has none). A
 silent error is a wrong cell that no error issue names: an error elsewhere in the same

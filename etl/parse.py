@@ -86,7 +86,37 @@ def _read_version(
     _add_metadata_issues(report, meta)
     report.checks = check_identities(eqs, report.cells)
     report.issues.extend(issues_from_checks(report.checks))
+    if document.format == "scan":
+        _check_scan_blanks(report)
     return report
+
+
+def _check_scan_blanks(report: ParsedReport) -> None:
+    """OCR loses lone digits, so a blank it saw counts as 0 only where identities cover the
+    cell and every one of them holds (a digit lost from a part and from its total alike
+    leaves the row's own sum intact); any other blank is an error naming it."""
+    covering: dict[str, list[str]] = {}
+    for check in report.checks:
+        if check.rule != "signs":
+            for key in check.cells:
+                covering.setdefault(key, []).append(check.status)
+    doubtful = tuple(
+        key
+        for key, cell in report.cells.items()
+        if cell.read_as == "blank" and (not covering.get(key) or any(status != "passed" for status in covering[key]))
+    )
+    if doubtful:
+        message = f"文字识别在 {len(doubtful)} 个单元格中没有读到数字（按 0 计），没有成立的勾稽关系能核实，请对照原件核对"
+        report.issues.append(Issue("error", "scan_blank_unverified", message, doubtful))
+    # A minus sign is a short stroke OCR drops, and no identity covers 本年增/减.
+    unsigned = tuple(
+        key
+        for key, cell in report.cells.items()
+        if cell.value is not None and cell.value > 0 and spec_by_key()[key].column.kind == "signed"
+    )
+    if unsigned:
+        message = f"文字识别读出的 {len(unsigned)} 个“本年增/减”为正数，扫描件上的负号容易漏读，请对照原件核对"
+        report.issues.append(Issue("error", "scan_sign_unverified", message, unsigned))
 
 
 def _table_keys(

@@ -79,3 +79,18 @@ def test_a_page_scanned_askew_is_straightened(tmp_path: Path) -> None:
 
     straight = right(straight_path)
     assert straight >= 80 and right(askew_path) >= straight - 3  # rows stay level across the table
+
+
+def test_a_damaged_scan_from_the_corpus_has_no_silent_error(tmp_path: Path) -> None:
+    from corpus.generate import generate, render
+
+    report = next(r for r in generate(21, formats=("scan",)) if not r.defects)
+    data, _ = render(report)
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(data)
+    parsed = parse_file(path)
+    named = {key for issue in parsed.issues if issue.severity == "error" for key in issue.cells}
+    values = parsed.values()
+    wrong = [key for key, truth in report.spec.cells.items() if values.get(key) != truth]
+    assert len(wrong) <= 0.1 * len(report.spec.cells)
+    assert [key for key in wrong if key not in named] == []
