@@ -1,0 +1,383 @@
+"""Rebuild a table's rows from the words on its lines: labels joined across wrapped lines,
+numbers placed in their columns by borders or by position, blank cells where a column has
+no number. The PDF reader hands each table region here, from a text layer or from OCR.
+
+- a line with numbers right of the label area is a table row; label fragments on lines
+  without numbers belong to the row nearest them, and are joined column by column so
+  that a wrapped label reads whole again;
+- each number is placed in the cell its borders give, else in the column its position
+  (left, right or centre) lines up with, and an empty column becomes a blank cell.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from etl.document import Cell
+from etl.template import ACTIVE_HEADER_FIRST, is_block_title, is_whole_label
+
+#: A word that is one cell's number, with its unit, or a dash that means zero.
+NUMERIC = re.compile(r"^[-+－]?[\d０-９][\d０-９,，.．]*(?:万元|亿元|元|件|个|项|条|次)?$|^[-—–/／]$")
+#: Words whose middles are this close (points) stand on one line.
+SAME_LINE = 3.0
+#: How a row label begins (1. / （三） / 一、): the first line of a label, never a continuation.
+_LABEL_START = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\s*[一二三四五六七八九十]\s*[）)]|[一二三四五六七八九十]\s*[、.．])")
+#: Numbers of one column line up within this many points (at their left, right or centre).
+_ALIGN_TOLERANCE = 6.0
+#: A wrapped label line sits closer to its row than the next row does: inside a cell the
+#: lines are one line height apart, rows one line height plus the cell padding.
+_WRAP_SHARE = 0.9
+#: Points a label word may reach past the first value column's edge and still be a label.
+_LABEL_SLACK = 2.0
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    y: float  # the vertical middle: glyphs of two fonts on one line differ in top, not middle
+    page: int
+    confidence: float | None = None
+    original: str = ""
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    rulings: list[float] | None = None  # x of the vertical table borders crossing this line
+    rules: list[tuple[float, float, float]] | None = None  # the page's horizontal borders (y, x0, x1)
+
+    @property
+    def y(self) -> float:
+        return statistics.median(word.y for word in self.words)
+
+    @property
+    def text(self) -> str:
+        return "".join(word.text for word in self.words)
+
+    @property
+    def page(self) -> int:
+        return self.words[0].page
+
+
+def page_cell(text: str, line: Line) -> Cell:
+    return Cell(text, f"第{line.page}页")
+
+
+def _value_cell(word: Word | None, line: Line) -> Cell:
+    """A value cell (a blank one for None) with OCR's confidence in it, where OCR read it."""
+    if word is None:
+        return page_cell("", line)
+    return Cell(word.text, f"第{line.page}页", word.confidence, word.original)
+
+
+def table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[list[Cell]]:
+    """``width`` is the number of value columns (0 for table 二, whose blocks differ)."""
+    lines = _merge_split_rows(lines, width)
+    cells = {i: _value_cells(line, width) for i, line in enumerate(lines)}
+    # Table 四 has no label column: its numbers start at the table's left edge.
+    edge = _label_edge(lines) if labelled else min((w.x0 for line in lines for w in line.words), default=None)
+    edge = edge - 1 if edge is not None and not labelled else edge
+    if edge is None and not any(cells.values()):
+        return [[page_cell(line.text, line)] for line in lines]
+    fallback = edge if edge is not None else float("inf")
+    for i, found in cells.items():
+        if found and fallback < found[0][0] - 1 - _ALIGN_TOLERANCE:
+            cells[i] = []  # numbers stand left of the first bordered cell: a border was not drawn or found
+    boundary = {i: (cells[i][0][0] - 1 if cells[i] else fallback) for i in cells}
+    value_lines = [i for i, line in enumerate(lines) if any(_is_value(w, boundary[i]) for w in line.words)]
+    if not value_lines:
+        plain = [[page_cell(line.text, line)] for line in lines]
+        if width and _empty_last_band(lines):  # a bordered row whose cells are all blank
+            plain.append([page_cell("", lines[-1]), *(page_cell("", lines[-1]) for _ in range(width))])
+        return plain
+    owner = _owners(lines, value_lines, boundary)
+    headers = [w for i in range(value_lines[0]) for w in lines[i].words if _in_values(w, boundary[i])]
+    columns = _columns([[w for w in lines[i].words if _is_value(w, boundary[i])] for i in value_lines], width, headers)
+    rows: list[list[Cell]] = []
+    pending: list[int] = []  # label lines of one all-blank bordered row, joined when it ends
+    header: list[Line] = []  # table 二: the header lines of the block being read
+    headers_at: set[int] = set()
+
+    def flush() -> None:
+        first = pending[0]
+        label = _join_label([lines[i] for i in pending], boundary[first])
+        count = len(cells[first]) or width or len(_header_spans(header, boundary[first]))
+        rows.append([page_cell(label, lines[first]), *(page_cell("", lines[first]) for _ in range(count))])
+        pending.clear()
+
+    for index, line in enumerate(lines):
+        blank = _blank_row(line, index, value_lines, cells[index], boundary[index])
+        if pending and (index in value_lines or _border_between(lines[pending[-1]], line) or not blank):
+            flush()
+        if index in value_lines:
+            fragments = [lines[i] for i in range(len(lines)) if owner.get(i) == index]
+            label = _join_label(fragments, boundary[index])
+            values = [w for w in line.words if _is_value(w, boundary[index])]
+            spans = columns if width else _header_spans(header, boundary[index])
+            placed = _place(values, cells[index], spans)
+            rows.append([page_cell(label, line), *(_value_cell(word, line) for word in placed)])
+            continue
+        if any(_in_values(word, boundary[index]) for word in line.words):
+            header = [*header, line] if index - 1 in headers_at else [line]  # a header wrapped over lines
+            headers_at.add(index)
+        if index in owner:
+            continue
+        if blank:
+            pending.append(index)  # a row whose cells are all blank leaves only its label behind
+        else:
+            rows.append([page_cell(line.text, line)])
+    if pending:
+        flush()
+    return rows
+
+
+def _merge_split_rows(lines: list[Line], width: int) -> list[Line]:
+    """One bordered row can print its numbers on two lines: its cells align their text
+    differently (the official Word template sets 总计 at the top, the others centred), or a
+    number wraps in a narrow cell (1,24 / 4). With no border between the lines they are
+    one row; a cell holds one number, so two pieces in one cell are one number."""
+    merged: list[Line] = []
+    last = -1  # where in ``merged`` the last line with numbers is
+    for line in lines:
+        cells = _value_cells(line, width)
+        values = {_slot(word, cells): word for word in line.words if cells and _is_value(word, cells[0][0] - 1)}
+        values.pop(-1, None)
+        previous = merged[last] if last >= 0 else None
+        if (
+            previous is not None
+            and values
+            and previous.page == line.page
+            and cells == _value_cells(previous, width)
+            and not _border_between(line, previous, at=min(cells[slot][0] for slot in values) + 1)
+        ):
+            merged[last] = _joined_row(previous, line, cells)
+            continue
+        merged.append(line)
+        if values:
+            last = len(merged) - 1
+    return merged
+
+
+def _joined_row(upper: Line, lower: Line, cells: list[tuple[float, float]]) -> Line:
+    """Two lines of one bordered row as one line: pieces of one cell joined, top first."""
+    words = list(upper.words)
+    for word in lower.words:
+        slot = _slot(word, cells) if _is_value(word, cells[0][0] - 1) else -1
+        above = next(
+            (i for i, w in enumerate(words) if slot >= 0 and _is_value(w, cells[0][0] - 1) and _slot(w, cells) == slot), None
+        )
+        if above is None:
+            words.append(word)
+            continue
+        piece = words[above]
+        words[above] = Word(
+            piece.text + word.text, min(piece.x0, word.x0), max(piece.x1, word.x1), piece.y, piece.page, piece.confidence
+        )
+    return Line(sorted(words, key=lambda w: w.x0), upper.rulings, upper.rules)
+
+
+def _label_edge(lines: list[Line]) -> float | None:
+    """Where the label column ends in a table without borders: just left of the first
+    value of the rows (the numbers a row ends with), taken where two rows agree."""
+    # Table 二's block headers (信息内容 | 本年制发件数 …) start the value columns exactly.
+    headed = [line.words[1].x0 for line in lines if len(line.words) > 1 and line.words[0].text == ACTIVE_HEADER_FIRST]
+    if headed:
+        return min(headed) - 1
+    starts = sorted(trailing[0].x0 for line in lines if (trailing := _trailing_numbers(line)))
+    if not starts:
+        return None
+    agreed = [a for a, b in zip(starts, starts[1:], strict=False) if b - a < _ALIGN_TOLERANCE]
+    return (agreed[0] if agreed else starts[0]) - 1
+
+
+def _trailing_numbers(line: Line) -> list[Word]:
+    """The numbers a line ends with, after a label (none on a line that is all numbers)."""
+    count = 0
+    for word in reversed(line.words):
+        if not NUMERIC.match(word.text):
+            break
+        count += 1
+    return line.words[len(line.words) - count :] if count else []
+
+
+def _empty_last_band(lines: list[Line]) -> bool:
+    """Whether the table's last bordered band, below its header text, holds no words at all."""
+    rules = lines[-1].rules or []
+    ys = sorted({round(y, 1) for y, _, _ in rules if y > lines[0].y - 5})
+    if len(ys) < 2:
+        return False
+    low, high = ys[-2], ys[-1]
+    return high - low > 5 and not any(low < line.y < high for line in lines) and lines[-1].y < low
+
+
+def _blank_row(line: Line, index: int, value_lines: list[int], cells: list[tuple[float, float]], boundary: float) -> bool:
+    """A label alone on a bordered row with value cells, between rows of a table, or a
+    row's whole label anywhere in it (a row whose cells are all blank leaves only that)."""
+    label_only = all(word.x1 <= boundary + 1 for word in line.words)
+    if not label_only or is_block_title(line.text):
+        return False
+    return bool(cells) or value_lines[0] < index < value_lines[-1] or is_whole_label(line.text)
+
+
+def _value_cells(line: Line, width: int) -> list[tuple[float, float]]:
+    """The value cells of a bordered row: the rightmost ``width`` cells between the
+    rulings, or for table 二 every cell after the label cell."""
+    rulings = line.rulings or []
+    cells = list(zip(rulings, rulings[1:], strict=False))
+    if width and len(cells) >= width:
+        return cells[-width:]
+    if not width and len(cells) >= 2:
+        return cells[1:]
+    return []
+
+
+def _in_values(word: Word, boundary: float) -> bool:
+    """A word that starts in the value columns (a header there, or a number)."""
+    return word.x0 >= boundary - _LABEL_SLACK
+
+
+def _is_value(word: Word, boundary: float) -> bool:
+    return word.centre >= boundary and bool(NUMERIC.match(word.text))
+
+
+def _columns(rows: list[list[Word]], width: int, headers: list[Word]) -> list[tuple[float, float]]:
+    """The value columns of a table without borders, as spans, from the numbers' positions.
+
+    Cells align their numbers left (browsers), right or centre (Word); the alignment whose
+    positions fall into exactly ``width`` clusters is the one the table uses. A column
+    blank in every row has no number: in a left-aligned table its header starts where its
+    numbers would (spanning headers start at their first column), so header words count
+    there. With no alignment found, no columns are known, and rows that are not full
+    cannot be placed.
+    """
+    if not width:
+        return []
+    words = [word for row in rows for word in row]
+    candidates = (
+        [w.x0 for w in words],
+        [w.x1 for w in words],
+        [w.centre for w in words],
+        [w.x0 for w in words + headers],
+    )
+    for positions in candidates:
+        groups = _clusters(sorted(positions))
+        if len(groups) == width:
+            return [(min(group) - _ALIGN_TOLERANCE, max(group) + _ALIGN_TOLERANCE) for group in groups]
+    return []
+
+
+def _clusters(positions: list[float]) -> list[list[float]]:
+    groups: list[list[float]] = []
+    for position in positions:
+        if groups and position - groups[-1][-1] < _ALIGN_TOLERANCE:
+            groups[-1].append(position)
+        else:
+            groups.append([position])
+    return groups
+
+
+def _header_spans(header: list[Line], boundary: float) -> list[tuple[float, float]]:
+    """Table 二's columns from its block's header words (本年制发件数 …), merging words that
+    overlap (a header wrapped over two lines)."""
+    words = sorted((w for line in header for w in line.words if _in_values(w, boundary)), key=lambda w: w.x0)
+    spans: list[tuple[float, float]] = []
+    for word in words:
+        if spans and word.x0 < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], word.x1))
+        else:
+            spans.append((word.x0, word.x1))
+    return spans
+
+
+def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float]) -> dict[int, int]:
+    """A line without numbers is a wrapped part of the label of the value line nearest it,
+    when it lies in the label column and closer than one row's height; a line reaching
+    into the value columns is a header, and one farther away is a row of its own."""
+    owner = {index: index for index in value_lines}
+    tops = sorted(lines[v].y for v in value_lines)
+    gaps = sorted(b - a for a, b in zip(tops, tops[1:], strict=False) if 3 < b - a < 1000)
+    pitch = gaps[len(gaps) // 4] if gaps else 24.0  # one row's height: most rows hold one line
+    for index, line in enumerate(lines):
+        if index in owner or any(_in_values(word, boundary[index]) for word in line.words):
+            continue
+        if is_whole_label(line.text) or is_block_title(line.text):
+            continue
+        candidates = [v for v in value_lines if not _border_between(line, lines[v])]
+        if _LABEL_START.match(line.text):  # a label's first line: its row is here or below
+            candidates = [v for v in candidates if lines[v].y >= line.y - SAME_LINE]
+        if not candidates:
+            continue
+        nearest = min(candidates, key=lambda v: abs(lines[v].y - line.y))
+        bordered = bool(line.rules) and any(_border_between(line, lines[v]) for v in value_lines if v != nearest)
+        close = abs(lines[nearest].y - line.y) < _WRAP_SHARE * pitch
+        if bordered or close or _in_group_column(line, lines[nearest], boundary[nearest]):
+            owner[index] = nearest
+    return owner
+
+
+def _in_group_column(line: Line, row: Line, boundary: float) -> bool:
+    """A vertical group label (（六）其 / 他处理) stands in a column left of the row labels:
+    it belongs to the rows beside it, it is not a row whose cells are all blank."""
+    labels = [word.x0 for word in row.words if word.x1 <= boundary + _LABEL_SLACK]
+    return bool(labels) and max(word.x1 for word in line.words) <= max(labels) - _LABEL_SLACK
+
+
+def _border_between(line: Line, other: Line, at: float | None = None) -> bool:
+    """A horizontal table border between two lines, under the first line's last word (its
+    row label, right of any group label whose cell spans rows) or at ``at``: different rows."""
+    if line.page != other.page:
+        return True
+    low, high = sorted((line.y, other.y))
+    x = line.words[-1].centre if at is None else at
+    return any(low + 1 < y < high + 1 and x0 - 1 <= x <= x1 + 1 for y, x0, x1 in line.rules or [])
+
+
+def _join_label(fragments: list[Line], boundary: float) -> str:
+    """Label words column by column (group label before row label), each top to bottom."""
+    words = [w for line in fragments for w in line.words if w.x0 < boundary or not NUMERIC.match(w.text)]
+    starts = sorted({round(w.x0 / 12) for w in words})
+    by_column: dict[int, list[Word]] = {}
+    for word in words:
+        by_column.setdefault(round(word.x0 / 12), []).append(word)
+    parts = []
+    for start in starts:
+        parts.append("".join(w.text for w in sorted(by_column[start], key=lambda w: (w.y, w.x0))))
+    return "".join(parts)
+
+
+def _place(values: list[Word], cells: list[tuple[float, float]], columns: list[tuple[float, float]]) -> list[Word | None]:
+    """Numbers into their columns by position; a column with no number is a blank cell (None).
+
+    Bordered tables give the cells exactly; otherwise the columns learned from the numbers
+    or the header do. A number that falls in no column, or two in one, leaves the row as
+    printed, which the recogniser then reports as unreadable: never a shift.
+    """
+    spans = cells or columns
+    if not spans:
+        return list(values)
+    slots = [_slot(word, spans) for word in values]
+    if -1 in slots or len(set(slots)) != len(slots):
+        return list(values)
+    placed: list[Word | None] = [None] * len(spans)
+    for slot, word in zip(slots, values, strict=True):
+        placed[slot] = word
+    return placed
+
+
+def _slot(word: Word, spans: list[tuple[float, float]]) -> int:
+    """The one span the word's centre lies in, else the one it overlaps most; -1 if none."""
+    inside = [i for i, (a, b) in enumerate(spans) if a - 1 <= word.centre <= b + 1]
+    if len(inside) == 1:
+        return inside[0]
+    overlaps = [max(0.0, min(b, word.x1) - max(a, word.x0)) for a, b in spans]
+    best = max(range(len(spans)), key=lambda i: overlaps[i])
+    runner_up = sorted(overlaps)[-2] if len(overlaps) > 1 else 0.0
+    return best if overlaps[best] > runner_up else -1
