@@ -23,12 +23,17 @@ from typing import Any
 
 from etl.document import ReadError, SourceDocument
 from etl.readers.pdf import PageWord, document_from_lines, page_lines
+from etl.template import tables
 
 #: Resolution pages are read at: table digits are some 25 pixels high at 200 dpi.
 OCR_DPI = 200
 #: RapidOCR's thresholds: at its default 0.5 lone digits (0, 1) in sparse rows are dropped.
 TEXT_SCORE = 0.3
 BOX_THRESH = 0.3
+#: The low resolution every page is first read at, to find the pages that hold tables.
+SURVEY_DPI = 100
+_NUMBERS_UNDER_A_HEADER = 8
+_NUMBERS_ON_A_TABLE_PAGE = 25
 #: OCR boxes of one table row differ in height by a few points: their middles within this are one line.
 OCR_SAME_LINE = 6.0
 #: Below this confidence a number read by OCR is an error, not a reading.
@@ -50,7 +55,9 @@ def ocr_available() -> bool:
 
 
 def read_scanned_pdf(data: bytes, path: str) -> SourceDocument:
-    """A PDF whose pages are images, read page by page."""
+    """A PDF whose pages are images, read page by page: every page first at a low
+    resolution, which is enough to see which pages hold the tables; those, and the first
+    and last pages (title, signature, date), again at full resolution."""
     if not ocr_available():
         raise ReadError(f"{path}：这个 PDF 没有文字层（可能是扫描件），需要文字识别（OCR）；{HOW_TO_ENABLE}")
     import pypdfium2 as pdfium
@@ -58,15 +65,32 @@ def read_scanned_pdf(data: bytes, path: str) -> SourceDocument:
     document = pdfium.PdfDocument(data)
     try:
         lines = []
-        for index in range(len(document)):
+        count = len(document)
+        for index in range(count):
             page = document[index]
             _, height = page.get_size()
-            image = page.render(scale=OCR_DPI / 72).to_pil()
-            words = _cached_words(data, index, lambda image=image: _ocr(image))
+            words = _cached_words(data, index, lambda page=page: _ocr(_render(page, SURVEY_DPI), SURVEY_DPI), SURVEY_DPI)
+            if index in (0, count - 1) or _holds_a_table(words):
+                words = _cached_words(data, index, lambda page=page: _ocr(_render(page, OCR_DPI)))
             lines += page_lines(words, index + 1, float(height), same_line=OCR_SAME_LINE)
     finally:
         document.close()
     return _document(lines, path)
+
+
+def _render(page: Any, dpi: int) -> Any:
+    return page.render(scale=dpi / 72).to_pil()
+
+
+def _holds_a_table(words: list[PageWord]) -> bool:
+    """Whether a page read at low resolution shows a table: a table's heading, its header
+    text among numbers, or a page full of numbers."""
+    text = "".join(word.text for word in words)
+    numbers = sum(bool(re.fullmatch(r"[\d,.]+", word.text)) for word in words)
+    if any(re.search(table.heading, text) for table in tables("2021")):
+        return True
+    headed = any(re.search(table.header, text) for table in tables("2021"))  # narrative says 结果维持 too
+    return (headed and numbers >= _NUMBERS_UNDER_A_HEADER) or numbers >= _NUMBERS_ON_A_TABLE_PAGE
 
 
 def read_image(data: bytes, path: str) -> SourceDocument:
@@ -164,10 +188,10 @@ def _cache_folder() -> Path:
     return Path(os.environ.get("GOV_REPORTS_OCR_CACHE", Path.home() / ".cache" / "gov-reports" / "ocr"))
 
 
-def _cached_words(data: bytes, page: int, read: Any) -> list[PageWord]:
-    """A page's words from the cache (by the file's content, the page and the engine's
-    settings), or read now and kept."""
-    key = hashlib.sha256(data + f"/{page}/{ENGINE_VERSION}".encode()).hexdigest()
+def _cached_words(data: bytes, page: int, read: Any, dpi: int = OCR_DPI) -> list[PageWord]:
+    """A page's words from the cache (by the file's content, the page, the resolution and
+    the engine's settings), or read now and kept."""
+    key = hashlib.sha256(data + f"/{page}/{dpi}/{ENGINE_VERSION}".encode()).hexdigest()
     path = _cache_folder() / key[:2] / f"{key}.json"
     if path.exists():
         try:
