@@ -23,14 +23,12 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,23 +38,12 @@ import duckdb  # noqa: E402
 from corpus.agencies import all_agencies  # noqa: E402
 from corpus.generate import generate, write  # noqa: E402
 from corpus.hostile import write_hostile  # noqa: E402
+from dashboard.server import page_paths, serving  # noqa: E402
 from etl.ingest import find_files, ingest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME_LIMIT, MEMORY_LIMIT = 30.0, 2 * 2**30
-PAGES = [
-    "",
-    "requests",
-    "outcomes",
-    "enforcement",
-    "procurement",
-    "appeals",
-    "compare",
-    "agencies",
-    "explore",
-    "quality",
-    "report",
-]
+PAGES = [path for path in page_paths() if path != "import_reports"]  # every page that only reads
 
 
 def good_reports(folder: Path, count: int, seed: int) -> Path:
@@ -181,40 +168,9 @@ def load_run(work: Path, sessions: int, seconds: float) -> tuple[int, int, float
 
     db = work / "served.duckdb"
     shutil.copyfile(work / "reference.duckdb", db)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "GOV_REPORTS_DB": str(db)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     times: list[float] = []
     errors = 0
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.5)
+    with serving(db) as url:
         publisher = threading.Thread(target=_publish_twice, args=(work, db, seconds), daemon=True)
         publisher.start()
         deadline = time.monotonic() + seconds
@@ -237,9 +193,6 @@ def load_run(work: Path, sessions: int, seconds: float) -> tuple[int, int, float
                 turn += 1
             browser.close()
         publisher.join(timeout=120)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 20 else max(times, default=0.0)
     return len(times), errors, p95
 

@@ -39,17 +39,20 @@ def parse_document(document: SourceDocument, sha256: str) -> ParsedReport:
         raise NotAReport(f"{document.path}：找不到政府信息公开年度报告的表格（没有模板的表头），不是年度报告或内容不完整")
     meta = read_metadata(document)
     if version is None:
-        return _best_guess(document, sha256, flat, meta)
+        return _best_guess(document, sha256, flat, meta, found)
     return _read_version(document, sha256, flat, meta, version, found)
 
 
-def _best_guess(document: SourceDocument, sha256: str, flat: FlatText, meta: Metadata) -> ParsedReport:
+def _best_guess(
+    document: SourceDocument, sha256: str, flat: FlatText, meta: Metadata, found_2021: list[TableText]
+) -> ParsedReport:
     """No header tells the template version (headers lost, a table cut off before the
     2021 rows): read the file as each version and keep the one that reads with fewer
     errors, saying that it was guessed."""
     readings = []
-    for version in ("2021", "2019"):
-        report = _read_version(document, sha256, flat, meta, version, find_tables(flat, version))
+    choices: tuple[tuple[Version, list[TableText]], ...] = (("2021", found_2021), ("2019", find_tables(flat, "2019")))
+    for version, found in choices:
+        report = _read_version(document, sha256, flat, meta, version, found)
         errors = sum(issue.severity == "error" for issue in report.issues)
         readings.append((errors, report))
     report = min(readings, key=lambda reading: reading[0])[1]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from etl.document import FlatText
 from etl.template import END_HEADING as _END
 from etl.template import (
+    UNIT_WORDS,
     VERSION_MARKERS,
     Anchor,
     Row,
@@ -56,7 +57,6 @@ _DASH = r"(?<![\u4e00-\u9fff\d])(?:——|—|--|－|-|/|／|–|―)(?![\u4e00-
 _TOKEN = re.compile(f"({_NUMBER})|({_DASH})")
 _WHOLE_CELL = re.compile(r"(?:增加|新增|减少|增|减)?[+-]?\d[\d,.]*(?:万元|亿元|元|万|件|项|个|条|次)?")
 _FOOTER = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
-_UNIT_WORDS = frozenset({"万元", "亿元", "元", "件", "项", "个", "条", "次"})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _INDEX_COLUMN = re.compile(r"序\s*号|编\s*号")
 _APPEAL_HEADER = re.compile(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉|行政诉讼|行政复议")
@@ -162,9 +162,10 @@ def _find_markers(text: str, start: int, end: int, table: Table) -> list[_Marker
     """The longest run of labels found in template order (labels out of order are noise)."""
     order = _marker_order(table)
     candidates: list[_Marker] = []
+    spans = _text_spans(text, start, end)
     for index, item in enumerate(order):
         pattern = row_pattern(item) if isinstance(item, Row) else anchor_pattern(item)
-        for low, high in _text_spans(text, start, end):
+        for low, high in spans:
             for match in pattern.finditer(text, low, high):
                 row = item if isinstance(item, Row) else None
                 anchor = item if isinstance(item, Anchor) else None
@@ -368,7 +369,7 @@ def _cell_chunks(cell: str, offset: int, count_blank: bool, touches_label: tuple
     for word in re.finditer(r"\S+", cell):
         text = word.group(0)
         squeezed = normalise(text)
-        if squeezed in _UNIT_WORDS and chunks and not chunks[-1].blank:  # "251000 元"
+        if squeezed in UNIT_WORDS and chunks and not chunks[-1].blank:  # "251000 元"
             last = chunks[-1]
             chunks[-1] = Chunk(last.text + squeezed, last.raw + " " + text, last.offset, separated=last.separated)
             continue

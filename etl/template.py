@@ -337,6 +337,9 @@ VERSION_MARKERS: dict[Version, tuple[str, ...]] = {
 }
 
 
+#: Unit words a report may print after a number in its cell (251000 元, 12 件).
+UNIT_WORDS = frozenset({"万元", "亿元", "元", "件", "项", "个", "条", "次"})
+
 #: Each table as a reader names it: its number in the template and its title.
 TABLE_NAMES = {
     "active": "表二（主动公开政府信息情况）",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from etl.document import Cell, ReadError, SourceDocument, fold_variants
 from etl.readers.pdf_table import NUMERIC, SAME_LINE, Line, Word, page_cell, table_rows
-from etl.template import END_HEADING, tables
+from etl.template import END_HEADING, UNIT_WORDS, tables
 
 # pdfminer warns about every font without a bounding box (Chrome's fonts): noise to a user.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -35,8 +35,7 @@ _MAX_PAGES = 300
 _PAGE_STRIDE = 10_000
 #: Page numbers are footers only in the bottom part of a page (share of its height).
 _FOOT_BAND = 0.85
-#: Unit words that may follow a number in its cell, and how far (points) after it.
-_UNIT_WORDS = frozenset({"元", "万元", "亿元", "件", "个", "项", "条", "次"})
+#: How far (points) after its number a unit word may stand and still be in its cell.
 _UNIT_GAP = 14.0
 
 
@@ -136,7 +135,7 @@ def _units_joined(words: list[Word]) -> list[Word]:
         previous = joined[-1] if joined else None
         if (
             previous is not None
-            and word.text in _UNIT_WORDS
+            and word.text in UNIT_WORDS
             and NUMERIC.match(previous.text)
             and word.x0 - previous.x1 < _UNIT_GAP
         ):
