@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := data/demo.duckdb
 
-.PHONY: install run demo test lint bench clean
+.PHONY: install run demo test test-fast lint bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# Everything but the real-browser tests, for the edit-test loop; CI runs `make test`.
+test-fast: lint
+	$(BIN)/pytest -m "not browser"
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB).lock

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -29,7 +30,7 @@ from etl.parse import parse_document  # noqa: E402
 from etl.readers import read_document  # noqa: E402
 
 
-def check_with_issues(report: GeneratedReport) -> tuple[str, str, list[str], int, int, int, float]:
+def check_with_issues(report: GeneratedReport) -> tuple[str, str, list[str], int, int, int, float, list[str]]:
     started = time.perf_counter()
     data, suffix = render(report)
     with tempfile.NamedTemporaryFile(suffix=f".{suffix}") as handle:
@@ -46,7 +47,8 @@ def check_with_issues(report: GeneratedReport) -> tuple[str, str, list[str], int
     # Strictly: a wrong cell is silent unless an error names that very cell.
     silent = sum(key not in named for key in wrong)
     elapsed = time.perf_counter() - started
-    return report.fmt, report.family_name, sorted(report.defects), len(truth), len(truth) - len(wrong), silent, elapsed
+    shown = [f"{key}: truth {truth[key]}, read {values.get(key)}{'' if key in named else ' SILENT'}" for key in wrong]
+    return report.fmt, report.family_name, sorted(report.defects), len(truth), len(truth) - len(wrong), silent, elapsed, shown
 
 
 def _same(read: float | None, truth: float | None) -> bool:
@@ -61,6 +63,7 @@ def main() -> None:
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--show-wrong", action="store_true", help="list every wrong cell, report by report")
     args = parser.parse_args()
     formats = tuple(args.formats.split(","))
     reports = list(itertools.islice(generate(args.seed, formats=formats), args.reports))
@@ -71,13 +74,16 @@ def main() -> None:
     if exported:
         print(f"{exported} Word files exported to PDF by LibreOffice in {time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
+    os.environ.setdefault("GOV_REPORTS_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // args.workers)))  # as ingest does
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         results = list(pool.map(check_with_issues, reports, chunksize=4))
     elapsed = time.perf_counter() - started
     by_format: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     by_family: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     by_defect: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for fmt, family, defects, cells, right, silent, _ in results:
+    for index, (fmt, family, defects, cells, right, silent, _, shown) in enumerate(results):
+        if args.show_wrong and shown:
+            print(f"report {index} ({fmt}, {family}, {','.join(defects)}):", *shown, sep="\n  ")
         for bucket in [by_format[fmt], by_family[family], *(by_defect[d] for d in defects or ["(none)"])]:
             bucket[0] += 1
             bucket[1] += cells
@@ -97,6 +103,7 @@ def main() -> None:
     silent = sum(r[5] for r in results)
     exact = sum(r[3] == r[4] for r in results)
     print(f"report-level exact match: {100 * exact / len(results):.1f}%")
+    print(f"peak memory of a worker: {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB")
     print(f"accuracy: {100 * right / cells:.3f}% cells right, {silent} silent errors")
 
 

@@ -38,12 +38,13 @@ import duckdb  # noqa: E402
 from corpus.agencies import all_agencies  # noqa: E402
 from corpus.generate import generate, write  # noqa: E402
 from corpus.hostile import write_hostile  # noqa: E402
-from dashboard.server import page_paths, serving  # noqa: E402
+from dashboard.pages import PAGES as ALL_PAGES  # noqa: E402
+from dashboard.server import serving  # noqa: E402
 from etl.ingest import find_files, ingest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME_LIMIT, MEMORY_LIMIT = 30.0, 2 * 2**30
-PAGES = [path for path in page_paths() if path != "import_reports"]  # every page that only reads
+PAGES = [page.url_path for page in ALL_PAGES if page.name != "import_reports"]  # every page that only reads
 
 
 def good_reports(folder: Path, count: int, seed: int) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import duckdb
 import pandas as pd
@@ -82,16 +83,41 @@ def run(db: Path, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
 # ---- What is in the warehouse --------------------------------------------------------------------
 
 
-def options(db: Path) -> dict[str, list[object]]:
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values the sidebar's filters can take, from the current reports."""
+
+    years: list[int]
+    provinces: list[str]
+    city_province: list[tuple[str, str | None]]  # each city with its province, by province
+    levels: list[str]
+    kinds: list[str]
+    agencies: list[str]
+    templates: list[str]
+
+
+def options(db: Path) -> FilterOptions:
     """The values the filters can take."""
     frame = run(
         db,
         "SELECT DISTINCT a.province, a.city, a.level, a.kind, a.name, r.year, r.template FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current",
     )
-    found: dict[str, list[object]] = {column: sorted(v for v in frame[column].dropna().unique()) for column in frame.columns}
+
+    def values(column: str) -> list[str]:
+        return sorted(str(v) for v in frame[column].dropna().unique())
+
     pairs = frame[["city", "province"]].dropna(subset=["city"]).drop_duplicates().sort_values(["province", "city"])
-    found["city_province"] = list(zip(pairs["city"], pairs["province"], strict=True))
-    return found
+    return FilterOptions(
+        years=sorted(int(v) for v in frame["year"].dropna().unique()),
+        provinces=values("province"),
+        city_province=[
+            (str(c), None if p is None or p != p else str(p)) for c, p in zip(pairs["city"], pairs["province"], strict=True)
+        ],
+        levels=values("level"),
+        kinds=values("kind"),
+        agencies=values("name"),
+        templates=values("template"),
+    )
 
 
 def overview(db: Path, filters: Filters) -> pd.DataFrame:
@@ -334,7 +360,7 @@ def report(db: Path, report_id: int) -> pd.DataFrame:
 def report_cells(db: Path, report_id: int) -> pd.DataFrame:
     return run(
         db,
-        "SELECT key, table_key, row_key, column_key, value, raw, read_as, location, note FROM cells WHERE report_id = ?",
+        "SELECT key, table_key, row_key, column_key, value, raw, read_as, location, note, page, box FROM cells WHERE report_id = ?",
         [report_id],
     )
 
@@ -363,7 +389,7 @@ def neighbour_report(db: Path, report_id: int, step: int) -> int | None:
            WHERE r.report_id = ?""",
         [step, report_id],
     )
-    return int(frame.iloc[0, 0]) if len(frame) else None
+    return int(cast("int", frame.iat[0, 0])) if len(frame) else None
 
 
 def warehouse_version(db: Path) -> str:
@@ -379,6 +405,6 @@ def is_empty(db: Path) -> bool:
     if not db.exists():
         return True
     try:
-        return int(run(db, "SELECT count(*) FROM reports WHERE is_current").iloc[0, 0]) == 0
+        return int(cast("int", run(db, "SELECT count(*) FROM reports WHERE is_current").iat[0, 0])) == 0
     except duckdb.Error:
         return True

@@ -16,12 +16,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def page_paths() -> list[str]:
-    """Each page's URL path, as ``st.navigation`` names them from the files in ``views/``
-    (the default page, 总览, is the site's root)."""
-    return sorted("" if page.stem == "overview" else page.stem for page in (ROOT / "views").glob("*.py"))
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -8,7 +8,7 @@ import hmac
 import math
 import os
 import re
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -16,31 +16,15 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import queries
+from dashboard import answers, queries
+from dashboard.answers import db_path
 from dashboard.queries import Filters
 from etl.checks import RULE_TEXT
-from etl.export import render
+from etl.export import ExportFormat, render
 from etl.template import CROSS_YEAR_TEXT, label_for, subject_label
 from etl.warehouse import needs_upgrade
 
-
-def db_path() -> Path:
-    """The warehouse the dashboard reads: $GOV_REPORTS_DB, or the demo built by ``make run``."""
-    return Path(os.environ.get("GOV_REPORTS_DB", Path(__file__).resolve().parents[1] / "data" / "demo.duckdb"))
-
-
 FILTER_KEYS = ("years", "prov", "level", "kind", "agency", "tpl", "gen")
-
-
-@st.cache_data(show_spinner=False, max_entries=512)
-def _cached(name: str, db: str, version: str, args: tuple[Any, ...]) -> Any:
-    return getattr(queries, name)(Path(db), *args)
-
-
-def ask(name: str, *args: Any) -> Any:
-    """Ask the warehouse a question from ``queries``; answers are cached per published version."""
-    db = db_path()
-    return _cached(name, str(db), queries.warehouse_version(db), args)
 
 
 def filters() -> Filters:
@@ -48,7 +32,7 @@ def filters() -> Filters:
     state = st.session_state
     years = state.get("years")
     return Filters(
-        years=tuple(years) if years else None,  # type: ignore[arg-type]
+        years=(int(years[0]), int(years[1])) if years else None,
         provinces=tuple(state.get("prov") or ()),
         cities=tuple(state.get("city") or ()),
         levels=tuple(state.get("level") or ()),
@@ -194,15 +178,12 @@ def short_label(key: str) -> str:
 def downloads(frame: pd.DataFrame, name: str) -> None:
     """The table on screen, exactly, as CSV (UTF-8 with BOM), Excel and Parquet."""
     columns = st.columns(3)
-    for column, (fmt, label, mime) in zip(
-        columns,
-        (
-            ("csv", "下载 CSV", "text/csv"),
-            ("xlsx", "下载 Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ("parquet", "下载 Parquet", "application/octet-stream"),
-        ),
-        strict=True,
-    ):
+    choices: tuple[tuple[ExportFormat, str, str], ...] = (
+        ("csv", "下载 CSV", "text/csv"),
+        ("xlsx", "下载 Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("parquet", "下载 Parquet", "application/octet-stream"),
+    )
+    for column, (fmt, label, mime) in zip(columns, choices, strict=True):
         data = functools.partial(render, frame, fmt)  # built only when clicked
         column.download_button(label, data, file_name=f"{name}.{fmt}", mime=mime, key=f"download-{name}-{fmt}", on_click="ignore")
 
@@ -215,7 +196,7 @@ def chart(figure: Any) -> None:
 
 
 def generated_banner() -> None:
-    frame = ask("reports_list", filters())
+    frame = answers.reports_list(filters())
     if len(frame) and frame["generated"].any():
         st.warning(
             "当前显示的数据中包含**生成的演示数据**（机关名称为真实地名，数字为程序生成），不是官方发布的数字。可在侧栏「演示数据」中排除。",

@@ -104,13 +104,19 @@ def ingest_command(
     with click.progressbar(length=len(files), label="导入报告", file=stream) as bar:
 
         def advance(path: Path, outcome: FileOutcome) -> None:
+            bar.label = "导入报告"
             bar.update(1)
+
+        def page_read(path: Path, done: int, total: int) -> None:
+            bar.label = f"文字识别 {path.name} 第 {done}/{total} 页"
+            bar.render_progress()
 
         try:
             summary = ingest(
                 files,
                 db_path,
                 progress=advance,
+                on_page=page_read,
                 generated=generated,
                 workers=workers,
                 agencies_csv=agencies_csv,

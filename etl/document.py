@@ -43,6 +43,24 @@ class Cell:
     location: str  # a place a person can find: "第12行", "第3页"
     confidence: float | None = None  # OCR's confidence in the text; None when the file had the text
     original: str = ""  # what OCR read before a digit repair (I → 1, O → 0), when it was repaired
+    box: Box | None = None  # where a page-based source (PDF, scan) prints it
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where a cell's text stands on its page, in points from the page's top left: what
+    lets a reader see the number in the original, marked on the page image."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def joined(self, other: Box) -> Box:
+        return Box(
+            self.page, min(self.x0, other.x0), min(self.top, other.top), max(self.x1, other.x1), max(self.bottom, other.bottom)
+        )
 
 
 @dataclass

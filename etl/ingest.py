@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -25,6 +29,7 @@ from etl.agencies import Override, canonical_names, load_overrides
 from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document, read_source
+from etl.readers.ocr import THREADS_VARIABLE
 from etl.report import ParsedReport
 from etl.warehouse import (
     apply_agency_overrides,
@@ -39,7 +44,22 @@ from etl.warehouse import (
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
-SUPPORTED_SUFFIXES = {".txt", ".text", ".htm", ".html", ".docx", ".doc", ".pdf", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+SUPPORTED_SUFFIXES = {
+    ".txt",
+    ".text",
+    ".htm",
+    ".html",
+    ".docx",
+    ".doc",
+    ".pdf",
+    ".md",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".tif",
+    ".tiff",
+    ".zip",
+}
 
 
 @dataclass
@@ -86,12 +106,15 @@ def ingest(
     agencies_csv: Path | None = None,
     wait: float | None = None,
     on_wait: Callable[[int | None], None] | None = None,
+    on_page: PageCallback | None = None,
 ) -> IngestSummary:
     """Parse and load every file; the warehouse is published once, at the end.
 
     Parsing is pure and runs in ``workers`` processes; only this process writes. After
     the files, the user's agencies.csv is applied and the checks across years redone.
     ``wait`` and ``on_wait``: how long to wait for another ingest, and who hears that we do.
+    ``on_page`` hears of each page read by OCR (file, pages read, pages in all): a scan
+    takes seconds a page, so progress by files alone would stand still for a minute.
     """
     summary = IngestSummary()
     run_started = datetime.now()
@@ -113,7 +136,7 @@ def ingest(
                     progress(path, outcome)
             batch.clear()
 
-        for item in _parsed(files, known, workers):
+        for item in _parsed(files, known, workers, on_page):
             batch.append(item)
             if len(batch) >= _BATCH:
                 flush()
@@ -131,19 +154,26 @@ _BATCH = 200
 Parsed = ParsedReport | FileOutcome | None  # None: unchanged since the last ingest
 
 
+#: Told of each page OCR reads: the file, pages read, pages in all.
+PageCallback = Callable[[Path, int, int], None]
+
 _known: frozenset[str] = frozenset()  # hashes already loaded, set once per parsing process
+_pages_to: PageCallback | None = None  # who hears of pages read, set once per parsing process
 
 
-def _remember(known: frozenset[str]) -> None:
-    global _known
-    _known = known
+def _remember(known: frozenset[str], pages_to: PageCallback | None) -> None:
+    global _known, _pages_to
+    _known, _pages_to = known, pages_to
 
 
-def _start_worker(known: frozenset[str]) -> None:
-    """A parse worker: it knows what is loaded, and dies with the ingest that started it
-    (a killed ingest must not leave workers parsing for nobody)."""
-    _remember(known)
+def _start_worker(known: frozenset[str], pages: Any, workers: int) -> None:
+    """A parse worker: it knows what is loaded, tells the ingest of pages read through
+    ``pages`` (a queue, or None), and dies with the ingest that started it (a killed
+    ingest must not leave workers parsing for nobody)."""
+    _remember(known, None if pages is None else (lambda path, done, total: pages.put((str(path), done, total))))
     _die_with_parent()
+    # OCR engines in several workers would each take every core: each takes its share.
+    os.environ.setdefault(THREADS_VARIABLE, str(max(1, (os.cpu_count() or 1) // workers)))
 
 
 def _die_with_parent() -> None:
@@ -157,15 +187,52 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _parsed(files: list[Path], known: set[str], workers: int) -> Iterator[tuple[Path, str | None, Parsed, float]]:
+def _parsed(
+    files: list[Path], known: set[str], workers: int, on_page: PageCallback | None
+) -> Iterator[tuple[Path, str | None, Parsed, float]]:
     """Each file parsed, in order; content already loaded is not parsed again. Each
     process reads and hashes its own files, so bytes are read once and not held for all."""
+    workers = min(workers, _workers_memory_allows())
     if workers <= 1 or len(files) < 8:
-        _remember(frozenset(known))
+        _remember(frozenset(known), on_page)
         yield from map(_parse_one, files)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(frozenset(known),)) as pool:
-        yield from pool.map(_parse_one, files, chunksize=4)
+    context = multiprocessing.get_context()
+    pages = context.Queue() if on_page is not None else None
+    relay = threading.Thread(target=_relay_pages, args=(pages, on_page), daemon=True) if pages is not None else None
+    if relay is not None:
+        relay.start()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(frozenset(known), pages, workers)
+        ) as pool:
+            yield from pool.map(_parse_one, files, chunksize=1 if on_page else 4)
+    finally:
+        if pages is not None and relay is not None:
+            pages.put(None)
+            relay.join(timeout=5)
+
+
+#: What one parse worker may need at its peak: reading a scan (PP-OCR's models and a page
+#: at 200 dpi measure about 1 GiB, see bench/ocr.py), with room for the process itself.
+WORKER_MEMORY = 1536 * 2**20
+
+
+def _workers_memory_allows() -> int:
+    """How many parse workers the memory free now holds, so that scans cannot exhaust it."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            available = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return os.cpu_count() or 1  # not Linux: no figure to go by
+    return max(1, available // WORKER_MEMORY)
+
+
+def _relay_pages(pages: Any, on_page: PageCallback) -> None:
+    """Pages the workers read, passed on to the caller, until the ingest says it is done."""
+    while (item := pages.get()) is not None:
+        path, done, total = item
+        on_page(Path(path), done, total)
 
 
 def _parse_one(path: Path) -> tuple[Path, str | None, Parsed, float]:
@@ -177,8 +244,9 @@ def _parse_one(path: Path) -> tuple[Path, str | None, Parsed, float]:
     digest = hashlib.sha256(data).hexdigest()
     if digest in _known:
         return path, digest, None, time.perf_counter() - started  # unchanged: loaded before
+    on_page = None if _pages_to is None else partial(_pages_to, path)
     try:
-        parsed: Parsed = parse_document(read_document(path, data), digest)
+        parsed: Parsed = parse_document(read_document(path, data, on_page), digest)
     except ReadError as error:
         parsed = FileOutcome(str(path), "failed", str(error), "parse")
     except Exception as error:  # a parser bug must not stop the batch; it is logged in full

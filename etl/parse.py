@@ -197,7 +197,8 @@ def _collect(
             source = flat.cell_at(piece.offset)
             if source is not None and source.confidence is not None:
                 read_as, note = _ocr_reading(report, key, source, value.read_as, note, flat.location(piece.offset))
-            report.cells[key] = CellRecord(key, value.value, value.raw, read_as, flat.location(piece.offset), note)
+            box = source.box if source is not None else None
+            report.cells[key] = CellRecord(key, value.value, value.raw, read_as, flat.location(piece.offset), note, box)
             if value.note and "万元" not in spec_by_key()[key].column.label:
                 report.issues.append(Issue("warning", "unit_assumed", value.note, (key,), flat.location(piece.offset)))
 

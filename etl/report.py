@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from etl.document import Box
 from etl.template import Version
 
 Severity = Literal["error", "warning"]
@@ -38,6 +39,7 @@ class CellRecord:
     read_as: str  # number / blank / dash / recovered / unreadable / missing
     location: str
     note: str = ""
+    box: Box | None = None  # where the page prints it, for sources with pages (PDF, scans)
 
 
 @dataclass(frozen=True)

@@ -402,6 +402,14 @@ def all_keys() -> tuple[str, ...]:
 
 
 @cache
+def label_cores() -> tuple[str, ...]:
+    """Every phrase a row or group label is recognised by, in either version, longest first."""
+    cores = {core for version in ("2019", "2021") for table in tables(version) for row in table.rows for core in row.cores}
+    cores |= {core for version in ("2019", "2021") for table in tables(version) for a in table.anchors for core in a.cores}
+    return tuple(sorted(cores, key=lambda core: (-len(core), core)))
+
+
+@cache
 def spec_by_key() -> dict[str, CellSpec]:
     found: dict[str, CellSpec] = {}
     for version in reversed(VERSIONS):  # 2021 labels win where a key exists in both

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from etl.ingest import SUPPORTED_SUFFIXES
+from etl.readers.pages import is_page_images_zip
 
 _CHUNK = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -52,12 +53,13 @@ class Unpacked:
 
 def save_upload(name: str, data: bytes, uploads: Path, limits: UploadLimits) -> Unpacked:
     """Keep an upload under its content hash (its source stays traceable); a zip is
-    unpacked there with its folders, since a folder may name the agency."""
+    unpacked there with its folders, since a folder may name the agency, unless it holds
+    only page images: those are the pages of one report, read together."""
     if len(data) > limits.file_bytes:
         raise UploadError(f"{name}：文件大小 {len(data) / 2**20:.1f} MB，超过上限 {limits.file_bytes // 2**20} MB")
     folder = uploads / hashlib.sha256(data).hexdigest()[:16]
     folder.mkdir(parents=True, exist_ok=True)
-    if not name.lower().endswith(".zip"):
+    if not name.lower().endswith(".zip") or is_page_images_zip(data):  # a zip of page images is one report
         target = folder / (_safe_name(PurePosixPath(name.replace("\\", "/")).name) or "upload")
         target.write_bytes(data)
         return Unpacked([target])
@@ -121,7 +123,7 @@ def _refusal(member: zipfile.ZipInfo, root: Path, limits: UploadLimits) -> str:
     if not target.is_relative_to(root):
         return "路径指向上传目录之外，不解压"
     if PurePosixPath(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        return "不是支持的报告格式（txt、html、docx、pdf、md）"
+        return "不是支持的报告格式（txt、html、docx、pdf、md、图片）"
     if member.compress_size and member.file_size / member.compress_size > limits.ratio:
         return f"压缩比 {member.file_size / member.compress_size:.0f}:1 异常（可能是压缩炸弹），不解压"
     return ""

@@ -1,8 +1,7 @@
-"""Shared paths and helpers for the tests: real sample reports and derived fixtures."""
+"""Fixtures the tests share: real warehouses built from the sample reports and the corpus."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,16 +9,7 @@ import pytest
 from corpus.agencies import all_agencies
 from corpus.generate import generate, write
 from etl.ingest import find_files, ingest
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "data" / "samples"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-ZHUZHOU = SAMPLES / "zhuzhou-audit-2019.txt"
-PINGTAN = SAMPLES / "pingtan-2021.txt"
-
-
-def truth(name: str) -> dict[str, object]:
-    return json.loads((FIXTURES / f"{name}.truth.json").read_text("utf-8"))
+from tests.helpers import ROOT, SAMPLES
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from etl.agencies import agency_key, canonical_names, infer, load_overrides, nor
 from etl.gazetteer import divisions, find_places
 from etl.ingest import ingest
 from etl.parse import parse_file
-from tests.conftest import PINGTAN, ROOT, SAMPLES, ZHUZHOU
+from tests.helpers import PINGTAN, ROOT, SAMPLES, ZHUZHOU
 
 PLACED = [
     # name, province, city, county, level, kind, is_government

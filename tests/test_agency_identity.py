@@ -9,7 +9,7 @@ import pytest
 
 from etl.ingest import ingest
 from etl.warehouse import SCHEMA_VERSION
-from tests.conftest import FIXTURES, ROOT, ZHUZHOU
+from tests.helpers import FIXTURES, ROOT, ZHUZHOU
 
 ZHUZHOU_TEXT = ZHUZHOU.read_text("utf-8")
 
@@ -131,10 +131,11 @@ def test_a_schema_1_warehouse_is_upgraded_in_place_keeping_every_number(v1_wareh
     ]
     assert rows(v1_warehouse, "SELECT count(*) FROM reports WHERE is_current") == [(2,)]
     assert rows(v1_warehouse, "SELECT count(*) FROM checks WHERE rule = 'cross_year_carried_over'") != [(0,)]
+    assert rows(v1_warehouse, "SELECT count(page), count(box) FROM cells") == [(0, 0)]  # schema 3: text sources have no pages
 
 
 def test_the_dashboard_asks_for_an_upgrade_instead_of_failing(v1_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_dashboard import open_page
+    from tests.helpers import open_page
 
     app = open_page(v1_warehouse, "overview", monkeypatch)
     assert not app.exception

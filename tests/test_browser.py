@@ -11,28 +11,19 @@ from urllib.parse import quote
 import duckdb
 import pytest
 
+from dashboard.pages import PAGES as ALL_PAGES
 from dashboard.server import serving
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "screenshots"
-PAGES = {
-    "": "总览",
-    "requests": "依申请公开",
-    "outcomes": "办理结果",
-    "enforcement": "主动公开与执法",
-    "procurement": "政府集中采购",
-    "appeals": "复议诉讼",
-    "compare": "机关对比",
-    "agencies": "机关名录",
-    "explore": "数据查询与下载",
-    "quality": "数据质量",
-    "report": "报告详情",
-    "import_reports": "导入报告",
-}
-CHARTLESS = {"explore", "quality", "report", "import_reports"}
+PAGES = {page.url_path: page.title for page in ALL_PAGES}
+CHARTLESS = {page.url_path for page in ALL_PAGES if not page.charts}
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
 
 
 @pytest.fixture(scope="module")

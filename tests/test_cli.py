@@ -3,7 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, PINGTAN, ROOT, ZHUZHOU
+from tests.helpers import FIXTURES, PINGTAN, ROOT, ZHUZHOU
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

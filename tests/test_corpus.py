@@ -13,7 +13,7 @@ from etl.identities import equations, holds
 from etl.ingest import find_files, ingest
 from etl.parse import parse_file
 from etl.warehouse import connect_readonly
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_generation_is_deterministic_from_the_seed() -> None:

@@ -5,60 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
+from dashboard.pages import PAGES as ALL_PAGES
 from etl.ingest import ingest
 from etl.template import label_for
-from tests.conftest import ROOT, ZHUZHOU
+from tests.helpers import ROOT, ZHUZHOU, open_page, sql
 
-APP = str(ROOT / "app.py")
-PAGES = [
-    "overview",
-    "requests",
-    "outcomes",
-    "enforcement",
-    "procurement",
-    "appeals",
-    "compare",
-    "agencies",
-    "explore",
-    "quality",
-    "report",
-    "import_reports",
-]
-CHART_PAGES = ["overview", "requests", "outcomes", "enforcement", "procurement", "appeals", "compare", "agencies"]
-
-
-def sql(db: Path, query: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
-    connection = duckdb.connect(str(db), read_only=True)
-    try:
-        return connection.execute(query, params or []).fetchall()
-    finally:
-        connection.close()
-
-
-def open_page(
-    db: Path,
-    page: str,
-    monkeypatch: pytest.MonkeyPatch,
-    state: dict[str, object] | None = None,
-    params: dict[str, str] | None = None,
-) -> AppTest:
-    monkeypatch.setenv("GOV_REPORTS_DB", str(db))
-    st.cache_data.clear()
-    app = AppTest.from_file(APP, default_timeout=90)
-    for key, value in (state or {}).items():
-        app.session_state[key] = value
-    app.run()
-    app.switch_page(f"views/{page}.py")
-    for key, value in (params or {}).items():  # as a shared link opens the page
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+PAGES = [page.name for page in ALL_PAGES]
+CHART_PAGES = [page.name for page in ALL_PAGES if page.charts]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -256,3 +211,17 @@ def test_pages_show_no_path_of_the_importing_machine(warehouse: Path, monkeypatc
     assert not any(str(ROOT) in caption for caption in captions)
     quality = open_page(warehouse, "quality", monkeypatch)
     assert not any(str(ROOT) in str(frame.value.to_dict()) for frame in quality.dataframe)
+
+
+def test_report_detail_shows_a_pdf_cell_framed_on_its_source_page(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ((agency, year, page),) = sql(
+        warehouse,
+        """SELECT a.name, r.year, c.page FROM cells c JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+           WHERE r.source_format = 'pdf' AND c.key = 'requests.new_received.total'""",
+    )
+    label = label_for("requests.new_received.total")
+    app = open_page(warehouse, "report", monkeypatch, state={"report": f"{agency} {year}年", "cell": label})
+    assert [tab.label for tab in app.tabs] == ["原件页面", "原文文字"]
+    assert app.selectbox(key="cell").value == label
+    assert any(caption.value.startswith(f"第 {page} 页，红框处读作「3119」") for caption in app.caption)
+    assert len(app.get("image")) == 1

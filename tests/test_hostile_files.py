@@ -16,7 +16,7 @@ from corpus.hostile import write_hostile
 from etl.document import ReadError
 from etl.ingest import find_files, ingest
 from etl.parse import parse_file
-from tests.conftest import ROOT, ZHUZHOU
+from tests.helpers import ROOT, ZHUZHOU
 
 HOSTILE = {name: word for name, (_, word) in HOSTILE_FILES.items()}
 

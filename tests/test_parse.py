@@ -5,7 +5,7 @@ import pytest
 from etl.document import ReadError
 from etl.parse import NotAReport, parse_file
 from etl.template import cell_specs
-from tests.conftest import FIXTURES, PINGTAN, ZHUZHOU, truth
+from tests.helpers import FIXTURES, PINGTAN, ZHUZHOU, truth
 
 
 def errors(report) -> list[str]:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import duckdb
 from etl.ingest import ingest
 from etl.parse import parse_file
 from etl.report import ParsedReport
-from tests.conftest import FIXTURES, ZHUZHOU
+from tests.helpers import FIXTURES, ZHUZHOU
 
 
 def _errors(report: ParsedReport) -> dict[str, list[str]]:

@@ -20,7 +20,7 @@ from corpus.agencies import all_agencies
 from corpus.generate import generate, write
 from etl.ingest import find_files, ingest
 from etl.warehouse import DiskFullError, WarehouseError
-from tests.conftest import ROOT, ZHUZHOU
+from tests.helpers import ROOT, ZHUZHOU
 
 
 def _cells(db: Path) -> list[tuple[object, ...]]:

@@ -9,7 +9,7 @@ from etl.parse import parse_file
 from etl.readers import read_document, sniff_format
 from etl.readers.html import decode_html, parse_html
 from etl.readers.markdown import parse_markdown
-from tests.conftest import FIXTURES, SAMPLES, truth
+from tests.helpers import FIXTURES, SAMPLES, truth
 
 FORMATS = FIXTURES / "formats"
 NAMES = ["same-2019-blanks", "same-2021-blanks", "same-2021-local"]

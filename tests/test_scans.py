@@ -9,7 +9,7 @@ import pytest
 
 from etl.parse import parse_file
 from etl.readers.ocr import ocr_available
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 
 HUAIAN = SAMPLES / "huaian-gov-2024.pdf"
 pytestmark = pytest.mark.skipif(not ocr_available(), reason="the ocr extra is not installed (make install installs it)")
@@ -47,10 +47,25 @@ def test_an_image_only_pdf_reads_as_its_text_pdf_or_says_which_cells_it_doubts(s
     assert cell.read_as == "ocr" and "置信度" in cell.note
 
 
-def test_a_lost_digit_the_sums_pin_down_is_recovered_and_said(scanned: Path) -> None:
-    report = parse_file(scanned)
+def test_a_number_wiped_off_the_scan_is_recovered_from_the_sums_and_said(tmp_path: Path) -> None:
+    import pdfplumber
+    from PIL import ImageDraw
+
+    with pdfplumber.open(HUAIAN) as pdf:  # where table 三 prints 本年新收 总计 (3119)
+        (word,) = [w for w in pdf.pages[3].extract_words() if w["text"] == "3119"]
+    (page,) = _rasterised([3])
+    scale = 200 / 72
+    ImageDraw.Draw(page).rectangle(  # type: ignore[arg-type]
+        (word["x0"] * scale - 2, word["top"] * scale - 2, word["x1"] * scale + 2, word["bottom"] * scale + 2), fill="white"
+    )
+    path = tmp_path / "wiped.png"
+    page.save(path)  # type: ignore[attr-defined]
+    report = parse_file(path)
+    cell = report.cells["requests.new_received.total"]
+    assert (cell.value, cell.read_as) == (3119, "recovered")
     repaired = [issue for issue in report.issues if issue.rule == "scan_repaired"]
-    assert repaired and all(issue.severity == "error" and len(issue.cells) == 1 for issue in repaired)
+    assert ("requests.new_received.total",) in [issue.cells for issue in repaired]
+    assert all(issue.severity == "error" and len(issue.cells) == 1 for issue in repaired)
     for issue in repaired:
         assert report.cells[issue.cells[0]].read_as == "recovered"
 
@@ -94,3 +109,48 @@ def test_a_damaged_scan_from_the_corpus_has_no_silent_error(tmp_path: Path) -> N
     wrong = [key for key, truth in report.spec.cells.items() if values.get(key) != truth]
     assert len(wrong) <= 0.1 * len(report.spec.cells)
     assert [key for key in wrong if key not in named] == []
+
+
+def test_a_zip_of_page_photos_is_one_report_read_page_by_page_with_progress(tmp_path: Path) -> None:
+    import zipfile
+
+    from etl.ingest import ingest
+    from etl.warehouse import connect_readonly
+
+    path = tmp_path / "淮安市人民政府2024年报告扫描页.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for number, page in zip((10, 9), _rasterised([4, 3], dpi=150), strict=True):  # names out of order on purpose
+            buffer = io.BytesIO()
+            page.save(buffer, "JPEG", quality=85, dpi=(150, 150))  # type: ignore[attr-defined]
+            archive.writestr(f"扫描/第{number}页.jpg", buffer.getvalue())
+    heard: list[tuple[str, int, int]] = []
+    summary = ingest([path], tmp_path / "w.duckdb", on_page=lambda file, done, total: heard.append((file.name, done, total)))
+    assert [o.status for o in summary.outcomes] == ["loaded"]
+    assert heard == [(path.name, 1, 2), (path.name, 2, 2)]
+    connection = connect_readonly(tmp_path / "w.duckdb")
+    try:
+        ((value, read_as, page, box),) = connection.execute(
+            "SELECT value, read_as, page, box FROM cells WHERE key = 'requests.new_received.total'"
+        ).fetchall()
+    finally:
+        connection.close()
+    assert (value, read_as, page) == (3119, "ocr", 1) and box[0] < box[2]  # 第9页 is the first page
+
+
+def test_a_pdf_whose_text_layer_is_gibberish_is_read_by_ocr(tmp_path: Path) -> None:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    (page,) = _rasterised([3])  # table 三's first page
+    path = tmp_path / "scanner-ocr-layer.pdf"
+    width, height = 595.0, 842.0
+    pdf = canvas.Canvas(str(path), pagesize=(width, height))
+    pdf.drawImage(ImageReader(page), 0, 0, width, height)
+    layer = pdf.beginText(40, 800)
+    layer.setTextRenderMode(3)  # invisible, as scanners lay their OCR over the image
+    for line in range(40):
+        layer.textLine("lIl1 0O0o ~~ #### iiii lIl1 0O0o ~~ ####" + str(line))
+    pdf.drawText(layer)
+    pdf.save()
+    report = parse_file(path)
+    assert report.format == "scan" and report.values()["requests.new_received.total"] == 3119

@@ -10,7 +10,7 @@ from etl.parse import CONFIRMED, parse_file
 from etl.recognise import Chunk
 from etl.resolve import RowInput, resolve
 from etl.statements import find_statements
-from tests.conftest import PINGTAN, SAMPLES
+from tests.helpers import PINGTAN, SAMPLES
 
 HUAIAN = SAMPLES / "huaian-gov-2024.pdf"
 

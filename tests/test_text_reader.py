@@ -2,7 +2,7 @@ import pytest
 
 from etl.document import ReadError
 from etl.readers.text import decode, parse_text
-from tests.conftest import FIXTURES, ZHUZHOU
+from tests.helpers import FIXTURES, ZHUZHOU
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from etl.uploads import UploadError, UploadLimits, save_upload
-from tests.conftest import ZHUZHOU
+from tests.helpers import ZHUZHOU
 
 SMALL = UploadLimits(file_bytes=2**20, total_bytes=3 * 2**20, members=50, ratio=200.0)
 
@@ -92,3 +92,10 @@ def test_a_plain_upload_keeps_its_name_and_a_zip_its_folders(tmp_path: Path) -> 
     result = save_upload("a.zip", _zip([("株洲市审计局/2019.txt", data), ("readme.exe", b"MZ")]), tmp_path, SMALL)
     assert [p.relative_to(p.parents[1]).as_posix() for p in result.saved] == ["株洲市审计局/2019.txt"]
     assert result.refused[0][0] == "readme.exe" and "格式" in result.refused[0][1]
+
+
+def test_a_zip_of_page_images_is_kept_whole_as_one_report(tmp_path: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    result = save_upload("扫描件.zip", _zip([("p1.png", png), ("p2.png", png)]), tmp_path, SMALL)
+    (saved,) = result.saved
+    assert saved.name == "扫描件.zip" and zipfile.is_zipfile(saved) and _everything_under(tmp_path) == {saved}

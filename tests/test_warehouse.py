@@ -10,7 +10,7 @@ from etl.export import export, wide_table
 from etl.ingest import find_files, ingest
 from etl.template import all_keys, label_for
 from etl.warehouse import connect_readonly
-from tests.conftest import FIXTURES, PINGTAN, SAMPLES, ZHUZHOU
+from tests.helpers import FIXTURES, PINGTAN, SAMPLES, ZHUZHOU
 
 
 def query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
@@ -145,3 +145,17 @@ def test_export_xlsx_with_chinese_headers_and_parquet(db_path: Path, tmp_path: P
 def test_the_bundled_samples_folder_ingests(db_path: Path) -> None:
     summary = ingest(find_files([SAMPLES]), db_path)
     assert summary.counts["failed"] == 0 and summary.counts["loaded"] >= 2
+
+
+def test_a_pdf_cell_keeps_the_page_and_the_box_it_was_read_from(db_path: Path) -> None:
+    ingest([FIXTURES / "real" / "city-2025.print.pdf", ZHUZHOU], db_path)
+    ((page, box),) = query(
+        db_path,
+        "SELECT page, box FROM cells c JOIN reports r USING (report_id) WHERE r.source_format = 'pdf' "
+        "AND c.key = 'requests.new_received.total'",
+    )
+    x0, top, x1, bottom = box
+    assert page >= 1 and 0 < x0 < x1 < 600 and 0 < top < bottom < 850 and bottom - top < 20  # one number on an A4 page
+    assert query(db_path, "SELECT count(page) FROM cells c JOIN reports r USING (report_id) WHERE r.source_format = 'txt'") == [
+        (0,)
+    ]

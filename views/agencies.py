@@ -4,14 +4,15 @@ years they reported, as a table to filter and download."""
 import plotly.express as px
 import streamlit as st
 
+from dashboard import answers
 from dashboard.indicators import years_text
-from dashboard.ui import ask, chart, downloads, filters, generated_banner, warehouse_ready
+from dashboard.ui import chart, downloads, filters, generated_banner, warehouse_ready
 
 st.title("机关名录")
 if warehouse_ready():
     generated_banner()
     chosen = filters()
-    directory = ask("agency_directory", chosen)
+    directory = answers.agency_directory(chosen)
     if directory.empty:
         st.info("当前筛选条件下没有报告。")
         st.stop()
@@ -22,7 +23,7 @@ if warehouse_ready():
     cards[2].metric("年度报告不连续", int(gaps.sum()), help="在首末年度之间缺少某年的报告")
     cards[3].metric("地区或类别待确认", int(directory["uncertain"].sum()), help="到「数据质量」页下载名单改正")
     one_province = directory["province"].nunique() == 1
-    counts = ask("agency_counts", chosen, "city" if one_province else "province")
+    counts = answers.agency_counts(chosen, "city" if one_province else "province")
     chart(
         px.bar(
             counts,

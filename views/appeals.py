@@ -4,8 +4,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from dashboard import answers
 from dashboard.indicators import rate
-from dashboard.ui import ask, chart, filters, fmt_rate, generated_banner, warehouse_ready
+from dashboard.ui import chart, filters, fmt_rate, generated_banner, warehouse_ready
 
 GROUPS = {"review": "行政复议", "suit_direct": "行政诉讼（未经复议直接起诉）", "suit_after_review": "行政诉讼（复议后起诉）"}
 OUTCOMES = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
@@ -15,7 +16,7 @@ if warehouse_ready():
     generated_banner()
     chosen = filters()
     keys = tuple(f"appeals.{g}.{o}" for g in GROUPS for o in OUTCOMES)
-    data = ask("sums_by_year", chosen, keys)
+    data = answers.sums_by_year(chosen, keys)
     long = pd.DataFrame(
         [
             {"年度": row["year"], "类别": GROUPS[g], "结果": OUTCOMES[o], "件": row[f"appeals.{g}.{o}"]}

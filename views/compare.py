@@ -3,8 +3,9 @@
 import plotly.express as px
 import streamlit as st
 
+from dashboard import answers
 from dashboard.indicators import percentile_in_group, rate_column
-from dashboard.ui import ask, chart, filters, generated_banner, rates_as_text, warehouse_ready
+from dashboard.ui import chart, filters, generated_banner, rates_as_text, warehouse_ready
 
 KEYS = (
     "requests.new_received.total",
@@ -21,7 +22,7 @@ st.title("机关对比")
 if warehouse_ready():
     generated_banner()
     chosen = filters()
-    table = ask("by_agency", chosen, KEYS)
+    table = answers.by_agency(chosen, KEYS)
     if table.empty:
         st.info("当前筛选条件下没有报告。")
         st.stop()
@@ -83,7 +84,7 @@ if warehouse_ready():
         hide_index=True,
     )
     names = tuple(shown["agency"].head(8))
-    years = ask("agency_year", chosen.__class__(**{**chosen.__dict__, "agencies": names}), ("requests.new_received.total",))
+    years = answers.agency_year(chosen.__class__(**{**chosen.__dict__, "agencies": names}), ("requests.new_received.total",))
     chart(
         px.line(
             years,

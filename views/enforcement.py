@@ -3,7 +3,8 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboard.ui import ask, chart, filters, generated_banner, labelled, top_agencies, warehouse_ready
+from dashboard import answers
+from dashboard.ui import chart, filters, generated_banner, labelled, top_agencies, warehouse_ready
 
 st.title("主动公开与执法")
 st.info(
@@ -15,7 +16,7 @@ if warehouse_ready():
     generated_banner()
     chosen = filters()
     keys = ("active.licensing.decisions", "active.penalty.decisions", "active.coercion.decisions")
-    decisions = labelled(ask("sums_by_year", chosen, keys))
+    decisions = labelled(answers.sums_by_year(chosen, keys))
     chart(
         px.line(
             decisions,
@@ -28,11 +29,11 @@ if warehouse_ready():
         )
     )
     top_agencies(
-        ask("by_agency", chosen, ("active.penalty.decisions",)), "active.penalty.decisions", "行政处罚决定最多的机关", "件"
+        answers.by_agency(chosen, ("active.penalty.decisions",)), "active.penalty.decisions", "行政处罚决定最多的机关", "件"
     )
     left, right = st.columns(2)
     with left:
-        fees = ask("sums_by_year", chosen, ("active.fees.amount_wan",)).rename(
+        fees = answers.sums_by_year(chosen, ("active.fees.amount_wan",)).rename(
             columns={"active.fees.amount_wan": "收费金额（万元）"}
         )
         chart(
@@ -41,8 +42,7 @@ if warehouse_ready():
             )
         )
     with right:
-        docs = ask(
-            "sums_by_year",
+        docs = answers.sums_by_year(
             chosen,
             (
                 "active.regulations.made",

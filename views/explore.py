@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from dashboard import answers
 from dashboard.queries import chinese_headers
-from dashboard.ui import ask, downloads, filters, generated_banner, short_label, warehouse_ready
+from dashboard.ui import downloads, filters, generated_banner, short_label, warehouse_ready
 from etl.template import all_keys
 
 DEFAULT = (
@@ -20,7 +21,7 @@ if warehouse_ready():
     metrics = st.multiselect(
         "指标", all_keys(), default=list(DEFAULT), format_func=short_label, key="metrics", bind="query-params"
     )
-    table = ask("agency_year", filters(), tuple(metrics))
+    table = answers.agency_year(filters(), tuple(metrics))
     shown = chinese_headers(table)
     st.caption(f"{len(shown)} 行（每行一份报告）。空白表示报告中没有该项（未报告），0 表示报告填写为 0。")
     st.dataframe(shown, hide_index=True)

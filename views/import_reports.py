@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import db_path, explain_write_access, writes_enabled
+from dashboard.answers import db_path
+from dashboard.ui import explain_write_access, writes_enabled
 from etl.ingest import FileOutcome, ingest
 from etl.uploads import UploadError, UploadLimits, save_upload
 
@@ -72,8 +73,13 @@ if (files or agencies_file) and st.button("导入", type="primary"):
         done.append(outcome)
         bar.progress(len(done) / max(len(paths), 1), text=f"已处理 {len(done)}/{len(paths)}：{path.name}")
 
+    def page_read(path: Path, page: int, pages: int) -> None:
+        """A scan takes seconds a page: the bar moves within the file, page by page."""
+        share = (len(done) + page / max(pages, 1)) / max(len(paths), 1)
+        bar.progress(min(share, 1.0), text=f"已处理 {len(done)}/{len(paths)}；正在文字识别 {path.name}：第 {page}/{pages} 页")
+
     try:
-        summary = ingest(paths, db_path(), progress=advance, workers=1, agencies_csv=save_agencies_csv())
+        summary = ingest(paths, db_path(), progress=advance, on_page=page_read, workers=1, agencies_csv=save_agencies_csv())
     except ValueError as error:  # the agencies.csv is malformed: nothing was changed
         st.error(f"机关名单有误，本次没有导入任何内容：{error}")
         st.stop()

@@ -3,8 +3,9 @@
 import plotly.express as px
 import streamlit as st
 
+from dashboard import answers
 from dashboard.indicators import rate_column
-from dashboard.ui import ask, chart, filters, generated_banner, rates_as_text, short_label, warehouse_ready
+from dashboard.ui import chart, filters, generated_banner, rates_as_text, short_label, warehouse_ready
 from etl.template import tables
 
 st.title("办理结果")
@@ -21,8 +22,7 @@ if warehouse_ready():
         "not_processed": "不予处理",
         "other": "其他处理",
     }
-    data = ask(
-        "sums_by_year",
+    data = answers.sums_by_year(
         chosen,
         (
             *leaves,

@@ -3,13 +3,14 @@
 import plotly.express as px
 import streamlit as st
 
+from dashboard import answers
 from dashboard.indicators import rate_column
-from dashboard.ui import ask, chart, filters, fmt_count, fmt_rate, generated_banner, rates_as_text, warehouse_ready
+from dashboard.ui import chart, filters, fmt_count, fmt_rate, generated_banner, rates_as_text, warehouse_ready
 
 st.title("总览")
 if warehouse_ready():
     generated_banner()
-    years = ask("overview", filters())
+    years = answers.overview(filters())
     if years.empty:
         st.info("当前筛选条件下没有报告。")
         st.stop()

@@ -3,8 +3,9 @@
 import plotly.express as px
 import streamlit as st
 
+from dashboard import answers
 from dashboard.indicators import rate_column
-from dashboard.ui import ask, chart, filters, fmt_count, generated_banner, top_agencies, warehouse_ready
+from dashboard.ui import chart, filters, fmt_count, generated_banner, top_agencies, warehouse_ready
 
 st.title("政府集中采购")
 st.warning(
@@ -13,7 +14,7 @@ st.warning(
 if warehouse_ready():
     generated_banner()
     chosen = filters()
-    data = ask("sums_by_year", chosen, ("active.procurement.projects", "active.procurement.amount_wan"))
+    data = answers.sums_by_year(chosen, ("active.procurement.projects", "active.procurement.amount_wan"))
     data = data.rename(
         columns={"active.procurement.projects": "采购项目数量", "active.procurement.amount_wan": "采购总金额（万元）"}
     )
@@ -31,5 +32,5 @@ if warehouse_ready():
         )
     )
     st.dataframe(shown.rename(columns={"year": "年度"}), hide_index=True)
-    agencies = ask("by_agency", chosen, ("active.procurement.projects", "active.procurement.amount_wan"))
+    agencies = answers.by_agency(chosen, ("active.procurement.projects", "active.procurement.amount_wan"))
     top_agencies(agencies, "active.procurement.amount_wan", "采购金额最多的机关（万元）", "万元")

@@ -4,10 +4,10 @@ confirm or name, failed files."""
 import pandas as pd
 import streamlit as st
 
+from dashboard import answers
+from dashboard.answers import db_path
 from dashboard.ui import (
-    ask,
     checks_in_words,
-    db_path,
     display_source,
     explain_write_access,
     filters,
@@ -61,7 +61,7 @@ def agencies_to_check(to_check: pd.DataFrame) -> None:
     )
     st.download_button(
         "下载待确认机关名单（agencies.csv）",
-        overrides_csv(to_check.to_dict("records")),
+        overrides_csv([{str(k): v for k, v in row.items()} for row in to_check.to_dict("records")]),
         file_name="agencies-to-check.csv",
         mime="text/csv",
         on_click="ignore",
@@ -90,13 +90,13 @@ if "quality-flash" in st.session_state:
 if warehouse_ready():
     generated_banner()
     chosen = filters()
-    failed = ask("failed_checks", chosen)
-    counts = ask("read_as_counts", chosen)
-    cross = ask("cross_year_warnings", chosen)
-    cross_counts = ask("cross_year_counts", chosen)
-    to_check = ask("agencies_to_check", chosen)
-    bad_files = ask("ingest_failures")
-    incomplete = ask("incomplete_reports", chosen)
+    failed = answers.failed_checks(chosen)
+    counts = answers.read_as_counts(chosen)
+    cross = answers.cross_year_warnings(chosen)
+    cross_counts = answers.cross_year_counts(chosen)
+    to_check = answers.agencies_to_check(chosen)
+    bad_files = answers.ingest_failures()
+    incomplete = answers.incomplete_reports(chosen)
     cards = st.columns(6)
     cards[0].metric("未通过的勾稽关系", len(failed))
     cards[1].metric("涉及报告", failed["report_id"].nunique() if len(failed) else 0)
@@ -145,10 +145,14 @@ if warehouse_ready():
     shown = checks_in_words(cross).assign(
         **{column: cross[column].map(lambda v: "—" if v != v else f"{v:g}") for column in ("expected", "actual", "difference")},
         compared_year=cross["compared_year"].map(lambda v: "—" if v != v else f"{v:.0f}"),
-        compared=[
-            report_url(a, y) if y == y else None  # NaN: no earlier report
-            for a, y in zip(cross["agency"], cross["compared_year"], strict=True)
-        ],
+        compared=pd.Series(
+            [
+                report_url(a, y) if y == y else None  # NaN: no earlier report
+                for a, y in zip(cross["agency"], cross["compared_year"], strict=True)
+            ],
+            index=cross.index,
+            dtype="object",
+        ),
     )
     linked_table(
         shown.drop(columns=["related_report_id"]),
@@ -182,7 +186,7 @@ if warehouse_ready():
         counts.assign(read_as=counts["read_as"].map(READ_AS)).rename(columns={"read_as": "读取方式", "cells": "单元格数"}),
         hide_index=True,
     )
-    unusual = ask("unusual_cells", chosen)
+    unusual = answers.unusual_cells(chosen)
     linked_table(
         unusual.assign(key=unusual["key"].map(short_label), read_as=unusual["read_as"].map(READ_AS)),
         {

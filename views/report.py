@@ -1,15 +1,20 @@
 """报告详情: one report's tables laid out like the template, failed checks on their cells,
 the source text beside them, and the same agency's previous and next year one click away."""
 
+import io
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import ask, checks_in_words, display_source, filters, fmt_count, report_label, warehouse_ready
-from etl.document import ReadError
-from etl.readers import read_document
-from etl.template import INCOMPLETE_RULES, row_columns, tables
+from dashboard import answers
+from dashboard.ui import checks_in_words, display_source, filters, fmt_count, report_label, warehouse_ready, without_paths
+from etl.document import Box, ReadError
+from etl.readers import read_document, read_source
+from etl.readers.pages import marked, page_image
+from etl.template import INCOMPLETE_RULES, label_for, row_columns, spec_by_key, tables
+
+spec_order = {key: index for index, key in enumerate(spec_by_key())}
 
 st.title("报告详情")
 
@@ -22,9 +27,45 @@ def source_text(path: str) -> str:
         return f"无法显示原文：{error}"
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def page_with_cell(path: str, page: int, box: tuple[float, float, float, float]) -> bytes | str:
+    """The source page as a PNG with the cell framed, or why it cannot be shown."""
+    try:
+        image = marked(page_image(read_source(Path(path)), path, page), Box(page, *box))
+    except (ReadError, OSError, ImportError) as error:
+        return f"无法显示原件页面：{without_paths(error, path)}"
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def cell_choices(cells: pd.DataFrame, doubtful: set[str]) -> dict[str, str]:
+    """Cells with a place on a page, the doubtful ones first (those are what a reader checks)."""
+    placed = cells[cells["page"].notna()]
+    order = sorted(placed["key"], key=lambda key: (key not in doubtful, spec_order.get(key, 0)))
+    return {("⚠ " if key in doubtful else "") + label_for(key): key for key in order}
+
+
+def show_cell_on_page(cells: pd.DataFrame, doubtful: set[str], path: str) -> None:
+    """The page image beside the read table, the chosen cell framed in red."""
+    choices = cell_choices(cells, doubtful)
+    if not choices:
+        return
+    chosen = st.selectbox("在原件中查看单元格", list(choices), key="cell", bind="query-params")
+    row = cells[cells["key"] == choices[chosen]].iloc[0]
+    x0, top, x1, bottom = (float(v) for v in row["box"])
+    shown = page_with_cell(path, int(row["page"]), (x0, top, x1, bottom))
+    if isinstance(shown, str):
+        st.info(shown)
+        return
+    value = "无法确定" if pd.isna(row["value"]) else fmt_count(row["value"])
+    st.caption(f"第 {int(row['page'])} 页，红框处读作「{row['raw']}」，记为 {value}。{row['note'] or ''}")
+    st.image(shown, width="stretch")
+
+
 def grid(cells: pd.DataFrame, table_key: str, template: str, bad: set[str]) -> pd.DataFrame:
     """A table of the template, rows and columns in print order, with each cell's value."""
-    table = next(t for t in tables(template) if t.key == table_key)  # type: ignore[arg-type]
+    table = next(t for t in tables(template) if t.key == table_key)
     values = dict(zip(cells["key"], cells["value"], strict=True))
     unread = set(cells.loc[cells["read_as"].isin(["unreadable", "missing"]), "key"])
     with_subtotal = any(key.endswith(".org_subtotal") for key in values)
@@ -57,17 +98,20 @@ def agency_line(meta: pd.Series) -> str:
 
 
 if warehouse_ready():
-    reports = ask("reports_list", filters())
+    reports = answers.reports_list(filters())
     if reports.empty:
         st.info("当前筛选条件下没有报告。")
         st.stop()
-    ids = {report_label(r.agency, r.year): int(r.report_id) for r in reports.itertuples()}  # the label is what the URL keeps
+    ids = {  # the label is what the URL keeps
+        report_label(str(agency), int(year)): int(report_id)
+        for agency, year, report_id in zip(reports["agency"], reports["year"], reports["report_id"], strict=True)
+    }
     chosen = st.selectbox("报告", list(ids), key="report", bind="query-params")
     report_id = ids[chosen]
-    meta = ask("report", report_id).iloc[0]
-    cells = ask("report_cells", report_id)
-    checks = ask("report_checks", report_id)
-    issues = ask("report_issues", report_id)
+    meta = answers.report(report_id).iloc[0]
+    cells = answers.report_cells(report_id)
+    checks = answers.report_checks(report_id)
+    issues = answers.report_issues(report_id)
     failing = checks[checks["status"] == "failed"]
     failed = failing[failing["severity"] == "error"]
     across = failing[failing["severity"] == "warning"]
@@ -90,9 +134,9 @@ if warehouse_ready():
         st.error("本报告不完整：" + "；".join(lacking.values()), icon=":material/report:")
     links = st.columns(2)
     for column, step, label in ((links[0], -1, "← 上一年度报告"), (links[1], 1, "下一年度报告 →")):
-        other = ask("neighbour_report", report_id, step)
+        other = answers.neighbour_report(report_id, step)
         if other is not None:
-            neighbour = ask("report", other).iloc[0]
+            neighbour = answers.report(other).iloc[0]
             column.page_link(
                 "views/report.py", label=label, query_params={"report": report_label(neighbour["agency"], neighbour["year"])}
             )
@@ -155,4 +199,12 @@ if warehouse_ready():
         st.caption(
             f"{display_source(meta['source_path'])}（{meta['source_format']}，sha256 {str(meta['sha256'])[:12]}…，解析器 {meta['parser_version']}）"
         )
-        st.text_area("原文", source_text(str(meta["source_path"])), height=900, label_visibility="collapsed")
+        doubtful = bad | {key for keys in issues.loc[issues["severity"] == "error", "cells"] for key in keys}
+        if cells["page"].notna().any():
+            on_page, as_text = st.tabs(["原件页面", "原文文字"])
+            with on_page:
+                show_cell_on_page(cells, doubtful, str(meta["source_path"]))
+            with as_text:
+                st.text_area("原文", source_text(str(meta["source_path"])), height=900, label_visibility="collapsed")
+        else:
+            st.text_area("原文", source_text(str(meta["source_path"])), height=900, label_visibility="collapsed")

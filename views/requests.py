@@ -3,7 +3,8 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboard.ui import ask, chart, filters, fmt_count, generated_banner, top_agencies, warehouse_ready
+from dashboard import answers
+from dashboard.ui import chart, filters, fmt_count, generated_banner, top_agencies, warehouse_ready
 from etl.template import APPLICANT_COLUMN_KEYS, REQUEST_COLUMNS
 
 NAMES = {c.key: c.label for c in REQUEST_COLUMNS}
@@ -12,7 +13,7 @@ st.title("依申请公开")
 if warehouse_ready():
     generated_banner()
     chosen = filters()
-    flow = ask("sums_by_year", chosen, ("requests.new_received.total", "requests.carried_over.total"))
+    flow = answers.sums_by_year(chosen, ("requests.new_received.total", "requests.carried_over.total"))
     flow = flow.rename(columns={"requests.new_received.total": "本年新收", "requests.carried_over.total": "上年结转"})
     chart(
         px.bar(
@@ -24,7 +25,7 @@ if warehouse_ready():
             labels={"year": "年度", "value": "件", "variable": ""},
         )
     )
-    kinds = ask("sums_by_year", chosen, tuple(f"requests.new_received.{c}" for c in APPLICANT_COLUMN_KEYS))
+    kinds = answers.sums_by_year(chosen, tuple(f"requests.new_received.{c}" for c in APPLICANT_COLUMN_KEYS))
     kinds = kinds.rename(columns={f"requests.new_received.{c}": NAMES[c] for c in APPLICANT_COLUMN_KEYS})
     long = kinds.melt(id_vars="year", var_name="申请人", value_name="件")
     chart(
@@ -32,7 +33,7 @@ if warehouse_ready():
             long, x="year", y="件", color="申请人", title="按申请人类型（自然人与五类法人或其他组织）", labels={"year": "年度"}
         )
     )
-    agencies = ask("by_agency", chosen, ("requests.new_received.total",))
+    agencies = answers.by_agency(chosen, ("requests.new_received.total",))
     agencies = agencies.rename(columns={"requests.new_received.total": "新收申请"}).sort_values("新收申请", ascending=False)
     left, right = st.columns(2)
     with left:

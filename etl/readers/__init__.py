@@ -11,13 +11,13 @@ from pathlib import Path
 from etl.document import ReadError, SourceDocument, fold_variants
 from etl.readers.html import decode_html, parse_html
 from etl.readers.markdown import parse_markdown
-from etl.readers.ocr import read_image
+from etl.readers.ocr import PageProgress, read_image, read_page_images
+from etl.readers.pages import IMAGE_MAGIC, is_page_images_zip
 from etl.readers.pdf import parse_pdf
 from etl.readers.text import decode, parse_text
 from etl.readers.word import parse_docx
 
 _LEGACY_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 #: No report is this large; a bigger file is refused before it is read into memory.
 MAX_SOURCE_BYTES = 200 * 2**20
 #: A crawler's whole page on one line is some 100,000 characters; a line ten times that
@@ -45,7 +45,7 @@ def read_source(path: Path) -> bytes:
 
 def sniff_format(data: bytes) -> str:
     """The format a file's bytes are in: pdf, docx, doc, zip, image, html or txt."""
-    if data.startswith(_IMAGE_MAGIC):
+    if data.startswith(IMAGE_MAGIC):
         return "image"
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF"):
@@ -60,12 +60,13 @@ def sniff_format(data: bytes) -> str:
     return "txt"
 
 
-def read_document(path: Path, data: bytes | None = None) -> SourceDocument:
-    """Read any supported file into rows of cells, or say plainly why it cannot be read."""
+def read_document(path: Path, data: bytes | None = None, on_page: PageProgress | None = None) -> SourceDocument:
+    """Read any supported file into rows of cells, or say plainly why it cannot be read.
+    ``on_page`` hears of each page OCR reads (a scan takes seconds a page)."""
     if data is None:
         data = read_source(path)
     try:
-        document = _read_by_format(path, data)
+        document = _read_by_format(path, data, on_page)
     except ReadError:
         raise
     except RecursionError as error:
@@ -80,21 +81,23 @@ def read_document(path: Path, data: bytes | None = None) -> SourceDocument:
     return document
 
 
-def _read_by_format(path: Path, data: bytes) -> SourceDocument:
+def _read_by_format(path: Path, data: bytes, on_page: PageProgress | None) -> SourceDocument:
     kind = sniff_format(data)
     name = str(path)
     if kind == "pdf":
-        return parse_pdf(data, name)
+        return parse_pdf(data, name, on_page)
     if kind == "docx":
         return parse_docx(data, name)
     if kind == "image":
-        return read_image(data, name)
+        return read_image(data, name, on_page)
+    if kind == "zip" and is_page_images_zip(data):
+        return read_page_images(data, name, on_page)
     if kind == "html":
         return parse_html(decode_html(data, name), name)
     if kind == "doc":
         raise ReadError(f"{path}：这是旧版 Word（.doc）文件，请在 Word 或 WPS 中另存为 .docx 后再导入")
     if kind == "zip":
-        raise ReadError(f"{path}：这是一个 ZIP 压缩包，请解压后导入其中的报告文件")
+        raise ReadError(f"{path}：这是一个 ZIP 压缩包，里面不只是页面图片；请解压后导入其中的报告文件")
     text = decode(data, name)
     if path.suffix.lower() == ".md" or _looks_like_markdown(text):
         return parse_markdown(text, name)

@@ -11,17 +11,21 @@ repair recorded. Results are cached by content, so a re-ingest does not read a s
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 import os
 import re
 import statistics
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-from etl.document import ReadError, SourceDocument
+from etl.document import Cell, ReadError, SourceDocument
+from etl.readers.ocr_grid import DoubtfulCell, Rule, TextBox, doubtful_cells, find_rules, ink_mask
+from etl.readers.ocr_labels import corrected_label
+from etl.readers.pages import PageImage, image_frames, zip_page_images
 from etl.readers.pdf import PageWord, document_from_lines, page_lines
 from etl.template import tables
 
@@ -38,9 +42,13 @@ _NUMBERS_ON_A_TABLE_PAGE = 25
 OCR_SAME_LINE = 6.0
 #: Below this confidence a number read by OCR is an error, not a reading.
 LOW_CONFIDENCE = 0.8
-ENGINE_VERSION = f"rapidocr-1.4/{OCR_DPI}/{TEXT_SCORE}/{BOX_THRESH}/deskew"
+ENGINE_VERSION = f"rapidocr-1.4/{OCR_DPI}/{TEXT_SCORE}/{BOX_THRESH}/deskew/nocls/grid6"
+#: Threads one OCR engine uses: an ingest gives each of its workers its share of the cores.
+THREADS_VARIABLE = "GOV_REPORTS_OCR_THREADS"
 HOW_TO_ENABLE = "安装 OCR 组件后即可识别（在项目目录运行 make install，或 pip install '.[ocr]'）"
 
+_SPECK_AFTER = re.compile(r"\d+[.,，．。]")
+_NUMBER = re.compile(r"[-+]?\d[\d,，.．]*")
 _DIGITISH = re.compile(r"^[-+]?[\dOoIl|,，.．]+(?:万元|元|件|个|项)?$")
 _REPAIRS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
@@ -54,7 +62,12 @@ def ocr_available() -> bool:
     return True
 
 
-def read_scanned_pdf(data: bytes, path: str) -> SourceDocument:
+#: Told of each page OCR has read: (pages read, pages in all). A scan takes seconds a page,
+#: so a progress bar that moves only per file would stand still for a minute.
+PageProgress = Callable[[int, int], None]
+
+
+def read_scanned_pdf(data: bytes, path: str, on_page: PageProgress | None = None) -> SourceDocument:
     """A PDF whose pages are images, read page by page: every page first at a low
     resolution, which is enough to see which pages hold the tables; those, and the first
     and last pages (title, signature, date), again at full resolution."""
@@ -69,17 +82,20 @@ def read_scanned_pdf(data: bytes, path: str) -> SourceDocument:
         for index in range(count):
             page = document[index]
             _, height = page.get_size()
-            words = _cached_words(data, index, lambda page=page: _ocr(_render(page, SURVEY_DPI), SURVEY_DPI), SURVEY_DPI)
-            if index in (0, count - 1) or _holds_a_table(words):
-                words = _cached_words(data, index, lambda page=page: _ocr(_render(page, OCR_DPI)))
-            lines += page_lines(words, index + 1, float(height), same_line=OCR_SAME_LINE)
+            read = _cached_read(data, index, partial(_ocr_page, page, SURVEY_DPI, False), SURVEY_DPI)
+            if index in (0, count - 1) or _holds_a_table(read.words):
+                read = _cached_read(data, index, partial(_ocr_page, page, OCR_DPI, True))
+            lines += page_lines(read.words, index + 1, float(height), read.edges, same_line=OCR_SAME_LINE)
+            if on_page is not None:
+                on_page(index + 1, count)
     finally:
         document.close()
     return _document(lines, path)
 
 
-def _render(page: Any, dpi: int) -> Any:
-    return page.render(scale=dpi / 72).to_pil()
+def _ocr_page(page: Any, dpi: int, with_grid: bool) -> PageRead:
+    """A PDF page rasterised at ``dpi`` and read."""
+    return _ocr(page.render(scale=dpi / 72).to_pil(), dpi, with_grid)
 
 
 def _holds_a_table(words: list[PageWord]) -> bool:
@@ -93,55 +109,121 @@ def _holds_a_table(words: list[PageWord]) -> bool:
     return (headed and numbers >= _NUMBERS_UNDER_A_HEADER) or numbers >= _NUMBERS_ON_A_TABLE_PAGE
 
 
-def read_image(data: bytes, path: str) -> SourceDocument:
+def read_image(data: bytes, path: str, on_page: PageProgress | None = None) -> SourceDocument:
     """A page photographed or scanned to an image file (PNG, JPEG, TIFF; every frame of a TIFF)."""
     if not ocr_available():
         raise ReadError(f"{path}：这是一张图片，需要文字识别（OCR）；{HOW_TO_ENABLE}")
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    return _read_pages(data, path, list(image_frames(data, path)), on_page)
 
-    try:
-        picture = Image.open(io.BytesIO(data))
-        frames = [frame.convert("RGB") for frame in ImageSequence.Iterator(picture)]
-    except (UnidentifiedImageError, OSError) as error:
-        raise ReadError(f"{path}：图片已损坏，无法打开") from error
+
+def read_page_images(data: bytes, path: str, on_page: PageProgress | None = None) -> SourceDocument:
+    """A zip of page images (a scanner's or a phone's pages) as one report, pages in name order."""
+    if not ocr_available():
+        raise ReadError(f"{path}：这是一组页面图片，需要文字识别（OCR）；{HOW_TO_ENABLE}")
+    frames = [frame for image in zip_page_images(data, path) for frame in image_frames(image, path)]
+    return _read_pages(data, path, frames, on_page)
+
+
+def _read_pages(data: bytes, path: str, frames: list[PageImage], on_page: PageProgress | None) -> SourceDocument:
     lines = []
     for index, frame in enumerate(frames):
-        dpi = float((frame.info.get("dpi") or (OCR_DPI, OCR_DPI))[0]) or OCR_DPI
-        words = _cached_words(data, index, lambda frame=frame, dpi=dpi: _ocr(frame, dpi))
-        lines += page_lines(words, index + 1, frame.height * 72 / dpi, same_line=OCR_SAME_LINE)
+        read = _cached_read(data, index, partial(_ocr, frame.image, frame.dpi))
+        lines += page_lines(read.words, index + 1, frame.height_points, read.edges, same_line=OCR_SAME_LINE)
+        if on_page is not None:
+            on_page(index + 1, len(frames))
     return _document(lines, path)
 
 
 def _document(lines: list[Any], path: str) -> SourceDocument:
     if sum(len(line.text) for line in lines) < 50:
         raise ReadError(f"{path}：文字识别（OCR）没有读出足够的文字，可能是空白页或图片太模糊")
-    return document_from_lines(lines, path, "scan")
+    document = document_from_lines(lines, path, "scan")
+    document.rows = [[_with_label_corrected(cell) for cell in row] for row in document.rows]
+    return document
+
+
+def _with_label_corrected(cell: Cell) -> Cell:
+    if not cell.text or cell.confidence is not None:  # numbers keep what OCR read
+        return cell
+    text = corrected_label(cell.text)
+    return cell if text == cell.text else replace(cell, text=text, original=cell.text)
 
 
 @cache
 def _engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(text_score=TEXT_SCORE, box_thresh=BOX_THRESH)
+    threads = int(os.environ.get(THREADS_VARIABLE, "0") or 0)  # 0: as many as the machine has
+    settings: dict[str, Any] = {"intra_op_num_threads": threads} if threads > 0 else {}
+    return RapidOCR(text_score=TEXT_SCORE, box_thresh=BOX_THRESH, **settings)
 
 
-def _ocr(image: Any, dpi: float = OCR_DPI) -> list[PageWord]:
+@dataclass(frozen=True)
+class PageRead:
+    """What OCR found on a page: its words and its table borders (pdfplumber's edge
+    dicts), in points on the straightened page."""
+
+    words: list[PageWord]
+    edges: list[dict[str, Any]]
+
+
+def _ocr(image: Any, dpi: float = OCR_DPI, with_grid: bool = True) -> PageRead:
     """The words on one page image, in points, each with OCR's confidence; a page scanned
-    askew is straightened in the boxes' coordinates (rows must stay level across a table)."""
+    askew is straightened (rows must stay level across a table). ``with_grid``: the
+    table borders found too, and cells with ink but no text read again on their own."""
     import numpy as np
 
-    result, _ = _engine()(np.array(image.convert("RGB")))
+    image = image.convert("RGB")
+    result, _ = _engine()(np.array(image), use_cls=False)  # the angle classifier turns a lone 6 into 9
     boxes = [([(float(x), float(y)) for x, y in box], str(text), float(score)) for box, text, score in result or []]
     angle = _skew(boxes)
     centre = (image.width / 2, image.height / 2)
-    words: list[PageWord] = []
     scale = 72 / dpi
+    found: list[list[PageWord]] = []
+    pixel_boxes = []
     for points, text, score in boxes:
         straight = [_rotate(point, -angle, centre) for point in points]
-        xs = [x * scale for x, _ in straight]
-        ys = [y * scale for _, y in straight]
-        words += _split_box(text, min(xs), max(xs), min(ys), max(ys), score)
-    return words
+        xs, ys = [x for x, _ in straight], [y for _, y in straight]
+        pixel_boxes.append(TextBox(min(xs), min(ys), max(xs), max(ys), score))
+        found.append(_split_box(text, min(xs) * scale, max(xs) * scale, min(ys) * scale, max(ys) * scale, score))
+    if not with_grid:
+        return PageRead([word for words in found for word in words], [])
+    from PIL import Image
+
+    # PIL turns counter-clockwise for a positive angle: the same turn as the boxes' above.
+    level = image.rotate(math.degrees(angle), resample=Image.Resampling.BILINEAR, fillcolor="white") if angle else image
+    rules = find_rules(level, dpi)
+    extra = []
+    for cell in doubtful_cells(level, dpi, rules, pixel_boxes):
+        again = _read_cell(level, cell, scale)
+        if again is not None and all((again.confidence or 0.0) > pixel_boxes[i].score for i in cell.boxes):
+            extra.append(again)
+            for i in cell.boxes:
+                found[i] = []  # what OCR was unsure of gives way to the surer reading
+    return PageRead([word for words in found for word in words] + extra, [_edge(rule, scale) for rule in rules])
+
+
+def _read_cell(level: Any, cell: DoubtfulCell, scale: float) -> PageWord | None:
+    """A cell read again on its own, with all but its ink made white (a seal's red ring
+    across a 1 reads as y); kept only when it reads as a number."""
+    import numpy as np
+
+    crop = level.crop((int(cell.x0), int(cell.top), int(cell.x1), int(cell.bottom)))
+    pixels = np.array(crop)
+    pixels[~ink_mask(crop)] = 255
+    result, _ = _engine()(pixels, use_det=False, use_cls=False, use_rec=True)
+    text, score = (str(result[0][0]).strip(), float(result[0][1])) if result else ("", 0.0)
+    repaired, original = _repaired(text)
+    if not repaired or score < TEXT_SCORE or not _NUMBER.fullmatch(repaired):
+        return None
+    return PageWord(repaired, cell.x0 * scale, cell.x1 * scale, cell.top * scale, cell.bottom * scale, score, original)
+
+
+def _edge(rule: Rule, scale: float) -> dict[str, Any]:
+    """A border as pdfplumber gives a PDF's, in points."""
+    at, start, end = rule.at * scale, rule.start * scale, rule.end * scale
+    x0, x1, top, bottom = (at, at, start, end) if rule.vertical else (start, end, at, at)
+    return {"orientation": "v" if rule.vertical else "h", "x0": x0, "x1": x1, "top": top, "bottom": bottom}
 
 
 #: Text lines at least this many times wider than high show the page's slant.
@@ -178,9 +260,12 @@ def _split_box(text: str, x0: float, x1: float, top: float, bottom: float, score
 
 
 def _repaired(text: str) -> tuple[str, str]:
-    """Letters OCR reads for digits, inside what is otherwise a number; and what it read."""
+    """Letters OCR reads for digits, inside what is otherwise a number, and a speck after
+    a count read as its full stop (1.); and what it read."""
     if _DIGITISH.match(text) and any(char.isdigit() for char in text) and re.search(r"[OoIl|]", text):
         return text.translate(_REPAIRS), text
+    if _SPECK_AFTER.fullmatch(text):
+        return text[:-1], text
     return text, ""
 
 
@@ -188,20 +273,22 @@ def _cache_folder() -> Path:
     return Path(os.environ.get("GOV_REPORTS_OCR_CACHE", Path.home() / ".cache" / "gov-reports" / "ocr"))
 
 
-def _cached_words(data: bytes, page: int, read: Any, dpi: int = OCR_DPI) -> list[PageWord]:
-    """A page's words from the cache (by the file's content, the page, the resolution and
+def _cached_read(data: bytes, page: int, read: Callable[[], PageRead], dpi: int = OCR_DPI) -> PageRead:
+    """A page's reading from the cache (by the file's content, the page, the resolution and
     the engine's settings), or read now and kept."""
     key = hashlib.sha256(data + f"/{page}/{dpi}/{ENGINE_VERSION}".encode()).hexdigest()
     path = _cache_folder() / key[:2] / f"{key}.json"
     if path.exists():
         try:
-            return [PageWord(**item) for item in json.loads(path.read_text("utf-8"))]
-        except (OSError, ValueError, TypeError):
+            kept = json.loads(path.read_text("utf-8"))
+            return PageRead([PageWord(**item) for item in kept["words"]], kept["edges"])
+        except (OSError, ValueError, TypeError, KeyError):
             pass  # a damaged cache entry is read again
-    words: list[PageWord] = read()
+    fresh = read()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps([word.__dict__ for word in words], ensure_ascii=False), "utf-8")
+        kept = {"words": [word.__dict__ for word in fresh.words], "edges": fresh.edges}
+        path.write_text(json.dumps(kept, ensure_ascii=False), "utf-8")
     except OSError:
         pass  # no cache where the disk is read-only or full: OCR is only slower
-    return words
+    return fresh

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from etl.document import Cell, ReadError, SourceDocument, fold_variants
@@ -35,11 +36,16 @@ _MAX_PAGES = 300
 _PAGE_STRIDE = 10_000
 #: Page numbers are footers only in the bottom part of a page (share of its height).
 _FOOT_BAND = 0.85
+#: Characters a text layer needs to be read rather than OCR'd; a report has thousands.
+_LEAST_TEXT = 50
+#: A report's text is mostly Chinese; a text layer with less than this share is not its text.
+_LEAST_CHINESE_SHARE = 0.15
+_UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 #: How far (points) after its number a unit word may stand and still be in its cell.
 _UNIT_GAP = 14.0
 
 
-def parse_pdf(data: bytes, path: str) -> SourceDocument:
+def parse_pdf(data: bytes, path: str, on_page: Callable[[int, int], None] | None = None) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -60,11 +66,23 @@ def parse_pdf(data: bytes, path: str) -> SourceDocument:
         if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(inner).lower():
             raise ReadError(f"{path}：PDF 文件有密码保护，请先在阅读器中去掉密码再导入") from error
         raise ReadError(f"{path}：PDF 文件已损坏或不完整，无法读取（{type(error).__name__}）") from error
-    if sum(len(line.text) for line in lines) < 50:  # no text layer: a scan
+    if _text_layer_unusable(lines):  # a scan: no text layer, or one of no words
         from etl.readers.ocr import read_scanned_pdf
 
-        return read_scanned_pdf(data, path)
+        return read_scanned_pdf(data, path, on_page)
     return document_from_lines(lines, path, "pdf")
+
+
+def _text_layer_unusable(lines: list[Line]) -> bool:
+    """Whether a PDF's text layer cannot be the report: next to no text (a scan), or text
+    that is hardly Chinese (glyphs without a character map come out as ``(cid:123)``, a
+    scanner's own OCR can leave Latin gibberish over the page image)."""
+    text = re.sub(r"\s+", "", "".join(line.text for line in lines))
+    if len(text) < _LEAST_TEXT:
+        return True
+    plain = _UNMAPPED_GLYPH.sub("", text)
+    chinese = sum("\u4e00" <= char <= "\u9fff" for char in plain)
+    return chinese < _LEAST_CHINESE_SHARE * len(text)
 
 
 def _page_lines(page: object, number: int) -> list[Line]:
@@ -94,7 +112,17 @@ def page_lines(
     them) that cross it; page numbers at the foot are dropped. Words whose middles are
     within ``same_line`` points stand on one line (OCR's boxes wander more than a text layer's)."""
     found = [
-        Word(fold_variants(w.text), w.x0, w.x1, (w.top + w.bottom) / 2 + number * _PAGE_STRIDE, number, w.confidence, w.original)
+        Word(
+            fold_variants(w.text),
+            w.x0,
+            w.x1,
+            (w.top + w.bottom) / 2 + number * _PAGE_STRIDE,
+            number,
+            w.confidence,
+            w.original,
+            w.top,
+            w.bottom,
+        )
         for w in words
     ]
     found.sort(key=lambda word: (round(word.y), word.x0))
@@ -139,7 +167,7 @@ def _units_joined(words: list[Word]) -> list[Word]:
             and NUMERIC.match(previous.text)
             and word.x0 - previous.x1 < _UNIT_GAP
         ):
-            joined[-1] = Word(previous.text + word.text, previous.x0, word.x1, previous.y, previous.page, previous.confidence)
+            joined[-1] = previous.joined(word)
             continue
         joined.append(word)
     return joined

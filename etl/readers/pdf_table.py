@@ -15,7 +15,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from etl.document import Cell
+from etl.document import Box, Cell
 from etl.template import ACTIVE_HEADER_FIRST, is_block_title, is_whole_label
 
 #: A word that is one cell's number, with its unit, or a dash that means zero.
@@ -42,10 +42,30 @@ class Word:
     page: int
     confidence: float | None = None
     original: str = ""
+    top: float = 0.0  # on its page, in points: the box a reader sees the word in
+    bottom: float = 0.0
 
     @property
     def centre(self) -> float:
         return (self.x0 + self.x1) / 2
+
+    @property
+    def box(self) -> Box:
+        return Box(self.page, self.x0, self.top, self.x1, self.bottom)
+
+    def joined(self, other: Word) -> Word:
+        """This word with ``other`` after it, as one: a unit after its number, the pieces of a wrapped cell."""
+        return Word(
+            self.text + other.text,
+            min(self.x0, other.x0),
+            max(self.x1, other.x1),
+            self.y,
+            self.page,
+            self.confidence if other.confidence is None else min(self.confidence or 1.0, other.confidence),
+            self.original,
+            min(self.top, other.top),
+            max(self.bottom, other.bottom),
+        )
 
 
 @dataclass
@@ -75,7 +95,7 @@ def _value_cell(word: Word | None, line: Line) -> Cell:
     """A value cell (a blank one for None) with OCR's confidence in it, where OCR read it."""
     if word is None:
         return page_cell("", line)
-    return Cell(word.text, f"第{line.page}页", word.confidence, word.original)
+    return Cell(word.text, f"第{line.page}页", word.confidence, word.original, word.box)
 
 
 def table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[list[Cell]]:
@@ -177,10 +197,7 @@ def _joined_row(upper: Line, lower: Line, cells: list[tuple[float, float]]) -> L
         if above is None:
             words.append(word)
             continue
-        piece = words[above]
-        words[above] = Word(
-            piece.text + word.text, min(piece.x0, word.x0), max(piece.x1, word.x1), piece.y, piece.page, piece.confidence
-        )
+        words[above] = words[above].joined(word)
     return Line(sorted(words, key=lambda w: w.x0), upper.rulings, upper.rules)
 
 
@@ -341,16 +358,21 @@ def _border_between(line: Line, other: Line, at: float | None = None) -> bool:
 
 
 def _join_label(fragments: list[Line], boundary: float) -> str:
-    """Label words column by column (group label before row label), each top to bottom."""
+    """Label words column by column (group label before row label), each top to bottom.
+
+    A column is the words whose extents overlap: the lines of a centred label start at
+    different places (OCR boxes each line apart), but they overlap one another, and never
+    the group label's column beside them.
+    """
     words = [w for line in fragments for w in line.words if w.x0 < boundary or not NUMERIC.match(w.text)]
-    starts = sorted({round(w.x0 / 12) for w in words})
-    by_column: dict[int, list[Word]] = {}
-    for word in words:
-        by_column.setdefault(round(word.x0 / 12), []).append(word)
-    parts = []
-    for start in starts:
-        parts.append("".join(w.text for w in sorted(by_column[start], key=lambda w: (w.y, w.x0))))
-    return "".join(parts)
+    columns: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.x0):
+        column = next((c for c in columns if word.x0 < max(w.x1 for w in c) - _LABEL_SLACK), None)
+        if column is None:
+            columns.append([word])
+        else:
+            column.append(word)
+    return "".join("".join(w.text for w in sorted(column, key=lambda w: (w.y, w.x0))) for column in columns)
 
 
 def _place(values: list[Word], cells: list[tuple[float, float]], columns: list[tuple[float, float]]) -> list[Word | None]:

@@ -6,11 +6,11 @@ by ``prepare`` in the building copy, so a failed upgrade leaves the old file as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-
-SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS report_ids START 1;
@@ -90,10 +90,7 @@ CREATE TABLE IF NOT EXISTS ingest_log (
 );
 """
 
-#: Columns added by schema 2 (one identity per agency across spellings; where a report's
-#: agency name came from; which other report a cross-year check compares with). They
-#: come last so that files made by schema 1 and new files have the same column order.
-UPGRADE_TO_2 = """
+_AGENCY_IDENTITY = """
 ALTER TABLE agencies ADD COLUMN IF NOT EXISTS agency_key VARCHAR;
 ALTER TABLE agencies ADD COLUMN IF NOT EXISTS division_code VARCHAR;
 ALTER TABLE agencies ADD COLUMN IF NOT EXISTS parent VARCHAR;
@@ -103,6 +100,46 @@ ALTER TABLE reports ADD COLUMN IF NOT EXISTS agency_name VARCHAR;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS agency_from VARCHAR;
 ALTER TABLE checks ADD COLUMN IF NOT EXISTS related_report_id INTEGER;
 """
+
+
+def _rekey_agencies(connection: duckdb.DuckDBPyConnection) -> None:
+    """Schema 1 knew agencies by their printed name: give each its identity across spellings."""
+    from etl.warehouse.agencies import refresh_agencies, rekey_agencies
+    from etl.warehouse.cross_year import refresh_cross_year_checks
+
+    connection.execute("UPDATE reports SET agency_name = a.name FROM agencies a WHERE reports.agency_id = a.agency_id")
+    connection.execute("INSERT OR IGNORE INTO agency_names SELECT name, agency_id FROM agencies")
+    rekey_agencies(connection)
+    refresh_agencies(connection)
+    refresh_cross_year_checks(connection)
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """One step from the schema before it: columns added (last, so that upgraded and new
+    files have the same column order), then what an older file's rows need."""
+
+    version: str
+    why: str
+    sql: str
+    migrate_rows: Callable[[duckdb.DuckDBPyConnection], None] | None = None
+
+
+UPGRADES = (
+    Upgrade(
+        "2",
+        "one identity per agency across spellings; where a report's agency name came from; "
+        "which other report a cross-year check compares with",
+        _AGENCY_IDENTITY,
+        _rekey_agencies,
+    ),
+    Upgrade(
+        "3",
+        "where each cell stands on its page (PDF, scans), to show it marked on the page image",
+        "ALTER TABLE cells ADD COLUMN IF NOT EXISTS page INTEGER; ALTER TABLE cells ADD COLUMN IF NOT EXISTS box DOUBLE[];",
+    ),
+)
+SCHEMA_VERSION = UPGRADES[-1].version
 
 
 class WarehouseError(Exception):
@@ -137,14 +174,8 @@ def prepare(connection: duckdb.DuckDBPyConnection) -> None:
     """Create the tables, or bring an older file up to this schema."""
     was = schema_version(connection)
     connection.execute(SCHEMA)
-    connection.execute(UPGRADE_TO_2)
-    if was == "1":
-        from etl.warehouse.agencies import refresh_agencies, rekey_agencies
-        from etl.warehouse.cross_year import refresh_cross_year_checks
-
-        connection.execute("UPDATE reports SET agency_name = a.name FROM agencies a WHERE reports.agency_id = a.agency_id")
-        connection.execute("INSERT OR IGNORE INTO agency_names SELECT name, agency_id FROM agencies")
-        rekey_agencies(connection)
-        refresh_agencies(connection)
-        refresh_cross_year_checks(connection)
+    for step in UPGRADES:
+        connection.execute(step.sql)
+        if was is not None and int(was) < int(step.version) and step.migrate_rows is not None:
+            step.migrate_rows(connection)
     connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from etl import PARSER_VERSION
+from etl.document import Box
 from etl.report import ParsedReport
 from etl.warehouse.agencies import agency_ids, placeholder_agency, supersede
 
@@ -92,7 +93,8 @@ def _insert(
             )
         )
         cell_rows += [
-            (report_id, c.key, *c.key.split(".", 2), c.value, c.raw, c.read_as, c.location, c.note) for c in report.cells.values()
+            (report_id, c.key, *c.key.split(".", 2), c.value, c.raw, c.read_as, c.location, c.note, *_page_and_box(c.box))
+            for c in report.cells.values()
         ]
         check_rows += [
             (report_id, c.rule, c.subject, c.status, c.severity, c.expected, c.actual, list(c.cells)) for c in report.checks
@@ -102,7 +104,7 @@ def _insert(
         "reports": pd.DataFrame(report_rows, columns=_REPORT_COLUMNS).astype(
             {"superseded_at": "datetime64[us]", "superseded_by": "Int64"}
         ),
-        "cells": pd.DataFrame(cell_rows, columns=_CELL_COLUMNS).astype({"value": "float64"}),
+        "cells": pd.DataFrame(cell_rows, columns=_CELL_COLUMNS).astype({"value": "float64", "page": "Int64"}),
         "checks": pd.DataFrame(check_rows, columns=_CHECK_COLUMNS).astype({"expected": "float64", "actual": "float64"}),
         "issues": pd.DataFrame(issue_rows, columns=_ISSUE_COLUMNS),
     }
@@ -132,7 +134,26 @@ _REPORT_COLUMNS = [
     "agency_name",
     "agency_from",
 ]
-_CELL_COLUMNS = ["report_id", "key", "table_key", "row_key", "column_key", "value", "raw", "read_as", "location", "note"]
+_CELL_COLUMNS = [
+    "report_id",
+    "key",
+    "table_key",
+    "row_key",
+    "column_key",
+    "value",
+    "raw",
+    "read_as",
+    "location",
+    "note",
+    "page",
+    "box",
+]
+
+
+def _page_and_box(box: Box | None) -> tuple[int | None, list[float] | None]:
+    return (None, None) if box is None else (box.page, [round(v, 1) for v in (box.x0, box.top, box.x1, box.bottom)])
+
+
 _CHECK_COLUMNS = ["report_id", "rule", "subject", "status", "severity", "expected", "actual", "cells"]
 _ISSUE_COLUMNS = ["report_id", "severity", "rule", "message", "cells", "location"]
 

@@ -1,0 +1,71 @@
+"""The warehouse's answers, as pages ask for them: each question in ``queries`` with the
+warehouse file taken from the environment and the answer cached per published version.
+
+Pages call these directly (``answers.overview(filters())``): typed like the query itself,
+one go-to-definition away, and a new warehouse version is a new cache entry, so an
+ingest shows on every page at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
+
+import streamlit as st
+
+from dashboard import queries
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: Answers kept per question: the filters a handful of users try in a session.
+KEPT_ANSWERS = 512
+
+
+def db_path() -> Path:
+    """The warehouse the dashboard reads: $GOV_REPORTS_DB, or the demo built by ``make run``."""
+    return Path(os.environ.get("GOV_REPORTS_DB", Path(__file__).resolve().parents[1] / "data" / "demo.duckdb"))
+
+
+def per_version(query: Callable[Concatenate[Path, P], R]) -> Callable[P, R]:
+    """``query`` without its warehouse argument, cached per warehouse file and version."""
+
+    def answer(db: str, version: str, *args: P.args, **kwargs: P.kwargs) -> R:
+        return query(Path(db), *args, **kwargs)
+
+    # st.cache_data tells functions apart by name: each question gets its own.
+    answer.__qualname__ = answer.__name__ = f"answer_{query.__name__}"
+    cached = st.cache_data(show_spinner=False, max_entries=KEPT_ANSWERS)(answer)
+
+    @functools.wraps(query)
+    def asked(*args: P.args, **kwargs: P.kwargs) -> R:
+        db = db_path()
+        return cached(str(db), queries.warehouse_version(db), *args, **kwargs)
+
+    return asked
+
+
+options = per_version(queries.options)
+overview = per_version(queries.overview)
+sums_by_year = per_version(queries.sums_by_year)
+by_agency = per_version(queries.by_agency)
+agency_year = per_version(queries.agency_year)
+failed_checks = per_version(queries.failed_checks)
+incomplete_reports = per_version(queries.incomplete_reports)
+unusual_cells = per_version(queries.unusual_cells)
+read_as_counts = per_version(queries.read_as_counts)
+ingest_failures = per_version(queries.ingest_failures)
+cross_year_warnings = per_version(queries.cross_year_warnings)
+cross_year_counts = per_version(queries.cross_year_counts)
+agency_directory = per_version(queries.agency_directory)
+agency_counts = per_version(queries.agency_counts)
+agencies_to_check = per_version(queries.agencies_to_check)
+reports_list = per_version(queries.reports_list)
+report = per_version(queries.report)
+report_cells = per_version(queries.report_cells)
+report_checks = per_version(queries.report_checks)
+report_issues = per_version(queries.report_issues)
+neighbour_report = per_version(queries.neighbour_report)
