@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import answers, queries
 from dashboard.answers import db_path
 from dashboard.pages import PAGES
+from etl.warehouse import needs_upgrade
 
 st.set_page_config(page_title="政府信息公开年度报告分析", page_icon=":material/dashboard:", layout="wide")
 
@@ -16,7 +17,7 @@ page = st.navigation(NAVIGATION)
 
 with st.sidebar:
     st.header("筛选")
-    if not queries.is_empty(db_path()):
+    if not queries.is_empty(db_path()) and not needs_upgrade(db_path()):  # an old file's pages say how to upgrade it
         choices = answers.options()
         years = choices.years
         if len(years) > 1:

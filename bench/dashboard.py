@@ -25,7 +25,7 @@ from corpus.generate import generate  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.queries import Filters  # noqa: E402
 from etl.checks import check_identities  # noqa: E402
-from etl.identities import equations  # noqa: E402
+from etl.equations import equations  # noqa: E402
 from etl.report import CellRecord, ParsedReport  # noqa: E402
 from etl.warehouse import building, needs_upgrade, refresh_cross_year_checks, save_reports  # noqa: E402
 

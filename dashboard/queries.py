@@ -42,24 +42,24 @@ class Query:
 
 
 def where(filters: Filters) -> Query:
-    parts = ["r.is_current"]
+    parts = ["TRUE"]  # current_reports holds the current reports only
     params: list[object] = []
     if filters.years:
         parts.append("r.year BETWEEN ? AND ?")
         params += list(filters.years)
     for column, values in (
-        ("a.province", filters.provinces),
-        ("a.city", filters.cities),
-        ("a.level", filters.levels),
-        ("a.kind", filters.kinds),
-        ("a.name", filters.agencies),
+        ("r.province", filters.provinces),
+        ("r.city", filters.cities),
+        ("r.level", filters.levels),
+        ("r.kind", filters.kinds),
+        ("r.name", filters.agencies),
         ("r.template", filters.templates),
     ):
         if values:
             parts.append(f"list_contains(?, {column})")
             params.append(list(values))
     if not filters.include_generated:
-        parts.append("NOT a.generated")
+        parts.append("NOT r.generated")
     return Query(" AND ".join(parts), params)
 
 
@@ -100,7 +100,7 @@ def options(db: Path) -> FilterOptions:
     """The values the filters can take."""
     frame = run(
         db,
-        "SELECT DISTINCT a.province, a.city, a.level, a.kind, a.name, r.year, r.template FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current",
+        "SELECT DISTINCT r.province, r.city, r.level, r.kind, r.name, r.year, r.template FROM current_reports r",
     )
 
     def values(column: str) -> list[str]:
@@ -125,7 +125,7 @@ def overview(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     sql = f"""
     WITH chosen AS (SELECT r.report_id, r.year, r.agency_id, r.report_id IN (SELECT report_id FROM checks WHERE status = 'failed' AND severity = 'error') AS failing
-                    FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql})
+                    FROM current_reports r WHERE {q.sql})
     SELECT ch.year,
            count(DISTINCT ch.report_id) AS reports,
            count(DISTINCT ch.agency_id) AS agencies,
@@ -148,11 +148,11 @@ def sums_by_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFram
     chosen = _keys(keys)
     sql = f"""
     SELECT r.year, c.key, sum(c.value) AS value, count(c.value) AS reporting
-    FROM reports r JOIN agencies a USING (agency_id) JOIN cells c USING (report_id)
+    FROM current_reports r JOIN cells c USING (report_id)
     WHERE {q.sql} AND list_contains(?, c.key)
     GROUP BY r.year, c.key ORDER BY r.year"""
     long = run(db, sql, [*q.params, chosen])
-    years = run(db, f"SELECT DISTINCT r.year FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql} ORDER BY 1", q.params)
+    years = run(db, f"SELECT DISTINCT r.year FROM current_reports r WHERE {q.sql} ORDER BY 1", q.params)
     wide = long.pivot(index="year", columns="key", values="value") if len(long) else pd.DataFrame()
     return wide.reindex(index=years["year"], columns=chosen).rename_axis("year").reset_index()
 
@@ -167,8 +167,8 @@ def by_agency(db: Path, filters: Filters, keys: Sequence[str], year: int | None 
         year_sql = " AND r.year = ?"
         params.append(year)
     sql = f"""
-    SELECT a.name AS agency, a.province, a.city, a.level, a.kind, a.generated, c.key, sum(c.value) AS value
-    FROM reports r JOIN agencies a USING (agency_id) JOIN cells c USING (report_id)
+    SELECT r.name AS agency, r.province, r.city, r.level, r.kind, r.generated, c.key, sum(c.value) AS value
+    FROM current_reports r JOIN cells c USING (report_id)
     WHERE {q.sql} AND list_contains(?, c.key){year_sql}
     GROUP BY ALL"""
     long = run(db, sql, params)
@@ -184,9 +184,9 @@ def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame
     # Column names are template keys from the allow-list above; the values are bound.
     columns = "".join(f', max(c.value) FILTER (WHERE c.key = ?) AS "{key}"' for key in chosen)
     sql = f"""
-    SELECT r.report_id, a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind, a.generated, r.year, r.template,
+    SELECT r.report_id, r.name AS agency, r.agency_key, r.province, r.city, r.county, r.level, r.kind, r.generated, r.year, r.template,
            r.published{columns}
-    FROM reports r JOIN agencies a USING (agency_id) LEFT JOIN cells c ON c.report_id = r.report_id AND list_contains(?, c.key)
+    FROM current_reports r LEFT JOIN cells c ON c.report_id = r.report_id AND list_contains(?, c.key)
     WHERE {q.sql}
     GROUP BY ALL ORDER BY agency, r.year"""
     return run(db, sql, [*chosen, chosen, *q.params])
@@ -214,9 +214,9 @@ def failed_checks(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"""SELECT r.report_id, a.name AS agency, r.year, ch.rule, ch.subject, ch.expected, ch.actual, ch.cells
-            FROM checks ch JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
-            WHERE {q.sql} AND ch.status = 'failed' AND ch.severity = 'error' ORDER BY a.name, r.year, ch.rule""",
+        f"""SELECT r.report_id, r.name AS agency, r.year, ch.rule, ch.subject, ch.expected, ch.actual, ch.cells
+            FROM checks ch JOIN current_reports r USING (report_id)
+            WHERE {q.sql} AND ch.status = 'failed' AND ch.severity = 'error' ORDER BY r.name, r.year, ch.rule""",
         q.params,
     )
 
@@ -227,9 +227,9 @@ def incomplete_reports(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"""SELECT r.report_id, a.name AS agency, r.year, split_part(i.cells[1], '.', 1) AS table_key, i.rule, i.message
-            FROM issues i JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
-            WHERE {q.sql} AND list_contains(?, i.rule) ORDER BY a.name, r.year, table_key""",
+        f"""SELECT r.report_id, r.name AS agency, r.year, split_part(i.cells[1], '.', 1) AS table_key, i.rule, i.message
+            FROM issues i JOIN current_reports r USING (report_id)
+            WHERE {q.sql} AND list_contains(?, i.rule) ORDER BY r.name, r.year, table_key""",
         [*q.params, list(INCOMPLETE_RULES)],
     )
 
@@ -239,10 +239,10 @@ def unusual_cells(db: Path, filters: Filters, limit: int = 500) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"""SELECT r.report_id, a.name AS agency, r.year, c.key, c.value, c.raw, c.read_as, c.location
-            FROM cells c JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+        f"""SELECT r.report_id, r.name AS agency, r.year, c.key, c.value, c.raw, c.read_as, c.location
+            FROM cells c JOIN current_reports r USING (report_id)
             WHERE {q.sql} AND c.read_as IN ('recovered', 'unreadable', 'missing')
-            ORDER BY c.read_as DESC, a.name, r.year LIMIT ?""",
+            ORDER BY c.read_as DESC, r.name, r.year LIMIT ?""",
         [*q.params, limit],
     )
 
@@ -251,7 +251,7 @@ def read_as_counts(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"SELECT c.read_as, count(*) AS cells FROM cells c JOIN reports r USING (report_id) JOIN agencies a USING (agency_id) WHERE {q.sql} GROUP BY 1 ORDER BY 2 DESC",
+        f"SELECT c.read_as, count(*) AS cells FROM cells c JOIN current_reports r USING (report_id) WHERE {q.sql} GROUP BY 1 ORDER BY 2 DESC",
         q.params,
     )
 
@@ -265,12 +265,12 @@ def cross_year_warnings(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"""SELECT r.report_id, a.name AS agency, r.year, ch.rule, ch.subject, prev.year AS compared_year,
+        f"""SELECT r.report_id, r.name AS agency, r.year, ch.rule, ch.subject, prev.year AS compared_year,
                    ch.expected, ch.actual, ch.actual - ch.expected AS difference, ch.related_report_id
-            FROM checks ch JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+            FROM checks ch JOIN current_reports r USING (report_id)
             LEFT JOIN reports prev ON prev.report_id = ch.related_report_id
             WHERE {q.sql} AND ch.rule LIKE 'cross_year%' AND ch.status = 'failed'
-            ORDER BY a.name, r.year, ch.rule, ch.subject""",
+            ORDER BY r.name, r.year, ch.rule, ch.subject""",
         q.params,
     )
 
@@ -284,7 +284,7 @@ def cross_year_counts(db: Path, filters: Filters) -> pd.DataFrame:
                    count(*) FILTER (WHERE ch.status = 'passed') AS passed,
                    count(*) FILTER (WHERE ch.status = 'not_assessable') AS not_assessable,
                    count(DISTINCT ch.report_id) FILTER (WHERE ch.status = 'failed') AS reports
-            FROM checks ch JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+            FROM checks ch JOIN current_reports r USING (report_id)
             WHERE {q.sql} AND ch.rule LIKE 'cross_year%' GROUP BY ch.rule ORDER BY ch.rule""",
         q.params,
     )
@@ -295,27 +295,27 @@ def agency_directory(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"""SELECT a.name AS agency, a.province, a.city, a.county, a.level, a.kind, a.is_government, a.uncertain,
-                   a.overridden, a.generated, a.parent,
+        f"""SELECT r.name AS agency, r.province, r.city, r.county, r.level, r.kind, r.is_government, r.uncertain,
+                   r.overridden, r.generated, r.parent,
                    (SELECT string_agg(n.name, '；' ORDER BY n.name) FROM agency_names n
-                    WHERE n.agency_id = a.agency_id AND n.name <> a.name) AS aliases,
+                    WHERE n.agency_id = r.agency_id AND n.name <> r.name) AS aliases,
                    list(DISTINCT r.year ORDER BY r.year) AS years, count(*) AS reports,
                    min(r.year) AS first_year, max(r.year) AS last_year
-            FROM reports r JOIN agencies a USING (agency_id)
-            WHERE {q.sql} GROUP BY ALL ORDER BY a.province NULLS LAST, a.city NULLS FIRST, a.level, a.name""",
+            FROM current_reports r
+            WHERE {q.sql} GROUP BY ALL ORDER BY r.province NULLS LAST, r.city NULLS FIRST, r.level, r.name""",
         q.params,
     )
 
 
 def agency_counts(db: Path, filters: Filters, by: str = "province") -> pd.DataFrame:
     """How many agencies of each level each province (or city, ``by="city"``) has."""
-    column = {"province": "a.province", "city": "coalesce(a.city, a.province)"}[by]  # an allow-list
+    column = {"province": "r.province", "city": "coalesce(r.city, r.province)"}[by]  # an allow-list
     q = where(filters)
     return run(
         db,
-        f"""SELECT coalesce({column}, '地区未知') AS place, coalesce(a.level, '层级未知') AS level,
-                   count(DISTINCT a.agency_id) AS agencies
-            FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql} GROUP BY ALL ORDER BY 1, 2""",
+        f"""SELECT coalesce({column}, '地区未知') AS place, coalesce(r.level, '层级未知') AS level,
+                   count(DISTINCT r.agency_id) AS agencies
+            FROM current_reports r WHERE {q.sql} GROUP BY ALL ORDER BY 1, 2""",
         q.params,
     )
 
@@ -325,13 +325,14 @@ def agencies_to_check(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"""SELECT a.name, a.aliases, a.province, a.city, a.county, a.level, a.kind, a.is_government, a.parent, a.note,
-                   a.needs_name, count(*) AS reports, min(r.report_id) AS report_id, any_value(r.source_path) AS source_path
-            FROM (SELECT ag.*, (SELECT string_agg(n.name, ';' ORDER BY n.name) FROM agency_names n
-                                WHERE n.agency_id = ag.agency_id AND n.name <> ag.name) AS aliases FROM agencies ag) a
-            JOIN reports r USING (agency_id)
-            WHERE {q.sql} AND (a.uncertain OR a.needs_name)
-            GROUP BY ALL ORDER BY a.needs_name DESC, a.name""",
+        f"""SELECT r.name,
+                   (SELECT string_agg(n.name, ';' ORDER BY n.name) FROM agency_names n
+                    WHERE n.agency_id = r.agency_id AND n.name <> r.name) AS aliases,
+                   r.province, r.city, r.county, r.level, r.kind, r.is_government, r.parent, r.note,
+                   r.needs_name, count(*) AS reports, min(r.report_id) AS report_id, any_value(r.source_path) AS source_path
+            FROM current_reports r
+            WHERE {q.sql} AND (r.uncertain OR r.needs_name)
+            GROUP BY ALL ORDER BY r.needs_name DESC, r.name""",
         q.params,
     )
 
@@ -340,8 +341,8 @@ def reports_list(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"""SELECT r.report_id, a.name AS agency, r.year, r.template, r.published, r.error_count, r.warning_count, a.generated
-            FROM reports r JOIN agencies a USING (agency_id) WHERE {q.sql} ORDER BY a.name, r.year""",
+        f"""SELECT r.report_id, r.name AS agency, r.year, r.template, r.published, r.error_count, r.warning_count, r.generated
+            FROM current_reports r WHERE {q.sql} ORDER BY r.name, r.year""",
         q.params,
     )
 

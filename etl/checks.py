@@ -6,7 +6,7 @@ real arithmetic errors. Every failed identity becomes an error issue naming its 
 
 from __future__ import annotations
 
-from etl.identities import Equation, holds
+from etl.equations import Equation, holds
 from etl.report import CellRecord, CheckResult, Issue
 from etl.template import spec_by_key
 

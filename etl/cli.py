@@ -5,20 +5,42 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from etl.agencies import JSON_FIELDS, overrides_csv
 from etl.document import ReadError
+from etl.edits import rename_report_agency, upgrade
+from etl.export import ExportFormat
 from etl.export import export as export_table
 from etl.ingest import FileOutcome, find_files, ingest
 from etl.parse import parse_file
 from etl.readers import read_source
-from etl.warehouse import WarehouseError, agency_table, building, connect_readonly, name_report, refresh_cross_year_checks
+from etl.warehouse import SCHEMA_VERSION, WarehouseError, agency_table, connect_readonly
 
 _STATUS_NAMES = {"loaded": "新导入", "replaced": "替换旧版本", "unchanged": "未变化", "failed": "失败"}
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Failure(click.ClickException):
+    """A command that cannot do what was asked: its one sentence on stderr, exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
+def db_option(must_exist: bool = False) -> Callable[[F], F]:
+    """The warehouse file every command but ``parse`` works on."""
+    return click.option(
+        "--db", "db_path", required=True, type=click.Path(exists=must_exist, path_type=Path), help="The DuckDB warehouse file."
+    )
 
 
 @click.group()
@@ -32,7 +54,10 @@ def main(verbose: bool) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the stable contract).")
 def parse(file: Path, as_json: bool) -> None:
-    """Parse one report and print its cells and issues."""
+    """Parse one report and print its cells and issues.
+
+    Example: python -m etl parse data/samples/zhuzhou-audit-2019.txt --json
+    """
     try:
         report = parse_file(file)
     except (ReadError, Exception) as error:  # noqa: B014 - a parser bug too ends in the contract's JSON, not a traceback
@@ -75,7 +100,7 @@ def _unreadable(file: Path, reason: str) -> dict[str, object]:
 
 @main.command(name="ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="The DuckDB warehouse file.")
+@db_option()
 @click.option("--generated", is_flag=True, help="Mark these agencies as generated demo data.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Processes that parse in parallel.")
 @click.option(
@@ -94,7 +119,10 @@ def _unreadable(file: Path, reason: str) -> dict[str, object]:
 def ingest_command(
     paths: tuple[Path, ...], db_path: Path, generated: bool, workers: int, agencies_csv: Path | None, wait: float
 ) -> None:
-    """Load report files and folders (recursively) into the warehouse."""
+    """Load report files and folders (recursively) into the warehouse.
+
+    Example: python -m etl ingest data/samples --db warehouse.duckdb --agencies data/agencies.csv
+    """
     files = find_files(paths)
     if not files:
         click.echo("没有找到报告文件。", err=True)
@@ -126,8 +154,7 @@ def ingest_command(
                 ),
             )
         except (WarehouseError, ValueError) as error:
-            click.echo(str(error), err=True)
-            sys.exit(2)
+            raise Failure(str(error)) from error
     counts = summary.counts
     parts = [f"{_STATUS_NAMES[s]} {counts.get(s, 0)}" for s in ("loaded", "replaced", "unchanged", "failed")]
     click.echo(f"读取 {len(files)} 个文件：" + "，".join(parts))
@@ -151,7 +178,7 @@ class _Null:
 
 
 @main.command(name="export")
-@click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="The DuckDB warehouse file.")
+@db_option()
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "parquet"]), default="csv", show_default=True)
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Where to write the table.")
 @click.option(
@@ -161,18 +188,20 @@ class _Null:
     show_default=True,
     help="Column headers: stable keys or Chinese labels.",
 )
-def export_command(db_path: Path, fmt: str, out: Path, labels: str) -> None:
-    """Write every current report's cells in wide form (one row per report)."""
+def export_command(db_path: Path, fmt: ExportFormat, out: Path, labels: str) -> None:
+    """Write every current report's cells in wide form (one row per report).
+
+    Example: python -m etl export --db warehouse.duckdb --format xlsx --labels zh --out reports.xlsx
+    """
     try:
-        count = export_table(db_path, fmt, out, chinese_labels=labels == "zh")  # type: ignore[arg-type]
+        count = export_table(db_path, fmt, out, chinese_labels=labels == "zh")
     except WarehouseError as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
+        raise Failure(str(error)) from error
     click.echo(f"已导出 {count} 份报告到 {out}")
 
 
 @main.command(name="agencies")
-@click.option("--db", "db_path", required=True, type=click.Path(path_type=Path), help="The DuckDB warehouse file.")
+@db_option()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.option(
     "--csv",
@@ -182,12 +211,14 @@ def export_command(db_path: Path, fmt: str, out: Path, labels: str) -> None:
 )
 @click.option("--uncertain", "only_uncertain", is_flag=True, help="Only the agencies whose guesses need checking.")
 def agencies_command(db_path: Path, as_json: bool, csv_out: Path | None, only_uncertain: bool) -> None:
-    """List each agency's inferred region, level and kind, and which guesses are uncertain."""
+    """List each agency's inferred region, level and kind, and which guesses are uncertain.
+
+    Example: python -m etl agencies --db warehouse.duckdb --uncertain --csv agencies.csv
+    """
     try:
         connection = connect_readonly(db_path)
     except WarehouseError as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
+        raise Failure(str(error)) from error
     try:
         table = agency_table(connection)
     finally:
@@ -219,30 +250,32 @@ def _plain(value: object) -> object:
 
 
 @main.command(name="name")
-@click.option("--db", "db_path", required=True, type=click.Path(exists=True, path_type=Path), help="The DuckDB warehouse file.")
+@db_option(must_exist=True)
 @click.argument("report_id", type=int)
 @click.argument("agency")
 def name_command(db_path: Path, report_id: int, agency: str) -> None:
-    """Name the agency of a report (one flagged 待命名, or one named wrongly)."""
+    """Name the agency of a report (one flagged 待命名, or one named wrongly).
+
+    Example: python -m etl name --db warehouse.duckdb 12 株洲市审计局
+    """
     try:
-        with building(db_path) as connection:
-            name_report(connection, report_id, agency)
-            refresh_cross_year_checks(connection)
+        rename_report_agency(db_path, report_id, agency)
     except (WarehouseError, LookupError) as error:
-        click.echo(str(error.args[0] if error.args else error), err=True)
-        sys.exit(2)
+        raise Failure(str(error.args[0] if error.args else error)) from error
     click.echo(f"报告 {report_id} 的机关已设为 {agency}")
 
 
 @main.command(name="upgrade")
-@click.option("--db", "db_path", required=True, type=click.Path(exists=True, path_type=Path), help="The DuckDB warehouse file.")
+@db_option(must_exist=True)
 def upgrade_command(db_path: Path) -> None:
-    """Bring a warehouse written by an older version up to this one's schema."""
-    from etl.warehouse import SCHEMA_VERSION, needs_upgrade
+    """Bring a warehouse written by an older version up to this one's schema.
 
-    if not needs_upgrade(db_path):
-        click.echo(f"{db_path} 已是最新结构（第 {SCHEMA_VERSION} 版）")
-        return
-    with building(db_path):
-        pass
-    click.echo(f"{db_path} 已升级到第 {SCHEMA_VERSION} 版结构")
+    Example: python -m etl upgrade --db warehouse.duckdb
+    """
+    try:
+        upgraded = upgrade(db_path)
+    except WarehouseError as error:
+        raise Failure(str(error)) from error
+    click.echo(
+        f"{db_path} 已升级到第 {SCHEMA_VERSION} 版结构" if upgraded else f"{db_path} 已是最新结构（第 {SCHEMA_VERSION} 版）"
+    )

@@ -123,11 +123,12 @@ def ingest(
     with building(db_path, wait, on_wait) as connection:
         known = {str(row[0]) for row in connection.execute("SELECT sha256 FROM reports WHERE is_current").fetchall()}
         entries = []
-        batch: list[tuple[Path, str | None, Parsed, float]] = []
+        batch: list[ParsedFile] = []
 
         def flush() -> None:
             outcomes = _save_batch(connection, batch, generated, canonical)
-            for (path, digest, _, seconds), outcome in zip(batch, outcomes, strict=True):
+            for item, outcome in zip(batch, outcomes, strict=True):
+                path, digest, seconds = item.path, item.sha256, item.seconds
                 summary.outcomes.append(outcome)
                 entries.append(
                     (str(path), digest, outcome.status, outcome.stage or None, outcome.reason or None, seconds, outcome.report_id)
@@ -152,6 +153,17 @@ _BATCH = 200
 
 
 Parsed = ParsedReport | FileOutcome | None  # None: unchanged since the last ingest
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """One file through a parse worker: its content hash (None when it could not be read),
+    what parsing gave, and how long reading and parsing took."""
+
+    path: Path
+    sha256: str | None
+    parsed: Parsed
+    seconds: float
 
 
 #: Told of each page OCR reads: the file, pages read, pages in all.
@@ -187,9 +199,7 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _parsed(
-    files: list[Path], known: set[str], workers: int, on_page: PageCallback | None
-) -> Iterator[tuple[Path, str | None, Parsed, float]]:
+def _parsed(files: list[Path], known: set[str], workers: int, on_page: PageCallback | None) -> Iterator[ParsedFile]:
     """Each file parsed, in order; content already loaded is not parsed again. Each
     process reads and hashes its own files, so bytes are read once and not held for all."""
     workers = min(workers, _workers_memory_allows())
@@ -235,15 +245,15 @@ def _relay_pages(pages: Any, on_page: PageCallback) -> None:
         on_page(Path(path), done, total)
 
 
-def _parse_one(path: Path) -> tuple[Path, str | None, Parsed, float]:
+def _parse_one(path: Path) -> ParsedFile:
     started = time.perf_counter()
     try:
         data = read_source(path)
     except ReadError as error:
-        return path, None, FileOutcome(str(path), "failed", str(error), "read"), 0.0
+        return ParsedFile(path, None, FileOutcome(str(path), "failed", str(error), "read"), 0.0)
     digest = hashlib.sha256(data).hexdigest()
     if digest in _known:
-        return path, digest, None, time.perf_counter() - started  # unchanged: loaded before
+        return ParsedFile(path, digest, None, time.perf_counter() - started)  # unchanged: loaded before
     on_page = None if _pages_to is None else partial(_pages_to, path)
     try:
         parsed: Parsed = parse_document(read_document(path, data, on_page), digest)
@@ -252,12 +262,12 @@ def _parse_one(path: Path) -> tuple[Path, str | None, Parsed, float]:
     except Exception as error:  # a parser bug must not stop the batch; it is logged in full
         log.exception("unexpected error while parsing %s", path)
         parsed = FileOutcome(str(path), "failed", f"{path}：解析时出现内部错误（{type(error).__name__}: {error}）", "parse")
-    return path, digest, parsed, time.perf_counter() - started
+    return ParsedFile(path, digest, parsed, time.perf_counter() - started)
 
 
 def _save_batch(
     connection: duckdb.DuckDBPyConnection,
-    batch: list[tuple[Path, str | None, Parsed, float]],
+    batch: list[ParsedFile],
     generated: bool,
     canonical: dict[str, str],
 ) -> list[FileOutcome]:
@@ -266,8 +276,9 @@ def _save_batch(
     outcomes: list[FileOutcome | None] = []
     to_save: list[tuple[int, Path, ParsedReport]] = []
     seen: set[str] = set()
-    current = current_reports_for_shas(connection, [digest for _, digest, _, _ in batch if digest])
-    for path, digest, parsed, _ in batch:
+    current = current_reports_for_shas(connection, [item.sha256 for item in batch if item.sha256])
+    for item in batch:
+        path, digest, parsed = item.path, item.sha256, item.parsed
         existing = current.get(digest) if digest else None
         if isinstance(parsed, FileOutcome):
             outcomes.append(parsed)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from etl.checks import check_identities, issues_from_checks
 from etl.document import Cell, FlatText, ReadError, SourceDocument
-from etl.identities import equations
+from etl.equations import equations
 from etl.metadata import Metadata, read_metadata
 from etl.readers import read_document, read_source
 from etl.readers.ocr import LOW_CONFIDENCE

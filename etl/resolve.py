@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from etl.identities import Equation
+from etl.equations import Equation
 from etl.recognise import Chunk
 from etl.template import CellKind
 from etl.values import CellValue, CellValueError, Sum, is_single_piece, parse_cell, splits

@@ -68,6 +68,16 @@ class Table:
     rows: tuple[Row, ...]
     anchors: tuple[Anchor, ...] = ()
     header: str = ""  # regex for the table's own header texts, found where the heading is not
+    one_printed_row: bool = False  # table 四: its rows print side by side, one row of numbers with no label
+
+    @property
+    def printed_width(self) -> int:
+        """Value cells a printed row holds: table 三's seven (one more in the local variant
+        with 小计), table 四's fifteen, 0 for table 二, whose blocks differ."""
+        if self.one_printed_row:
+            return sum(len(row.columns) for row in self.rows)
+        widths = {len(row.columns) for row in self.rows}
+        return widths.pop() if len(widths) == 1 else 0
 
 
 def _spread(*words: str) -> str:
@@ -292,6 +302,7 @@ APPEALS = Table(
     "政府信息公开行政复议、行政诉讼情况",
     r"四\s*[、.．]\s*(?:因)?(?:政府信息公开)?(?:工作|申请)?(?:被申请)?\s*行政复议",
     header=_spread("结果维持"),
+    one_printed_row=True,
     rows=(
         Row("review", "行政复议", ("行政复议",), columns=APPEAL_OUTCOMES),
         Row("suit_direct", "行政诉讼 未经复议直接起诉", ("未经复议直接起诉",), columns=APPEAL_OUTCOMES),

@@ -9,7 +9,7 @@ import pytest
 from corpus.agencies import all_agencies
 from corpus.generate import FORMATS, GeneratedReport, generate, write
 from corpus.render_print import CHROMIUM
-from etl.identities import equations, holds
+from etl.equations import equations, holds
 from etl.ingest import find_files, ingest
 from etl.parse import parse_file
 from etl.warehouse import connect_readonly

@@ -45,3 +45,14 @@ def test_a_cell_with_ink_and_no_text_box_is_read_again_and_one_with_a_sure_box_i
     assert doubtful_cells(image, DPI, rules, [sure]) == []
     unsure = TextBox(343, 163, 354, 187, 0.4)
     assert [c.boxes for c in doubtful_cells(image, DPI, rules, [unsure])] == [(0,)]
+
+
+def test_pieces_of_borders_keep_their_own_extents() -> None:
+    image = Image.new("RGB", (400, 700), (228, 228, 228))
+    draw = ImageDraw.Draw(image)
+    for x, top, bottom in ((300, 100, 200), (300, 300, 400), (296, 500, 600)):  # a border broken twice, one drifting
+        draw.line((x, top, x, bottom), fill=(20, 20, 20), width=2)
+    spans = sorted((r.start, r.end) for r in find_rules(image, DPI) if r.vertical)
+    assert len(spans) == 3
+    for (start, end), (top, bottom) in zip(spans, [(100, 200), (300, 400), (500, 600)], strict=True):
+        assert abs(start - top) <= 2 and abs(end - bottom) <= 2

@@ -7,8 +7,8 @@ import pytest
 from etl.document import ReadError
 from etl.parse import parse_file
 from etl.readers import read_document, sniff_format
-from etl.readers.html import decode_html, parse_html
-from etl.readers.markdown import parse_markdown
+from etl.readers.html import decode_html, read_html
+from etl.readers.markdown import read_markdown
 from tests.helpers import FIXTURES, SAMPLES, truth
 
 FORMATS = FIXTURES / "formats"
@@ -157,7 +157,7 @@ def test_html_spans_breaks_word_markup_and_nbsp() -> None:
     <tr><td><span>一、本年新收政府</span><span>信息公开申请数量</span></td>
         <td><p class="MsoNormal"><span style="mso-bidi-font-size:10.5pt">1</span><span>2</span><o:p></o:p></p></td>
         <td>&nbsp;</td><td>3<br></td></tr></table></body></html>"""
-    rows = parse_html(page, "x.html").rows
+    rows = read_html(page, "x.html").rows
     cells = [cell.text for cell in rows[-1]]
     assert cells == ["一、本年新收政府信息公开申请数量", "12", "", "3"]
 
@@ -169,5 +169,5 @@ def test_html_declared_gbk_is_decoded() -> None:
 
 def test_markdown_tables_placeholders_and_footers() -> None:
     text = "| 数据1 | 数据2 |\n|---|---|\n| 规章 | 3 |\n\n— 4 —\n\n| **行政许可** | 5 |"
-    rows = parse_markdown(text, "x.md").rows
+    rows = read_markdown(text, "x.md").rows
     assert [[cell.text for cell in row] for row in rows] == [["数据1", "数据2"], ["规章", "3"], ["— 4 —"], ["行政许可", "5"]]

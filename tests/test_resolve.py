@@ -1,4 +1,4 @@
-from etl.identities import Equation
+from etl.equations import Equation
 from etl.recognise import Chunk
 from etl.resolve import RowInput, resolve
 

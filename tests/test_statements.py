@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.identities import Equation
+from etl.equations import Equation
 from etl.parse import CONFIRMED, parse_file
 from etl.recognise import Chunk
 from etl.resolve import RowInput, resolve

@@ -1,7 +1,7 @@
 import pytest
 
 from etl.document import ReadError
-from etl.readers.text import decode, parse_text
+from etl.readers.text import decode, read_text
 from tests.helpers import FIXTURES, ZHUZHOU
 
 
@@ -25,21 +25,21 @@ def test_unreadable_bytes_are_refused_with_a_reason(name: str, reason: str) -> N
 
 
 def test_tab_led_lines_are_cells_and_a_blank_line_ends_the_row() -> None:
-    document = parse_text("标题\n\t规章\n\t0\n\t1\n\n\t规范性文件\n\t2\n", "x.txt")
+    document = read_text("标题\n\t规章\n\t0\n\t1\n\n\t规范性文件\n\t2\n", "x.txt")
     assert [[cell.text for cell in row] for row in document.rows] == [["标题"], ["规章", "0", "1"], ["规范性文件", "2"]]
     assert document.rows[1][2].location == "第4行"
 
 
 def test_a_line_without_tab_after_a_cell_is_its_wrapped_text() -> None:
-    document = parse_text("\t信息内容\n\t本年新\n制作数量\n\t本年新\n公开数量\n", "x.txt")
+    document = read_text("\t信息内容\n\t本年新\n制作数量\n\t本年新\n公开数量\n", "x.txt")
     assert [cell.text for cell in document.rows[0]] == ["信息内容", "本年新制作数量", "本年新公开数量"]
 
 
 def test_a_heading_after_an_empty_cell_is_not_wrapped_into_it() -> None:
-    document = parse_text("\t\n二、主动公开政府信息情况\n\t第二十条第（一）项\n", "x.txt")
+    document = read_text("\t\n二、主动公开政府信息情况\n\t第二十条第（一）项\n", "x.txt")
     assert [cell.text for cell in document.rows[1]] == ["二、主动公开政府信息情况"]
 
 
 def test_crawler_fields_are_kept() -> None:
-    document = parse_text("标题: 某某局2021年度政府信息公开工作年度报告\n发布时间: 2022-02-08 16:34\n正文", "x.txt")
+    document = read_text("标题: 某某局2021年度政府信息公开工作年度报告\n发布时间: 2022-02-08 16:34\n正文", "x.txt")
     assert document.meta["发布时间"] == "2022-02-08 16:34"

@@ -20,8 +20,8 @@ from dashboard.ui import (
     writes_enabled,
 )
 from etl.agencies import overrides_csv
+from etl.edits import rename_report_agency
 from etl.template import CROSS_YEAR_TEXT, TABLE_NAMES
-from etl.warehouse import building, name_report, refresh_cross_year_checks
 
 READ_AS = {
     "number": "按数字读取",
@@ -76,9 +76,7 @@ def agencies_to_check(to_check: pd.DataFrame) -> None:
             choice = st.selectbox("报告", list(sources), format_func=lambda i: f"#{i} {display_source(sources[i])}")
             name = st.text_input("机关名称", placeholder="例如：株洲市审计局")
             if st.form_submit_button("保存") and name.strip():
-                with building(db_path()) as connection:
-                    name_report(connection, int(choice), name.strip())
-                    refresh_cross_year_checks(connection)
+                rename_report_agency(db_path(), int(choice), name.strip())
                 st.cache_data.clear()
                 st.session_state["quality-flash"] = f"报告 #{choice} 已归入“{name.strip()}”"
                 st.rerun()

@@ -9,13 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from etl.document import ReadError, SourceDocument, fold_variants
-from etl.readers.html import decode_html, parse_html
-from etl.readers.markdown import parse_markdown
+from etl.readers.html import decode_html, read_html
+from etl.readers.markdown import read_markdown
 from etl.readers.ocr import PageProgress, read_image, read_page_images
 from etl.readers.pages import IMAGE_MAGIC, is_page_images_zip
-from etl.readers.pdf import parse_pdf
-from etl.readers.text import decode, parse_text
-from etl.readers.word import parse_docx
+from etl.readers.pdf import read_pdf
+from etl.readers.text import decode, read_text
+from etl.readers.word import read_docx
 
 _LEGACY_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: No report is this large; a bigger file is refused before it is read into memory.
@@ -85,23 +85,23 @@ def _read_by_format(path: Path, data: bytes, on_page: PageProgress | None) -> So
     kind = sniff_format(data)
     name = str(path)
     if kind == "pdf":
-        return parse_pdf(data, name, on_page)
+        return read_pdf(data, name, on_page)
     if kind == "docx":
-        return parse_docx(data, name)
+        return read_docx(data, name)
     if kind == "image":
         return read_image(data, name, on_page)
     if kind == "zip" and is_page_images_zip(data):
         return read_page_images(data, name, on_page)
     if kind == "html":
-        return parse_html(decode_html(data, name), name)
+        return read_html(decode_html(data, name), name)
     if kind == "doc":
         raise ReadError(f"{path}：这是旧版 Word（.doc）文件，请在 Word 或 WPS 中另存为 .docx 后再导入")
     if kind == "zip":
         raise ReadError(f"{path}：这是一个 ZIP 压缩包，里面不只是页面图片；请解压后导入其中的报告文件")
     text = decode(data, name)
     if path.suffix.lower() == ".md" or _looks_like_markdown(text):
-        return parse_markdown(text, name)
-    return parse_text(text, name)
+        return read_markdown(text, name)
+    return read_text(text, name)
 
 
 def _looks_like_markdown(text: str) -> bool:

@@ -63,7 +63,7 @@ def decode_html(data: bytes, path: str) -> str:
     raise ReadError(f"{path}：网页的文字编码无法识别")
 
 
-def parse_html(text: str, path: str) -> SourceDocument:
+def read_html(text: str, path: str) -> SourceDocument:
     soup = BeautifulSoup(text, "lxml")
     rows: list[list[Cell]] = []
     _walk(soup, rows, [])

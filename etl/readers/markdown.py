@@ -14,7 +14,7 @@ from etl.document import Cell, SourceDocument
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
-def parse_markdown(text: str, path: str) -> SourceDocument:
+def read_markdown(text: str, path: str) -> SourceDocument:
     rows: list[list[Cell]] = []
     for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         stripped = line.strip()

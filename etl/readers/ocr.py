@@ -42,7 +42,7 @@ _NUMBERS_ON_A_TABLE_PAGE = 25
 OCR_SAME_LINE = 6.0
 #: Below this confidence a number read by OCR is an error, not a reading.
 LOW_CONFIDENCE = 0.8
-ENGINE_VERSION = f"rapidocr-1.4/{OCR_DPI}/{TEXT_SCORE}/{BOX_THRESH}/deskew/nocls/grid6"
+ENGINE_VERSION = f"rapidocr-1.4/{OCR_DPI}/{TEXT_SCORE}/{BOX_THRESH}/deskew/nocls/grid8"
 #: Threads one OCR engine uses: an ingest gives each of its workers its share of the cores.
 THREADS_VARIABLE = "GOV_REPORTS_OCR_THREADS"
 HOW_TO_ENABLE = "安装 OCR 组件后即可识别（在项目目录运行 make install，或 pip install '.[ocr]'）"

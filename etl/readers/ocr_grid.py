@@ -19,6 +19,8 @@ from typing import Any
 #: Ink is darker in every colour channel than the level Otsu's method finds between ink
 #: and paper (the red seal is not: its red channel stays light), kept within these bounds.
 INK_LEVELS = (120, 200)
+#: How much darker than the paper (0–255, in the lightest channel) a border's pixels are.
+LINE_CONTRAST = 30
 #: Opening lengths (points): glyph strokes are shorter, borders are longer.
 HORIZONTAL_RUN = 14.0
 VERTICAL_RUN = 13.0
@@ -82,7 +84,7 @@ def find_rules(image: Any, dpi: float) -> list[Rule]:
     import cv2
     import numpy as np
 
-    ink = ink_mask(image).astype(np.uint8)
+    ink = line_mask(image).astype(np.uint8)
     points = dpi / 72
     rules = []
     for vertical in (False, True):
@@ -112,16 +114,42 @@ def ink_mask(image: Any) -> Any:
     return lightest < min(max(otsu, INK_LEVELS[0]), INK_LEVELS[1])
 
 
+def line_mask(image: Any) -> Any:
+    """Where a border may run: pixels clearly darker than the paper in every channel. A
+    thin border scanned at 150 dpi is grey, lighter than the ink of the text; the seal's
+    red stays as light as the paper in its red channel."""
+    import numpy as np
+
+    lightest = np.asarray(image.convert("RGB")).max(axis=2)
+    paper = float(np.median(lightest))
+    return lightest < paper - LINE_CONTRAST
+
+
 def _merged(rules: list[Rule], near: float) -> list[Rule]:
-    """Pieces of one border (broken by a seal, a fold, a faint stretch) as one."""
+    """Pieces of one border (broken by a seal, a fold, a faint stretch) as one: pieces in
+    line with one another (``at`` within ``near``) whose extents touch."""
     merged: list[Rule] = []
-    for rule in sorted(rules, key=lambda r: (r.vertical, round(r.at / near), r.start)):
-        last = merged[-1] if merged else None
-        if last and last.vertical == rule.vertical and abs(last.at - rule.at) < near and rule.start <= last.end + near:
-            merged[-1] = Rule(rule.vertical, (last.at + rule.at) / 2, last.start, max(last.end, rule.end))
-        else:
-            merged.append(rule)
+    for vertical in (False, True):
+        line: list[Rule] = []
+        for rule in sorted((r for r in rules if r.vertical == vertical), key=lambda r: r.at):
+            if line and rule.at - line[-1].at >= near:
+                merged += _joined(line, near)
+                line = []
+            line.append(rule)
+        merged += _joined(line, near)
     return merged
+
+
+def _joined(pieces: list[Rule], near: float) -> list[Rule]:
+    """Pieces of borders in line, as the borders they make: touching pieces joined."""
+    borders: list[Rule] = []
+    for piece in sorted(pieces, key=lambda r: r.start):
+        last = borders[-1] if borders else None
+        if last is not None and piece.start <= last.end + near:
+            borders[-1] = Rule(last.vertical, (last.at + piece.at) / 2, last.start, max(last.end, piece.end))
+        else:
+            borders.append(piece)
+    return borders
 
 
 def doubtful_cells(image: Any, dpi: float, rules: list[Rule], boxes: list[TextBox]) -> list[DoubtfulCell]:

@@ -15,10 +15,11 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from etl.document import Cell, ReadError, SourceDocument, fold_variants
 from etl.readers.pdf_table import NUMERIC, SAME_LINE, Line, Word, page_cell, table_rows
-from etl.template import END_HEADING, UNIT_WORDS, tables
+from etl.template import END_HEADING, REQUEST_COLUMNS, UNIT_WORDS, tables
 
 # pdfminer warns about every font without a bounding box (Chrome's fonts): noise to a user.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -26,8 +27,7 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 _FOOTER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
 _HEADINGS = [re.compile(table.heading) for table in tables("2021")] + [re.compile(END_HEADING)]
 _HEADERS = [re.compile(rf"^(?:{table.header})") for table in tables("2021")]
-_WIDTHS = [0, 7, 15]  # value columns per table: table 二's blocks differ
-_APPEALS = 2
+_TABLES = tables("2021")  # both versions print the same columns
 
 
 #: No annual report runs to more pages than this; a longer PDF is refused, not read for minutes.
@@ -36,6 +36,12 @@ _MAX_PAGES = 300
 _PAGE_STRIDE = 10_000
 #: Page numbers are footers only in the bottom part of a page (share of its height).
 _FOOT_BAND = 0.85
+#: Points between two characters of one word (CJK text has no spaces; cells are further apart).
+_CHAR_GAP = 1.5
+#: A vertical border crosses a line when it reaches this many points above and below its middle.
+_CROSSING = 2.0
+#: Vertical borders closer than this (points) are one border drawn twice (cell borders of Word tables).
+_SAME_RULING = 2.0
 #: Characters a text layer needs to be read rather than OCR'd; a report has thousands.
 _LEAST_TEXT = 50
 #: A report's text is mostly Chinese; a text layer with less than this share is not its text.
@@ -45,7 +51,7 @@ _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 _UNIT_GAP = 14.0
 
 
-def parse_pdf(data: bytes, path: str, on_page: Callable[[int, int], None] | None = None) -> SourceDocument:
+def read_pdf(data: bytes, path: str, on_page: Callable[[int, int], None] | None = None) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -86,7 +92,7 @@ def _text_layer_unusable(lines: list[Line]) -> bool:
 
 
 def _page_lines(page: object, number: int) -> list[Line]:
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)  # type: ignore[attr-defined]
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=_CHAR_GAP)  # type: ignore[attr-defined]
     found = [PageWord(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in words]
     return page_lines(found, number, float(page.height), page.edges)  # type: ignore[attr-defined]
 
@@ -137,17 +143,22 @@ def page_lines(
     all_edges = edges or []
     vertical = [e for e in all_edges if e.get("orientation") == "v"]
     rules = [
-        (float(e["top"]) + number * _PAGE_STRIDE, float(e["x0"]), float(e["x1"]))  # type: ignore[arg-type]
-        for e in all_edges
-        if e.get("orientation") == "h"
+        (_at(e, "top") + number * _PAGE_STRIDE, _at(e, "x0"), _at(e, "x1")) for e in all_edges if e.get("orientation") == "h"
     ]
     for line in lines:
         line.rules = rules
         y = line.y - number * _PAGE_STRIDE
-        xs = sorted({round(float(e["x0"]), 1) for e in vertical if float(e["top"]) <= y - 2 and float(e["bottom"]) >= y + 2})  # type: ignore[arg-type]
-        line.rulings = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > 2]
+        xs = sorted(
+            {round(_at(e, "x0"), 1) for e in vertical if _at(e, "top") <= y - _CROSSING and _at(e, "bottom") >= y + _CROSSING}
+        )
+        line.rulings = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > _SAME_RULING]
     # Page numbers printed at the foot of the page are not part of any table.
     return [line for line in lines if not (_FOOTER.match(line.text) and (line.y - number * _PAGE_STRIDE) > height * _FOOT_BAND)]
+
+
+def _at(edge: dict[str, object], key: str) -> float:
+    """A coordinate of a border as pdfplumber (or the OCR grid) describes it."""
+    return float(cast("float", edge[key]))
 
 
 def document_from_lines(lines: list[Line], path: str, fmt: str) -> SourceDocument:
@@ -207,7 +218,8 @@ def _region_rows(region: list[Line], table: int | None) -> list[list[Cell]]:
     """Narrative before table 二 and after table 四 stays as printed lines."""
     if table is None:
         return [[page_cell(line.text, line)] for line in region]
-    return table_rows(region, _width(_WIDTHS[table], region), labelled=table != _APPEALS)
+    shape = _TABLES[table]
+    return table_rows(region, _width(shape.printed_width, region), labelled=not shape.one_printed_row)
 
 
 def _width(width: int, region: list[Line]) -> int:
@@ -215,4 +227,4 @@ def _width(width: int, region: list[Line]) -> int:
     is the text before the first row of numbers, however many lines it wraps over)."""
     first = next((i for i, line in enumerate(region) if sum(bool(NUMERIC.match(w.text)) for w in line.words) >= 2), 12)
     header = "".join(line.text for line in region[:first])
-    return width + 1 if width == 7 and "小" in header else width
+    return width + 1 if width == len(REQUEST_COLUMNS) and "小" in header else width

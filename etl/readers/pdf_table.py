@@ -29,6 +29,12 @@ _ALIGN_TOLERANCE = 6.0
 #: A wrapped label line sits closer to its row than the next row does: inside a cell the
 #: lines are one line height apart, rows one line height plus the cell padding.
 _WRAP_SHARE = 0.9
+#: A row's height (points) when a table has too few rows to measure it: one line of 10.5 pt text with padding.
+_USUAL_PITCH = 24.0
+#: Borders closer than this (points) enclose no row: a double border.
+_THINNEST_ROW = 5.0
+#: A value cell this many times as wide as the row's median one is two cells run together.
+_WIDEST_CELL = 1.75
 #: Points a label word may reach past the first value column's edge and still be a label.
 _LABEL_SLACK = 2.0
 
@@ -228,11 +234,11 @@ def _trailing_numbers(line: Line) -> list[Word]:
 def _empty_last_band(lines: list[Line]) -> bool:
     """Whether the table's last bordered band, below its header text, holds no words at all."""
     rules = lines[-1].rules or []
-    ys = sorted({round(y, 1) for y, _, _ in rules if y > lines[0].y - 5})
+    ys = sorted({round(y, 1) for y, _, _ in rules if y > lines[0].y - _THINNEST_ROW})
     if len(ys) < 2:
         return False
     low, high = ys[-2], ys[-1]
-    return high - low > 5 and not any(low < line.y < high for line in lines) and lines[-1].y < low
+    return high - low > _THINNEST_ROW and not any(low < line.y < high for line in lines) and lines[-1].y < low
 
 
 def _blank_row(line: Line, index: int, value_lines: list[int], cells: list[tuple[float, float]], boundary: float) -> bool:
@@ -250,10 +256,18 @@ def _value_cells(line: Line, width: int) -> list[tuple[float, float]]:
     rulings = line.rulings or []
     cells = list(zip(rulings, rulings[1:], strict=False))
     if width and len(cells) >= width:
-        return cells[-width:]
+        return cells[-width:] if _even(cells[-width:]) else []
     if not width and len(cells) >= 2:
         return cells[1:]
     return []
+
+
+def _even(cells: list[tuple[float, float]]) -> bool:
+    """Whether a row's value cells are about equally wide, as the template's columns are:
+    one twice as wide as the others is two cells whose border was not found (a faint line
+    on a scan), and trusting it would shift every number after it by one column."""
+    widths = sorted(b - a for a, b in cells)
+    return widths[-1] <= _WIDEST_CELL * widths[len(widths) // 2]
 
 
 def _in_values(word: Word, boundary: float) -> bool:
@@ -321,7 +335,7 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
     owner = {index: index for index in value_lines}
     tops = sorted(lines[v].y for v in value_lines)
     gaps = sorted(b - a for a, b in zip(tops, tops[1:], strict=False) if 3 < b - a < 1000)
-    pitch = gaps[len(gaps) // 4] if gaps else 24.0  # one row's height: most rows hold one line
+    pitch = gaps[len(gaps) // 4] if gaps else _USUAL_PITCH  # one row's height: most rows hold one line
     for index, line in enumerate(lines):
         if index in owner or any(_in_values(word, boundary[index]) for word in line.words):
             continue

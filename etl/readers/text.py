@@ -70,7 +70,7 @@ def _checked(text: str | None, path: str) -> str:
     return text
 
 
-def parse_text(text: str, path: str) -> SourceDocument:
+def read_text(text: str, path: str) -> SourceDocument:
     """Lay out decoded text as rows of cells."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     rows: list[list[Cell]] = []

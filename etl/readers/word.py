@@ -21,7 +21,7 @@ _MAX_UNPACKED = 256 * 2**20
 _MAX_RATIO = 400
 
 
-def parse_docx(data: bytes, path: str) -> SourceDocument:
+def read_docx(data: bytes, path: str) -> SourceDocument:
     _check_parts(data, path)
     try:
         document = Document(io.BytesIO(data))

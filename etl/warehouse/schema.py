@@ -138,6 +138,12 @@ UPGRADES = (
         "where each cell stands on its page (PDF, scans), to show it marked on the page image",
         "ALTER TABLE cells ADD COLUMN IF NOT EXISTS page INTEGER; ALTER TABLE cells ADD COLUMN IF NOT EXISTS box DOUBLE[];",
     ),
+    Upgrade(
+        "4",
+        "the current reports with their agencies, as one view the dashboard asks",
+        """CREATE OR REPLACE VIEW current_reports AS
+           SELECT * FROM reports JOIN agencies USING (agency_id) WHERE reports.is_current;""",
+    ),
 )
 SCHEMA_VERSION = UPGRADES[-1].version
 

@@ -1,0 +1,40 @@
+"""The filter builder turns the sidebar's choices into a WHERE clause with bound values."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.queries import Filters, where
+
+
+@pytest.mark.parametrize(
+    ("filters", "sql", "params"),
+    [
+        (Filters(), "TRUE", []),
+        (Filters(years=(2019, 2021)), "TRUE AND r.year BETWEEN ? AND ?", [2019, 2021]),
+        (Filters(provinces=("湖南省",)), "TRUE AND list_contains(?, r.province)", [["湖南省"]]),
+        (
+            Filters(cities=("株洲市", "长沙市"), levels=("市",)),
+            "TRUE AND list_contains(?, r.city) AND list_contains(?, r.level)",
+            [["株洲市", "长沙市"], ["市"]],
+        ),
+        (
+            Filters(kinds=("审计",), agencies=("株洲市审计局",)),
+            "TRUE AND list_contains(?, r.kind) AND list_contains(?, r.name)",
+            [["审计"], ["株洲市审计局"]],
+        ),
+        (
+            Filters(templates=("2019",), include_generated=False),
+            "TRUE AND list_contains(?, r.template) AND NOT r.generated",
+            [["2019"]],
+        ),
+        (
+            Filters(provinces=("x'); DROP TABLE reports; --",)),
+            "TRUE AND list_contains(?, r.province)",
+            [["x'); DROP TABLE reports; --"]],
+        ),
+    ],
+)
+def test_each_filter_becomes_a_clause_with_its_values_bound(filters: Filters, sql: str, params: list[object]) -> None:
+    query = where(filters)
+    assert (query.sql, query.params) == (sql, params)
