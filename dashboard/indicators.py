@@ -6,8 +6,11 @@ A zero denominator gives no rate (shown as "—"), never 0.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
+
+from etl.template import OUTCOME_LABELS, outcome_leaves
 
 
 def rate(numerator: object, denominator: object) -> float:
@@ -24,6 +27,89 @@ def rate(numerator: object, denominator: object) -> float:
 def rate_column(frame: pd.DataFrame, numerator: str, denominator: str) -> pd.Series:
     return pd.Series(
         [rate(n, d) for n, d in zip(frame[numerator], frame[denominator], strict=True)], index=frame.index, dtype="float64"
+    )
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A rate officials read, declared once with what it divides, so that every page (and
+    the overview's SQL) computes it, shows its counts and explains it the same way.
+
+    ``numerator`` and ``denominator`` are sums of template keys; ``less`` is taken off the
+    denominator (尚未审结 off a correction rate's cases). ``every_key``: a sum needs all its
+    keys reported (an outcome spread over rows that differ by template version needs one).
+    """
+
+    name: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    formula: str
+    less: tuple[str, ...] = ()
+    every_key: bool = True
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.numerator, *self.denominator, *self.less)))
+
+    def numerators(self, frame: pd.DataFrame) -> pd.Series:
+        """Per row of ``frame`` (one column per key), the numerator's count."""
+        return self._sum(frame, self.numerator)
+
+    def denominators(self, frame: pd.DataFrame) -> pd.Series:
+        less = self._sum(frame, self.less) if self.less else 0.0
+        return self._sum(frame, self.denominator) - less
+
+    def of(self, frame: pd.DataFrame) -> pd.Series:
+        """The rate per row of ``frame``; NaN where the denominator is zero or not reported."""
+        counts = pd.DataFrame({"n": self.numerators(frame), "d": self.denominators(frame)})
+        return rate_column(counts, "n", "d")
+
+    def _sum(self, frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
+        present = [key for key in keys if key in frame.columns]
+        if not present or (self.every_key and len(present) < len(keys)):
+            return pd.Series(math.nan, index=frame.index, dtype="float64")
+        return frame[present].sum(axis=1, min_count=len(present) if self.every_key else 1).astype("float64")
+
+
+DISCLOSURE = Indicator(
+    "公开率",
+    ("requests.granted.total", "requests.partially_granted.total"),
+    ("requests.total_processed.total",),
+    "（予以公开 + 部分公开）÷ 办理结果总计",
+)
+CARRY_FORWARD = Indicator(
+    "结转率",
+    ("requests.carried_forward.total",),
+    ("requests.new_received.total", "requests.carried_over.total"),
+    "结转下年度继续办理 ÷（本年新收 + 上年结转）",
+)
+APPEAL_GROUPS = {
+    "review": "行政复议",
+    "suit_direct": "行政诉讼（未经复议直接起诉）",
+    "suit_after_review": "行政诉讼（复议后起诉）",
+}
+
+
+def correction(group: str) -> Indicator:
+    """The correction rate of review (``review``) or of a kind of litigation, on settled cases."""
+    name = "复议纠错率" if group == "review" else f"{APPEAL_GROUPS[group]}纠错率"
+    return Indicator(
+        name,
+        (f"appeals.{group}.corrected",),
+        (f"appeals.{group}.total",),
+        "结果纠正 ÷（总计 − 尚未审结）",
+        less=(f"appeals.{group}.pending",),
+    )
+
+
+REVIEW_CORRECTION = correction("review")
+
+
+def outcome_share(outcome: str) -> Indicator:
+    """An outcome's share of the requests handled: 不予公开率, 无法提供率 …"""
+    label = OUTCOME_LABELS[outcome]
+    return Indicator(
+        f"{label}率", outcome_leaves()[outcome], ("requests.total_processed.total",), f"{label} ÷ 办理结果总计", every_key=False
     )
 
 

@@ -15,6 +15,7 @@ from typing import cast
 import duckdb
 import pandas as pd
 
+from dashboard.indicators import DISCLOSURE, REVIEW_CORRECTION
 from etl.template import INCOMPLETE_RULES, all_keys, label_for
 from etl.warehouse import WIDE_META_COLUMNS, connect_readonly
 
@@ -131,15 +132,21 @@ def overview(db: Path, filters: Filters) -> pd.DataFrame:
            count(DISTINCT ch.agency_id) AS agencies,
            count(DISTINCT ch.report_id) FILTER (WHERE NOT ch.failing) AS reports_passing,
            sum(c.value) FILTER (WHERE c.key = 'requests.new_received.total') AS received,
-           sum(c.value) FILTER (WHERE c.key IN ('requests.granted.total', 'requests.partially_granted.total')) AS disclosed,
-           sum(c.value) FILTER (WHERE c.key = 'requests.total_processed.total') AS processed,
-           sum(c.value) FILTER (WHERE c.key = 'appeals.review.corrected') AS review_corrected,
-           sum(c.value) FILTER (WHERE c.key = 'appeals.review.total') - sum(c.value) FILTER (WHERE c.key = 'appeals.review.pending') AS review_settled
-    FROM chosen ch LEFT JOIN cells c ON c.report_id = ch.report_id AND c.key IN (
-        'requests.new_received.total', 'requests.granted.total', 'requests.partially_granted.total',
-        'requests.total_processed.total', 'appeals.review.corrected', 'appeals.review.total', 'appeals.review.pending')
+           sum(c.value) FILTER (WHERE list_contains(?, c.key)) AS disclosed,
+           sum(c.value) FILTER (WHERE list_contains(?, c.key)) AS processed,
+           sum(c.value) FILTER (WHERE list_contains(?, c.key)) AS review_corrected,
+           sum(c.value) FILTER (WHERE list_contains(?, c.key)) - sum(c.value) FILTER (WHERE list_contains(?, c.key)) AS review_settled
+    FROM chosen ch LEFT JOIN cells c ON c.report_id = ch.report_id AND list_contains(?, c.key)
     GROUP BY ch.year ORDER BY ch.year"""
-    return run(db, sql, q.params)
+    parts = [  # the headline rates' parts, as the indicators declare them
+        list(DISCLOSURE.numerator),
+        list(DISCLOSURE.denominator),
+        list(REVIEW_CORRECTION.numerator),
+        list(REVIEW_CORRECTION.denominator),
+        list(REVIEW_CORRECTION.less),
+        ["requests.new_received.total", *DISCLOSURE.keys, *REVIEW_CORRECTION.keys],
+    ]
+    return run(db, sql, [*q.params, *parts])
 
 
 def sums_by_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame:

@@ -412,6 +412,31 @@ def all_keys() -> tuple[str, ...]:
     return tuple(keys)
 
 
+#: Table 三's six outcomes in print order, in the template's words.
+OUTCOME_LABELS = {
+    "granted": "予以公开",
+    "partially_granted": "部分公开",
+    "denied": "不予公开",
+    "unable": "无法提供",
+    "not_processed": "不予处理",
+    "other": "其他处理",
+}
+
+
+@cache
+def outcome_leaves() -> dict[str, tuple[str, ...]]:
+    """Each outcome's leaf rows' 总计 keys, over both versions (2019's 其他处理 is one row,
+    2021's has three): what an outcome's count is the sum of."""
+    leaves: dict[str, list[str]] = {name: [] for name in OUTCOME_LABELS}
+    for version in ("2019", "2021"):
+        for row in tables(version)[1].rows:
+            group = row.group or row.key
+            key = f"requests.{row.key}.total"
+            if row.role == "leaf" and group in leaves and key not in leaves[group]:
+                leaves[group].append(key)
+    return {name: tuple(keys) for name, keys in leaves.items()}
+
+
 @cache
 def label_cores() -> tuple[str, ...]:
     """Every phrase a row or group label is recognised by, in either version, longest first."""

@@ -4,18 +4,11 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import percentile_in_group, rate_column
+from dashboard.indicators import DISCLOSURE, REVIEW_CORRECTION, percentile_in_group
 from dashboard.ui import chart, filters, generated_banner, rates_as_text, warehouse_ready
 
-KEYS = (
-    "requests.new_received.total",
-    "requests.granted.total",
-    "requests.partially_granted.total",
-    "requests.total_processed.total",
-    "appeals.review.corrected",
-    "appeals.review.total",
-    "appeals.review.pending",
-    "active.penalty.decisions",
+KEYS = tuple(
+    dict.fromkeys(("requests.new_received.total", *DISCLOSURE.keys, *REVIEW_CORRECTION.keys, "active.penalty.decisions"))
 )
 
 st.title("机关对比")
@@ -27,14 +20,8 @@ if warehouse_ready():
         st.info("当前筛选条件下没有报告。")
         st.stop()
     table["新收申请"] = table["requests.new_received.total"]
-    table["公开率"] = rate_column(
-        table.assign(d=table["requests.granted.total"] + table["requests.partially_granted.total"]),
-        "d",
-        "requests.total_processed.total",
-    )
-    table["复议纠错率"] = rate_column(
-        table.assign(s=table["appeals.review.total"] - table["appeals.review.pending"]), "appeals.review.corrected", "s"
-    )
+    table[DISCLOSURE.name] = DISCLOSURE.of(table)
+    table[REVIEW_CORRECTION.name] = REVIEW_CORRECTION.of(table)
     scope = st.radio(
         "同类组的范围",
         ["全国", "同省", "同市"],
