@@ -20,8 +20,9 @@ from dashboard import answers, queries
 from dashboard.answers import db_path
 from dashboard.queries import Filters
 from etl.checks import RULE_TEXT
+from etl.cross_year_rules import CROSS_YEAR_TEXT
 from etl.export import ExportFormat, render
-from etl.template import CROSS_YEAR_TEXT, label_for, subject_label
+from etl.template import label_for, subject_label
 from etl.warehouse import needs_upgrade
 
 FILTER_KEYS = ("years", "prov", "level", "kind", "agency", "tpl", "gen")

@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 import click
 
-from etl.agencies import JSON_FIELDS, overrides_csv
+from etl.agencies_csv import overrides_csv
+from etl.agency_inference import JSON_FIELDS
 from etl.document import ReadError
 from etl.edits import rename_report_agency, upgrade
 from etl.export import ExportFormat

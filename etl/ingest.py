@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from etl.agencies import Override, canonical_names, load_overrides
+from etl.agencies_csv import Override, canonical_names, load_overrides
 from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document, read_source

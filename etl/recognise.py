@@ -13,6 +13,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from etl.document import FlatText
+from etl.label_patterns import anchor_pattern, row_pattern
 from etl.template import END_HEADING as _END
 from etl.template import (
     UNIT_WORDS,
@@ -21,9 +22,7 @@ from etl.template import (
     Row,
     Table,
     Version,
-    anchor_pattern,
     row_columns,
-    row_pattern,
     tables,
 )
 from etl.values import DASHES, normalise

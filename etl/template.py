@@ -358,6 +358,9 @@ TABLE_NAMES = {
     "appeals": "表四（行政复议、行政诉讼情况）",
 }
 
+#: The tables' part headings as the template prints them (the patterns above accept variants).
+PRINTED_HEADINGS = ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
+
 #: The issues that say a table of the report is missing, unreadable or cut off.
 INCOMPLETE_RULES = ("missing_table", "table_unreadable", "table_cut_off")
 
@@ -460,123 +463,8 @@ def label_for(key: str) -> str:
     return spec.label if spec else key
 
 
-# ---- Label patterns -------------------------------------------------------------------
-
-_QUOTES = "“”\"'‘’「」『』"
-_GAP = r"[ \u3000\r]*"
-
-
-def _flexible(core: str) -> str:
-    """A regex for a label that tolerates spaces inside it and any kind of quotes."""
-    parts = []
-    for char in core:
-        if char in _QUOTES:
-            parts.append(f"[{re.escape(_QUOTES)}]?")
-        elif char in "、，,":
-            parts.append("[、，,]?")
-        else:
-            parts.append(re.escape(char))
-    return _GAP.join(parts)
-
-
-def _label_regex(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> re.Pattern[str]:
-    core = "|".join(_flexible(c) for c in cores)
-    head = f"(?:{prefix}){_GAP}" if prefix else ""
-    if head and not prefix_required:
-        head = f"(?:{head})?"
-    # A parenthesised note after the label (（区分处理的，只计这一情形…）) belongs to it.
-    tail = rf"(?:{_GAP}[（(][^）)\d\t\n]{{0,40}}[）)])?"
-    return re.compile(f"{head}(?:{core}){tail}")
-
-
-_BLOCK_TITLE = re.compile(r"第\s*二\s*十\s*条\s*第\s*[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*项")
-
-
-def is_block_title(text: str) -> bool:
-    """Whether the text is a block title of table 二 (第二十条第（一）项)."""
-    return bool(_BLOCK_TITLE.fullmatch(text.strip()))
-
-
 #: The text of the first header cell of each of table 二's blocks.
 ACTIVE_HEADER_FIRST = "信息内容"
-
-
-def is_whole_label(text: str) -> bool:
-    """Whether the text is, all of it, one row's label: a line that is a row of its own,
-    never the wrapped part of another row's label."""
-    text = text.strip()
-    return any(row_pattern(row).fullmatch(text) for version in VERSIONS for table in tables(version) for row in table.rows)
-
-
-@cache
-def row_pattern(row: Row) -> re.Pattern[str]:
-    return _label_regex(row.cores, row.prefix, row.prefix_required)
-
-
-@cache
-def anchor_pattern(anchor: Anchor) -> re.Pattern[str]:
-    return _label_regex(anchor.cores, anchor.prefix, False)
-
-
-# ---- Identities across years ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CrossYearRule:
-    """This year's ``this_year`` should equal last year's ``last_year``, plus this year's
-    ``plus`` minus this year's ``minus`` where given; ``version``: both reports use it."""
-
-    rule: str
-    subject: str
-    this_year: str
-    last_year: str
-    plus: str | None = None
-    minus: str | None = None
-    version: Version | None = None
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(k for k in (self.this_year, self.plus, self.minus) if k)
-
-
-#: A year missing from an agency's run of reports.
-MISSING_YEAR_RULE = "cross_year_missing_year"
-
-#: What each check across years says, for readers.
-CROSS_YEAR_TEXT = {
-    "cross_year_carried_over": "本年“上年结转”应等于上年“结转下年度”",
-    "cross_year_in_force": "现行有效件数应等于上年现行有效 + 本年制发 − 本年废止（2021 版模板）",
-    MISSING_YEAR_RULE: "机关的年度报告不连续（缺少年度）",
-}
-
-
-@cache
-def cross_year_rules() -> tuple[CrossYearRule, ...]:
-    """上年结转 = last year's 结转下年度 (per column); in the 2021 template, 现行有效件数 =
-    last year's 现行有效件数 + 本年制发件数 − 本年废止件数 (规章, 行政规范性文件)."""
-    carry = tuple(
-        CrossYearRule(
-            "cross_year_carried_over",
-            f"上年结转｜{column.label}",
-            f"requests.carried_over.{column.key}",
-            f"requests.carried_forward.{column.key}",
-        )
-        for column in row_columns(_request_rows("2021")[0], with_org_subtotal=True)
-    )
-    stock = tuple(
-        CrossYearRule(
-            "cross_year_in_force",
-            f"{row.label}｜现行有效件数",
-            f"active.{row.key}.in_force",
-            f"active.{row.key}.in_force",
-            plus=f"active.{row.key}.made",
-            minus=f"active.{row.key}.repealed",
-            version="2021",
-        )
-        for row in ACTIVE_2021.rows
-        if any(column.key == "in_force" for column in row.columns)
-    )
-    return carry + stock
 
 
 @cache

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from corpus.agencies import all_agencies
-from etl.agencies import agency_key, canonical_names, infer, load_overrides, normalise_name
+from etl.agencies_csv import canonical_names, load_overrides
+from etl.agency_inference import agency_key, infer, normalise_name
 from etl.gazetteer import divisions, find_places
 from etl.ingest import ingest
 from etl.parse import parse_file

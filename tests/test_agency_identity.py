@@ -152,7 +152,7 @@ def test_an_agencies_csv_row_changes_only_what_it_fills_in(db_path: Path, tmp_pa
 
 
 def test_a_nameless_report_is_named_through_the_downloaded_agencies_csv(db_path: Path, tmp_path: Path) -> None:
-    from etl.agencies import overrides_csv
+    from etl.agencies_csv import overrides_csv
     from etl.warehouse import agency_table, connect_readonly
 
     ingest([ZHUZHOU, retitled(tmp_path, "", 2020, file_name="downloads/2020-0001.txt")], db_path)

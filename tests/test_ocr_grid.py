@@ -56,3 +56,22 @@ def test_pieces_of_borders_keep_their_own_extents() -> None:
     assert len(spans) == 3
     for (start, end), (top, bottom) in zip(spans, [(100, 200), (300, 400), (500, 600)], strict=True):
         assert abs(start - top) <= 2 and abs(end - bottom) <= 2
+
+
+def test_digits_boxed_across_cell_borders_are_one_number_per_cell() -> None:
+    from etl.readers.ocr import split_at_borders
+    from etl.readers.ocr_grid import Rule
+    from etl.readers.pdf import PageWord
+
+    scale = 72 / DPI
+    borders = [Rule(True, x / scale, 0.0, 1000.0) for x in (110.0, 120.0, 130.0)]  # cells 10 pt wide
+    glued = PageWord("0000", 102.0, 138.0, 50.0, 60.0, 0.9)  # four zeros across four cells, one box
+    alone = PageWord("25", 121.0, 129.0, 80.0, 90.0, 0.99)  # a number inside one cell
+    cut = split_at_borders([glued, alone], borders, scale)
+    assert [(w.text, round(w.x0), round(w.x1)) for w in cut] == [
+        ("0", 102, 110),
+        ("0", 110, 120),
+        ("0", 120, 130),
+        ("0", 130, 138),
+        ("25", 121, 129),
+    ]

@@ -17,6 +17,8 @@ from etl.readers.ocr_labels import corrected_label
         ),
         ("1.本机关不掌据相关政府信息", "1.本机关不掌握相关政府信息"),
         ("一、本年新收政府信息公开申情数量", "一、本年新收政府信息公开申请数量"),
+        ("四、正政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议、行政诉讼情况"),  # a speck of the seal read in
+        ("三、收到和处理政府信息公开请情况", "三、收到和处理政府信息公开申请情况"),  # a character lost
     ],
 )
 def test_a_label_one_character_off_is_corrected(read: str, meant: str) -> None:

@@ -1,4 +1,5 @@
-from etl.template import all_keys, cell_specs, row_pattern, tables
+from etl.label_patterns import row_pattern
+from etl.template import all_keys, cell_specs, tables
 
 
 def test_table_three_has_the_documented_number_of_cells() -> None:

@@ -19,9 +19,10 @@ from dashboard.ui import (
     without_paths,
     writes_enabled,
 )
-from etl.agencies import overrides_csv
+from etl.agencies_csv import overrides_csv
+from etl.cross_year_rules import CROSS_YEAR_TEXT
 from etl.edits import rename_report_agency
-from etl.template import CROSS_YEAR_TEXT, TABLE_NAMES
+from etl.template import TABLE_NAMES
 
 READ_AS = {
     "number": "按数字读取",

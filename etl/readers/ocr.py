@@ -42,7 +42,7 @@ _NUMBERS_ON_A_TABLE_PAGE = 25
 OCR_SAME_LINE = 6.0
 #: Below this confidence a number read by OCR is an error, not a reading.
 LOW_CONFIDENCE = 0.8
-ENGINE_VERSION = f"rapidocr-1.4/{OCR_DPI}/{TEXT_SCORE}/{BOX_THRESH}/deskew/nocls/grid8"
+ENGINE_VERSION = f"rapidocr-1.4/{OCR_DPI}/{TEXT_SCORE}/{BOX_THRESH}/deskew/nocls/grid10"
 #: Threads one OCR engine uses: an ingest gives each of its workers its share of the cores.
 THREADS_VARIABLE = "GOV_REPORTS_OCR_THREADS"
 HOW_TO_ENABLE = "安装 OCR 组件后即可识别（在项目目录运行 make install，或 pip install '.[ocr]'）"
@@ -200,7 +200,35 @@ def _ocr(image: Any, dpi: float = OCR_DPI, with_grid: bool = True) -> PageRead:
             extra.append(again)
             for i in cell.boxes:
                 found[i] = []  # what OCR was unsure of gives way to the surer reading
-    return PageRead([word for words in found for word in words] + extra, [_edge(rule, scale) for rule in rules])
+    words = [word for words in found for word in words] + extra
+    return PageRead(split_at_borders(words, rules, scale), [_edge(rule, scale) for rule in rules])
+
+
+def split_at_borders(words: list[PageWord], rules: list[Rule], scale: float) -> list[PageWord]:
+    """A run of digits OCR boxed across cell borders (six blank-free zeros read as 000000)
+    is one number per cell: cut where a border crosses it, each digit going to the cell
+    its place along the box falls in."""
+    downs = [rule for rule in rules if rule.vertical]
+    cut: list[PageWord] = []
+    for word in words:
+        middle = (word.top + word.bottom) / 2 / scale
+        width = (word.x1 - word.x0) / max(len(word.text), 1)
+        borders = sorted(
+            rule.at * scale
+            for rule in downs
+            if rule.start <= middle <= rule.end and word.x0 + width / 2 < rule.at * scale < word.x1 - width / 2
+        )
+        if not borders or not word.text.isdigit():
+            cut.append(word)
+            continue
+        pieces: dict[int, str] = {}
+        for index, char in enumerate(word.text):
+            centre = word.x0 + (index + 0.5) * width
+            pieces[sum(centre > border for border in borders)] = pieces.get(sum(centre > border for border in borders), "") + char
+        edges = [word.x0, *borders, word.x1]
+        for cell, text in sorted(pieces.items()):
+            cut.append(PageWord(text, edges[cell], edges[cell + 1], word.top, word.bottom, word.confidence, word.original))
+    return cut
 
 
 def _read_cell(level: Any, cell: DoubtfulCell, scale: float) -> PageWord | None:

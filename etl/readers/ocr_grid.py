@@ -154,35 +154,51 @@ def _joined(pieces: list[Rule], near: float) -> list[Rule]:
 
 def doubtful_cells(image: Any, dpi: float, rules: list[Rule], boxes: list[TextBox]) -> list[DoubtfulCell]:
     """Cells closed by borders on all four sides that hold ink but no text OCR is sure of:
-    a digit the detector passed over, or one it read as ``PE`` or ``→``."""
+    a digit the detector passed over, or one it read as ``PE`` or ``→``.
 
+    Each cell is found from its top border down to the next border that closes it, so a
+    short stroke OCR's pixels made into a rule inside a label cell splits no value cell.
+    """
     points = dpi / 72
+    slack = SAME_RULE * points * 3
     ink = ink_mask(image)
     across = sorted((r for r in rules if not r.vertical), key=lambda r: r.at)
     down = [r for r in rules if r.vertical]
     found = []
-    for upper, lower in zip(across, across[1:], strict=False):
-        if lower.at - upper.at < SMALLEST_CELL * points:
-            continue
-        xs = sorted(r.at for r in down if r.start <= upper.at + SAME_RULE * points and r.end >= lower.at - SAME_RULE * points)
+    for upper in across:
+        below = upper.at + SMALLEST_CELL * points / 2
+        xs = sorted(r.at for r in down if r.start <= upper.at + slack and r.end >= below)
         for left, right in zip(xs, xs[1:], strict=False):
-            slack = SAME_RULE * points * 3
-            if right - left < SMALLEST_CELL * points or not (
-                _spans(upper, left, right, slack) and _spans(lower, left, right, slack)
-            ):
+            if right - left < SMALLEST_CELL * points or not _spans(upper, left, right, slack):
                 continue
-            inside = tuple(
-                i
-                for i, b in enumerate(boxes)
-                if left < (b.x0 + b.x1) / 2 < right and upper.at < (b.top + b.bottom) / 2 < lower.at
-            )
-            if any(boxes[i].score >= SURE for i in inside):
+            lower = next((r for r in across if r.at > below and _spans(r, left, right, slack)), None)
+            if lower is None or not _walled(down, left, right, upper.at, lower.at, slack):
                 continue
-            margin = CELL_MARGIN * points
-            x0, x1, top, bottom = int(left + margin), int(right - margin), int(upper.at + margin), int(lower.at - margin)
-            if x1 > x0 and bottom > top and int(ink[top:bottom, x0:x1].sum()) >= INK_PIXELS:
-                found.append(_around_ink(ink[top:bottom, x0:x1], x0, top, inside))
+            cell = _doubtful(ink, boxes, left, right, upper.at, lower.at, points)
+            if cell is not None:
+                found.append(cell)
     return found
+
+
+def _walled(down: list[Rule], left: float, right: float, top: float, bottom: float, slack: float) -> bool:
+    """Whether vertical borders at ``left`` and ``right`` run from ``top`` to ``bottom``."""
+    return all(
+        any(abs(r.at - x) < slack and r.start <= top + slack and r.end >= bottom - slack for r in down) for x in (left, right)
+    )
+
+
+def _doubtful(
+    ink: Any, boxes: list[TextBox], left: float, right: float, top: float, bottom: float, points: float
+) -> DoubtfulCell | None:
+    """The cell's inked part to read again, or None when it is empty or OCR is sure of it."""
+    inside = tuple(i for i, b in enumerate(boxes) if left < (b.x0 + b.x1) / 2 < right and top < (b.top + b.bottom) / 2 < bottom)
+    if any(boxes[i].score >= SURE for i in inside):
+        return None
+    margin = CELL_MARGIN * points
+    x0, x1, y0, y1 = int(left + margin), int(right - margin), int(top + margin), int(bottom - margin)
+    if x1 <= x0 or y1 <= y0 or int(ink[y0:y1, x0:x1].sum()) < INK_PIXELS:
+        return None
+    return _around_ink(ink[y0:y1, x0:x1], x0, y0, inside)
 
 
 def _around_ink(ink: Any, left: int, top: int, boxes: tuple[int, ...]) -> DoubtfulCell:

@@ -16,7 +16,8 @@ import statistics
 from dataclasses import dataclass
 
 from etl.document import Box, Cell
-from etl.template import ACTIVE_HEADER_FIRST, is_block_title, is_whole_label
+from etl.label_patterns import is_block_title, is_whole_label
+from etl.template import ACTIVE_HEADER_FIRST
 
 #: A word that is one cell's number, with its unit, or a dash that means zero.
 NUMERIC = re.compile(r"^[-+－]?[\d０-９][\d０-９,，.．]*(?:万元|亿元|元|件|个|项|条|次)?$|^[-—–/／]$")

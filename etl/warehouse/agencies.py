@@ -1,6 +1,6 @@
 """Agencies in the warehouse: one row per identity, whatever spellings its reports used.
 
-A report's agency name is looked up by its identity key (``etl.agencies.agency_key``);
+A report's agency name is looked up by its identity key (``etl.agency_inference.agency_key``);
 a new key makes a new agency with attributes inferred from the name. The user's
 agencies.csv wins: its aliases join agencies, its attributes replace the guesses. A
 report whose file names no agency is kept under a placeholder agency flagged
@@ -13,7 +13,8 @@ import duckdb
 import pandas as pd
 
 from etl import PARSER_VERSION
-from etl.agencies import AgencyInfo, Override, agency_key, infer
+from etl.agencies_csv import Override
+from etl.agency_inference import AgencyInfo, agency_key, infer
 from etl.gazetteer import fingerprint as gazetteer_fingerprint
 
 _AGENCY_COLUMNS = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from etl.template import MISSING_YEAR_RULE, cross_year_rules
+from etl.cross_year_rules import MISSING_YEAR_RULE, cross_year_rules
 
 
 def refresh_cross_year_checks(connection: duckdb.DuckDBPyConnection) -> None:
