@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from etl import PARSER_VERSION
-from etl.document import Box
-from etl.report import ParsedReport
+from etl.report import CellRecord, ParsedReport
 from etl.warehouse.agencies import agency_ids, placeholder_agency, supersede
 
 
@@ -65,14 +66,78 @@ def save_reports(
     return outcomes
 
 
+@dataclass(frozen=True)
+class ReportRow:
+    """A row of ``reports``: the fields are the columns, written here once."""
+
+    report_id: int
+    agency_id: int
+    year: int | None
+    template: str
+    published: date | None
+    source_path: str
+    source_format: str
+    sha256: str
+    parser_version: str
+    loaded_at: datetime
+    is_current: bool
+    superseded_at: datetime | None
+    superseded_by: int | None
+    error_count: int
+    warning_count: int
+    agency_name: str | None
+    agency_from: str | None
+
+
+@dataclass(frozen=True)
+class CellRow:
+    report_id: int
+    key: str
+    table_key: str
+    row_key: str
+    column_key: str
+    value: float | None
+    raw: str
+    read_as: str
+    location: str
+    note: str
+    page: int | None
+    box: list[float] | None  # x0, top, x1, bottom in points on the page
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    report_id: int
+    rule: str
+    subject: str
+    status: str
+    severity: str
+    expected: float | None
+    actual: float | None
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    report_id: int
+    severity: str
+    rule: str
+    message: str
+    cells: list[str]
+    location: str
+
+
 def _insert(
     connection: duckdb.DuckDBPyConnection, reports: list[ParsedReport], ids: list[int], agency_ids: list[int], now: datetime
 ) -> None:
-    report_rows, cell_rows, check_rows, issue_rows = [], [], [], []
+    report_rows: list[ReportRow] = []
+    cell_rows: list[CellRow] = []
+    check_rows: list[CheckRow] = []
+    issue_rows: list[IssueRow] = []
     for report, report_id, agency_id in zip(reports, ids, agency_ids, strict=True):
         errors = sum(issue.severity == "error" for issue in report.issues)
         report_rows.append(
-            (
+            ReportRow(
                 report_id,
                 agency_id,
                 report.year,
@@ -92,21 +157,17 @@ def _insert(
                 report.agency_from or None,
             )
         )
-        cell_rows += [
-            (report_id, c.key, *c.key.split(".", 2), c.value, c.raw, c.read_as, c.location, c.note, *_page_and_box(c.box))
-            for c in report.cells.values()
-        ]
+        cell_rows += [_cell_row(report_id, cell) for cell in report.cells.values()]
         check_rows += [
-            (report_id, c.rule, c.subject, c.status, c.severity, c.expected, c.actual, list(c.cells)) for c in report.checks
+            CheckRow(report_id, c.rule, c.subject, c.status, c.severity, c.expected, c.actual, list(c.cells))
+            for c in report.checks
         ]
-        issue_rows += [(report_id, i.severity, i.rule, i.message, list(i.cells), i.location) for i in report.issues]
+        issue_rows += [IssueRow(report_id, i.severity, i.rule, i.message, list(i.cells), i.location) for i in report.issues]
     frames = {
-        "reports": pd.DataFrame(report_rows, columns=_REPORT_COLUMNS).astype(
-            {"superseded_at": "datetime64[us]", "superseded_by": "Int64"}
-        ),
-        "cells": pd.DataFrame(cell_rows, columns=_CELL_COLUMNS).astype({"value": "float64", "page": "Int64"}),
-        "checks": pd.DataFrame(check_rows, columns=_CHECK_COLUMNS).astype({"expected": "float64", "actual": "float64"}),
-        "issues": pd.DataFrame(issue_rows, columns=_ISSUE_COLUMNS),
+        "reports": _frame(report_rows, ReportRow).astype({"superseded_at": "datetime64[us]", "superseded_by": "Int64"}),
+        "cells": _frame(cell_rows, CellRow).astype({"value": "float64", "page": "Int64"}),
+        "checks": _frame(check_rows, CheckRow).astype({"expected": "float64", "actual": "float64"}),
+        "issues": _frame(issue_rows, IssueRow),
     }
     for table, frame in frames.items():
         if len(frame):
@@ -115,47 +176,33 @@ def _insert(
             connection.unregister("incoming")
 
 
-_REPORT_COLUMNS = [
-    "report_id",
-    "agency_id",
-    "year",
-    "template",
-    "published",
-    "source_path",
-    "source_format",
-    "sha256",
-    "parser_version",
-    "loaded_at",
-    "is_current",
-    "superseded_at",
-    "superseded_by",
-    "error_count",
-    "warning_count",
-    "agency_name",
-    "agency_from",
-]
-_CELL_COLUMNS = [
-    "report_id",
-    "key",
-    "table_key",
-    "row_key",
-    "column_key",
-    "value",
-    "raw",
-    "read_as",
-    "location",
-    "note",
-    "page",
-    "box",
-]
+def _cell_row(report_id: int, cell: CellRecord) -> CellRow:
+    table_key, row_key, column_key = cell.key.split(".", 2)
+    box = cell.box
+    return CellRow(
+        report_id,
+        cell.key,
+        table_key,
+        row_key,
+        column_key,
+        cell.value,
+        cell.raw,
+        cell.read_as,
+        cell.location,
+        cell.note,
+        None if box is None else box.page,
+        None if box is None else [round(v, 1) for v in (box.x0, box.top, box.x1, box.bottom)],
+    )
 
 
-def _page_and_box(box: Box | None) -> tuple[int | None, list[float] | None]:
-    return (None, None) if box is None else (box.page, [round(v, 1) for v in (box.x0, box.top, box.x1, box.bottom)])
+def _frame(rows: Sequence[object], record: type) -> pd.DataFrame:
+    """Rows of one record type as a frame whose columns are the record's fields."""
+    return pd.DataFrame([_values(row) for row in rows], columns=[f.name for f in fields(record)])
 
 
-_CHECK_COLUMNS = ["report_id", "rule", "subject", "status", "severity", "expected", "actual", "cells"]
-_ISSUE_COLUMNS = ["report_id", "severity", "rule", "message", "cells", "location"]
+def _values(row: object) -> tuple[object, ...]:
+    """A record's values in field order (``dataclasses.astuple`` would copy every list)."""
+    return tuple(getattr(row, f.name) for f in fields(row))  # type: ignore[arg-type]
 
 
 def log_ingest(
