@@ -21,9 +21,7 @@ from etl.ingest import FileOutcome, find_files, ingest
 from etl.parse import parse_file
 from etl.readers import read_source
 from etl.warehouse import SCHEMA_VERSION, WarehouseError, agency_table, connect_readonly
-
-_STATUS_NAMES = {"loaded": "新导入", "replaced": "替换旧版本", "unchanged": "未变化", "failed": "失败"}
-
+from etl.words import STATUS_WORDS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -157,7 +155,7 @@ def ingest_command(
         except (WarehouseError, ValueError) as error:
             raise Failure(str(error)) from error
     counts = summary.counts
-    parts = [f"{_STATUS_NAMES[s]} {counts.get(s, 0)}" for s in ("loaded", "replaced", "unchanged", "failed")]
+    parts = [f"{STATUS_WORDS[s]} {counts.get(s, 0)}" for s in ("loaded", "replaced", "unchanged", "failed")]
     click.echo(f"读取 {len(files)} 个文件：" + "，".join(parts))
     for failure in summary.failures:
         click.echo(f"  失败：{failure.reason}")

@@ -11,11 +11,11 @@ from dashboard.answers import db_path
 from dashboard.ui import explain_write_access, writes_enabled
 from etl.ingest import FileOutcome, ingest
 from etl.uploads import UploadError, UploadLimits, save_upload
+from etl.words import STATUS_WORDS
 
 MAX_MB = int(os.environ.get("GOV_REPORTS_UPLOAD_MB", "50"))
 LIMITS = UploadLimits.from_megabytes(MAX_MB)
 UPLOADS = db_path().parent / "uploads"
-STATUS = {"loaded": "新导入", "replaced": "替换旧版本", "unchanged": "未变化", "failed": "失败"}
 
 st.title("导入报告")
 if not writes_enabled():
@@ -85,6 +85,6 @@ if (files or agencies_file) and st.button("导入", type="primary"):
         st.stop()
     bar.progress(1.0, text="导入完成")
     st.cache_data.clear()
-    rows = problems + [{"文件": Path(o.file).name, "结果": STATUS[o.status], "原因": o.reason} for o in summary.outcomes]
-    st.success(f"处理 {len(rows)} 个文件：" + "，".join(f"{STATUS[k]} {v}" for k, v in summary.counts.items()))
+    rows = problems + [{"文件": Path(o.file).name, "结果": STATUS_WORDS[o.status], "原因": o.reason} for o in summary.outcomes]
+    st.success(f"处理 {len(rows)} 个文件：" + "，".join(f"{STATUS_WORDS[k]} {v}" for k, v in summary.counts.items()))
     st.dataframe(pd.DataFrame(rows), hide_index=True)

@@ -23,19 +23,7 @@ from etl.agencies_csv import overrides_csv
 from etl.cross_year_rules import CROSS_YEAR_TEXT
 from etl.edits import rename_report_agency
 from etl.template import TABLE_NAMES
-
-READ_AS = {
-    "number": "按数字读取",
-    "blank": "空白（按 0）",
-    "dash": "横线/斜线/无（按 0）",
-    "recovered": "由勾稽关系还原",
-    "confirmed by text": "与正文所述一致",
-    "unreadable": "无法确定",
-    "missing": "未找到该行",
-}
-
-
-INCOMPLETE_TEXT = {"missing_table": "找不到该表", "table_unreadable": "读不出表中的行", "table_cut_off": "表格被截断"}
+from etl.words import INCOMPLETE_WORDS, READ_AS_WORDS, in_words
 
 
 def agencies_to_check(to_check: pd.DataFrame) -> None:
@@ -124,7 +112,10 @@ if warehouse_ready():
     else:
         st.caption("这些报告的其他表格已正常读取并计入各页统计；缺少的表格中各项为空（不是 0）。")
         linked_table(
-            incomplete.assign(table_key=incomplete["table_key"].map(TABLE_NAMES), rule=incomplete["rule"].map(INCOMPLETE_TEXT)),
+            incomplete.assign(
+                table_key=incomplete["table_key"].map(TABLE_NAMES),
+                rule=incomplete["rule"].map(lambda code: in_words(code, INCOMPLETE_WORDS)),
+            ),
             {"agency": "机关", "year": "年度", "table_key": "表格", "rule": "情况", "message": "说明"},
         )
 
@@ -182,12 +173,16 @@ if warehouse_ready():
 
     st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
     st.dataframe(
-        counts.assign(read_as=counts["read_as"].map(READ_AS)).rename(columns={"read_as": "读取方式", "cells": "单元格数"}),
+        counts.assign(read_as=counts["read_as"].map(lambda code: in_words(code, READ_AS_WORDS))).rename(
+            columns={"read_as": "读取方式", "cells": "单元格数"}
+        ),
         hide_index=True,
     )
     unusual = answers.unusual_cells(chosen)
     linked_table(
-        unusual.assign(key=unusual["key"].map(short_label), read_as=unusual["read_as"].map(READ_AS)),
+        unusual.assign(
+            key=unusual["key"].map(short_label), read_as=unusual["read_as"].map(lambda code: in_words(code, READ_AS_WORDS))
+        ),
         {
             "agency": "机关",
             "year": "年度",

@@ -13,6 +13,7 @@ from etl.document import Box, ReadError
 from etl.readers import read_document, read_source
 from etl.readers.pages import marked, page_image
 from etl.template import INCOMPLETE_RULES, label_for, row_columns, spec_by_key, tables
+from etl.words import NAME_SOURCE_WORDS, SEVERITY_WORDS, in_words
 
 spec_order = {key: index for index, key in enumerate(spec_by_key())}
 
@@ -87,9 +88,8 @@ def agency_line(meta: pd.Series) -> str:
     place = "".join(str(meta[c]) for c in ("province", "city", "county") if pd.notna(meta[c])) or "地区未知"
     level = f"{meta['level']}级" if pd.notna(meta["level"]) else "层级未知"
     kind = meta["kind"] if pd.notna(meta["kind"]) else "类别未知"
-    where = {"title": "标题", "signature": "落款", "file name": "文件名", "folder": "文件夹名", "user": "用户指定"}
     printed = (
-        f"报告中写作“{meta['agency_name']}”（取自{where.get(meta['agency_from'], '报告')}）"
+        f"报告中写作“{meta['agency_name']}”（取自{NAME_SOURCE_WORDS.get(meta['agency_from'], '报告')}）"
         if pd.notna(meta["agency_name"])
         else ""
     )
@@ -189,8 +189,11 @@ if warehouse_ready():
         if len(issues):
             st.subheader("问题")
             st.dataframe(
-                issues.rename(
-                    columns={"severity": "级别", "rule": "规则", "message": "说明", "cells": "单元格", "location": "位置"}
+                issues.assign(
+                    severity=issues["severity"].map(lambda code: in_words(code, SEVERITY_WORDS)),
+                    cells=issues["cells"].map(lambda keys: "；".join(label_for(key) for key in keys)),
+                )[["severity", "message", "cells", "location", "rule"]].rename(
+                    columns={"severity": "级别", "message": "说明", "cells": "单元格", "location": "位置", "rule": "规则代码"}
                 ),
                 hide_index=True,
             )
