@@ -113,6 +113,28 @@ def outcome_share(outcome: str) -> Indicator:
     )
 
 
+#: Peer groups within the whole country, a province or a city.
+PEER_SCOPES = {"全国": None, "同省": "province", "同市": "city"}
+#: An agency is ranked on a rate only with at least this many requests behind it.
+RANKED_FROM = 30
+
+
+def peer_groups(agencies: pd.DataFrame, scope: str) -> pd.Series:
+    """Each agency's peer group: the same level and kind (同层级、同类别), within ``scope``."""
+    region = PEER_SCOPES[scope]
+    place = agencies[region].fillna("地区未知") + "·" if region else ""
+    return place + agencies["level"].fillna("层级未知") + "级" + agencies["kind"].fillna("类别未知")
+
+
+def ranks_in_groups(values: pd.Series, groups: pd.Series, cases: pd.Series) -> pd.DataFrame:
+    """Rank (1 the highest) and percentile of each value within its group, among the
+    agencies with at least ``RANKED_FROM`` cases; the others are not ranked (NaN)."""
+    counted = cases >= RANKED_FROM
+    rank = values[counted].groupby(groups[counted]).rank(ascending=False, method="min")
+    percentile = percentile_in_group(values[counted], groups[counted])
+    return pd.DataFrame({"rank": rank, "percentile": percentile}).reindex(values.index)
+
+
 def percentile_in_group(values: pd.Series, groups: pd.Series) -> pd.Series:
     """Each value's percentile rank (0–100) among its peer group."""
     return values.groupby(groups).rank(pct=True).mul(100)

@@ -41,3 +41,22 @@ def test_an_outcome_is_the_sum_of_its_rows_in_either_template_version() -> None:
     )
     frame = pd.DataFrame({"requests.other.total": [3], "requests.total_processed.total": [30]})  # a 2019 report
     assert outcome_share("other").of(frame)[0] == 0.1 and outcome_share("other").name == "其他处理率"
+
+
+def test_agencies_are_ranked_within_their_peer_group_only_with_enough_cases() -> None:
+    from dashboard.indicators import peer_groups, ranks_in_groups
+
+    agencies = pd.DataFrame(
+        {
+            "province": ["湖南省", "湖南省", "湖南省", "江苏省"],
+            "city": ["株洲市", "株洲市", "长沙市", "淮安市"],
+            "level": ["市", "市", "市", "市"],
+            "kind": ["审计", "审计", "审计", "审计"],
+            "rate": [0.9, 0.5, 0.7, 0.8],
+            "cases": [100, 40, 10, 50],
+        }
+    )
+    groups = peer_groups(agencies, "同省")
+    assert list(groups) == ["湖南省·市级审计", "湖南省·市级审计", "湖南省·市级审计", "江苏省·市级审计"]
+    ranks = ranks_in_groups(agencies["rate"], groups, agencies["cases"])
+    assert list(ranks["rank"].fillna(0)) == [1, 2, 0, 1]  # 10 cases: not ranked

@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import DISCLOSURE, REVIEW_CORRECTION, percentile_in_group
+from dashboard.indicators import DISCLOSURE, PEER_SCOPES, RANKED_FROM, REVIEW_CORRECTION, peer_groups, ranks_in_groups
 from dashboard.ui import chart, filters, generated_banner, rates_as_text, warehouse_ready
 
 KEYS = tuple(
@@ -24,19 +24,15 @@ if warehouse_ready():
     table[REVIEW_CORRECTION.name] = REVIEW_CORRECTION.of(table)
     scope = st.radio(
         "同类组的范围",
-        ["全国", "同省", "同市"],
+        list(PEER_SCOPES),
         key="scope",
         horizontal=True,
         bind="query-params",
         help="同类组：同层级、同类别的机关",
     )
-    region = {"全国": None, "同省": "province", "同市": "city"}[scope]
-    place = table[region].fillna("地区未知") + "·" if region else ""
-    table["同类组"] = place + table["level"].fillna("层级未知") + "级" + table["kind"].fillna("类别未知")
-    ranked = table[table["新收申请"] >= 30].copy()
-    ranked["公开率排名"] = ranked.groupby("同类组")["公开率"].rank(ascending=False, method="min")
-    ranked["组内百分位"] = percentile_in_group(ranked["公开率"], ranked["同类组"])
-    table = table.merge(ranked[["agency", "公开率排名", "组内百分位"]], on="agency", how="left")
+    table["同类组"] = peer_groups(table, scope)
+    ranks = ranks_in_groups(table[DISCLOSURE.name], table["同类组"], table["新收申请"])
+    table["公开率排名"], table["组内百分位"] = ranks["rank"], ranks["percentile"]
     peer = st.selectbox("同类组（同层级、同类别）", sorted(table["同类组"].unique()), key="peer", index=None, placeholder="全部")
     picked = st.multiselect(
         "选择要对比的机关",
@@ -47,7 +43,7 @@ if warehouse_ready():
     )
     shown = table[table["agency"].isin(picked)] if picked else table[table["同类组"] == peer] if peer else table
     shown = shown.sort_values("新收申请", ascending=False).head(30)
-    st.caption("仅对所选年度合计收到至少 30 件申请的机关按比率排名；其余机关显示“—”。")
+    st.caption(f"仅对所选年度合计收到至少 {RANKED_FROM} 件申请的机关按比率排名；其余机关显示“—”。")
     st.dataframe(
         rates_as_text(shown, ["公开率", "复议纠错率"])
         .assign(
