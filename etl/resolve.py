@@ -16,10 +16,10 @@ from functools import lru_cache
 
 from etl.equations import Equation
 from etl.recognise import Chunk
-from etl.template import CellKind
+from etl.template import UNIT_WORDS, CellKind
 from etl.values import CellValue, CellValueError, Sum, is_single_piece, parse_cell, splits
 
-_UNITS = ("万元", "亿元", "元", "万", "件", "项", "个", "条", "次")
+_UNITS = tuple(sorted(UNIT_WORDS, key=len, reverse=True))  # 万元 before 万 and 元
 _MAX_READINGS = 20_000
 _MAX_DIGITS_PER_CELL = 16  # 万元 with decimals included: no cell of a report prints more
 _MAX_SOLUTIONS = 64

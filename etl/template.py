@@ -349,7 +349,9 @@ VERSION_MARKERS: dict[Version, tuple[str, ...]] = {
 
 
 #: Unit words a report may print after a number in its cell (251000 元, 12 件).
-UNIT_WORDS = frozenset({"万元", "亿元", "元", "件", "项", "个", "条", "次"})
+COUNT_UNITS = ("件", "项", "个", "条", "次", "人", "宗", "起")
+MONEY_UNITS = ("万元", "亿元", "元", "万")
+UNIT_WORDS = frozenset((*COUNT_UNITS, *MONEY_UNITS))
 
 #: Each table as a reader names it: its number in the template and its title.
 TABLE_NAMES = {

@@ -12,12 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from etl.template import CellKind
+from etl.template import COUNT_UNITS, CellKind
 
 ReadAs = Literal["number", "blank", "dash", "recovered", "unreadable"]
 
 DASHES = frozenset({"-", "--", "—", "——", "–", "－", "/", "／", "\\", "无", "―", "一一", "‐"})
-_COUNT_UNITS = r"(?:件|项|个|条|次|人|宗|起)?"
+_COUNT_UNITS = rf"(?:{'|'.join(COUNT_UNITS)})?"
 _GROUPED = r"\d{1,3}(?:,\d{3})+"
 _NUMBER = rf"(?:{_GROUPED}|\d+)(?:\.\d+)?"
 _SIGNED_WORDS = {"增加": 1, "新增": 1, "增": 1, "减少": -1, "减": -1}
