@@ -16,15 +16,13 @@ from functools import lru_cache
 
 from etl.equations import Equation
 from etl.recognise import Chunk
+from etl.solver import solve
 from etl.template import UNIT_WORDS, CellKind
 from etl.values import CellValue, CellValueError, Sum, is_single_piece, parse_cell, splits
 
 _UNITS = tuple(sorted(UNIT_WORDS, key=len, reverse=True))  # 万元 before 万 and 元
 _MAX_READINGS = 20_000
 _MAX_DIGITS_PER_CELL = 16  # 万元 with decimals included: no cell of a report prints more
-_MAX_SOLUTIONS = 64
-_MAX_NODES = 300_000
-_MAX_SUMS = 60_000
 
 
 @dataclass(frozen=True)
@@ -276,7 +274,13 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation], pins: dict[str
     if all(len(options) == 1 for options in domains.values()):
         solutions, complete = [dict.fromkeys(domains, 0)], True  # nothing to choose: the checks judge it
     else:
-        solutions, complete = _solve(domains, rows, equations)
+        choices = {
+            name: [
+                {key: float(piece.value.value) for key, piece in zip(rows[name].keys, reading, strict=True)} for reading in domain
+            ]
+            for name, domain in domains.items()
+        }
+        solutions, complete = solve(choices, equations)
     for name, options in domains.items():
         row = rows[name]
         used = {solution[name] for solution in solutions} if solutions else set(range(len(options)))
@@ -354,101 +358,3 @@ def _report_ambiguous(result: Resolved, row: RowInput, chosen: list[Reading], co
     result.problems.append(
         ("ambiguous", f"数字连在一起，有{count}读法都满足勾稽关系（{shown}{more}），这些单元格未采用任何一种", unsure, offset)
     )
-
-
-# ---- The solver ------------------------------------------------------------------------
-
-
-def _solve(
-    domains: dict[str, list[Reading]], rows: dict[str, RowInput], equations: list[Equation]
-) -> tuple[list[dict[str, int]], bool]:
-    """All consistent choices of one reading per row (up to a limit), and whether complete."""
-    owner = {key: name for name, row in rows.items() if name in domains for key in row.keys}
-    usable = [eq for eq in equations if all(key in owner for key in eq.keys)]
-    alive = {name: list(range(len(options))) for name, options in domains.items()}
-    contribution = _contributions(domains, rows, usable)
-    _propagate(alive, contribution, usable)
-    if any(not indices for indices in alive.values()):
-        return [], True
-    order = sorted((name for name in alive if len(alive[name]) > 1), key=lambda name: len(alive[name]))
-    fixed = {name: indices[0] for name, indices in alive.items() if len(indices) == 1}
-    if not order:
-        return ([fixed] if _consistent(fixed, contribution, usable) else []), True
-    solutions: list[dict[str, int]] = []
-    nodes = 0
-
-    def search(depth: int, chosen: dict[str, int]) -> bool:
-        nonlocal nodes
-        nodes += 1
-        if nodes > _MAX_NODES or len(solutions) >= _MAX_SOLUTIONS:
-            return False
-        if depth == len(order):
-            if _consistent(chosen, contribution, usable):
-                solutions.append(dict(chosen))
-            return True
-        complete = True
-        for index in alive[order[depth]]:
-            chosen[order[depth]] = index
-            if _consistent(chosen, contribution, usable, partial=True):
-                complete = search(depth + 1, chosen) and complete
-            del chosen[order[depth]]
-        return complete
-
-    complete = search(0, dict(fixed))
-    return solutions, complete
-
-
-def _contributions(
-    domains: dict[str, list[Reading]], rows: dict[str, RowInput], equations: list[Equation]
-) -> list[dict[str, list[float]]]:
-    """For each equation, each row's share of (left − right) under each of its readings."""
-    shares = []
-    for eq in equations:
-        per_row: dict[str, list[float]] = {}
-        for name, options in domains.items():
-            row = rows[name]
-            signs = {key: 1 for key in eq.left} | {key: -1 for key in eq.right}
-            indices = [(i, signs[key]) for i, key in enumerate(row.keys) if key in signs]
-            if indices:
-                per_row[name] = [sum(sign * float(option[i].value.value) for i, sign in indices) for option in options]
-        shares.append(per_row)
-    return shares
-
-
-def _consistent(
-    chosen: dict[str, int], contribution: list[dict[str, list[float]]], equations: list[Equation], partial: bool = False
-) -> bool:
-    for per_row in contribution:
-        if partial and not all(name in chosen for name in per_row):
-            continue
-        if abs(sum(values[chosen[name]] for name, values in per_row.items())) > 1e-6:
-            return False
-    return True
-
-
-def _propagate(alive: dict[str, list[int]], contribution: list[dict[str, list[float]]], equations: list[Equation]) -> None:
-    """Drop readings that cannot be part of any solution of some equation (sum sets)."""
-    changed = True
-    while changed:
-        changed = False
-        for per_row in contribution:
-            names = [name for name in per_row if len(alive[name]) > 0]
-            if not any(len(alive[name]) > 1 for name in names):
-                continue
-            for name in names:
-                others = _sums([{per_row[other][i] for i in alive[other]} for other in names if other != name])
-                if others is None:
-                    continue
-                keep = [i for i in alive[name] if round(-per_row[name][i], 6) in others]
-                if len(keep) != len(alive[name]):
-                    alive[name] = keep
-                    changed = True
-
-
-def _sums(sets: list[set[float]]) -> set[float] | None:
-    totals = {0.0}
-    for values in sets:
-        totals = {round(a + b, 6) for a in totals for b in values}
-        if len(totals) > _MAX_SUMS:
-            return None
-    return totals
