@@ -178,12 +178,12 @@ def _row_inputs(table_text: TableText, version: Version, scanned: bool = False) 
 def _collect(
     report: ParsedReport, table_text: TableText, inputs: dict[str, RowInput], resolved: Resolved, flat: FlatText
 ) -> None:
-    for message, keys, offset in table_text.problems:
-        report.issues.append(Issue("error", "unexpected_rows", message, tuple(keys), flat.location(offset)))
+    for problem in table_text.problems:
+        report.issues.append(Issue("error", problem.rule, problem.message, problem.keys, flat.location(problem.offset)))
     _add_missing_rows(report, table_text, inputs)
-    for rule, message, keys, offset in resolved.problems:
-        severity: Severity = "warning" if rule == "extra_value" else "error"
-        report.issues.append(Issue(severity, rule, message, tuple(keys), flat.location(offset)))
+    for problem in resolved.problems:
+        severity: Severity = "warning" if problem.rule == "extra_value" else "error"
+        report.issues.append(Issue(severity, problem.rule, problem.message, problem.keys, flat.location(problem.offset)))
     for row_input in inputs.values():
         for key in row_input.keys:
             piece = resolved.cells.get(key)

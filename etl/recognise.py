@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from etl.document import FlatText
 from etl.label_patterns import anchor_pattern, row_pattern
+from etl.report import Problem
 from etl.template import END_HEADING as _END
 from etl.template import (
     UNIT_WORDS,
@@ -48,7 +49,7 @@ class TableText:
     labelled: set[str] = field(default_factory=set)  # rows whose label shares their line
     with_org_subtotal: bool = False
     closed: bool = True  # False: the file ends inside the table (no part 五 after it)
-    problems: list[tuple[str, list[str], int]] = field(default_factory=list)  # message, row keys, offset
+    problems: list[Problem] = field(default_factory=list)
 
 
 _NUMBER = r"[+-]?\d(?:[\d.]|[,，]\d{3})*(?:万元|亿元|元|万|件|项|个|条|次)?"
@@ -206,13 +207,8 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
     segments = _with_subtotals(segments, keys, found.with_org_subtotal)
     for marker, lines, slots in _detached(segments, table, keys):
         if len(lines) > len(slots):
-            found.problems.append(
-                (
-                    f"「{flat.text[marker.start : marker.end]}」之后有 {len(lines)} 行数字，模板此处只有 {len(slots)} 行",
-                    slots,
-                    marker.start,
-                )
-            )
+            message = f"「{flat.text[marker.start : marker.end]}」之后有 {len(lines)} 行数字，模板此处只有 {len(slots)} 行"
+            found.problems.append(Problem("unexpected_rows", message, tuple(slots), marker.start))
             continue
         for index, (key, (chunks, on_label_line)) in enumerate(zip(slots, lines, strict=False)):
             found.rows[key] = chunks

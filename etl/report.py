@@ -32,6 +32,17 @@ class Issue:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """What a stage found wrong with some cells, before it becomes an issue of the report:
+    which rule, in words, the cells' keys and where in the text (an offset)."""
+
+    rule: str
+    message: str
+    keys: tuple[str, ...]
+    offset: int
+
+
+@dataclass(frozen=True)
 class CellRecord:
     key: str
     value: int | float | None

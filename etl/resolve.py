@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from etl.equations import Equation
 from etl.recognise import Chunk
+from etl.report import Problem
 from etl.solver import solve
 from etl.template import UNIT_WORDS, CellKind
 from etl.values import CellValue, CellValueError, Sum, is_single_piece, parse_cell, splits
@@ -47,7 +48,7 @@ class RowInput:
 @dataclass
 class Resolved:
     cells: dict[str, Piece | None] = field(default_factory=dict)
-    problems: list[tuple[str, str, list[str], int]] = field(default_factory=list)  # rule, message, keys, offset
+    problems: list[Problem] = field(default_factory=list)
     unread: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> the row's raw text, offset
 
 
@@ -294,7 +295,7 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation], pins: dict[str
                 result.cells[key] = chosen[0][index]
                 if chosen[0][index].tag == _SCAN_FIX:
                     message = f"{chosen[0][index].value.note}（由其他行列的勾稽关系确定），请对照原件核对"
-                    result.problems.append(("scan_repaired", message, [key], chosen[0][index].offset))
+                    result.problems.append(Problem("scan_repaired", message, (key,), chosen[0][index].offset))
             else:
                 result.cells[key] = None
         _report_ambiguous(result, row, chosen, complete)
@@ -334,7 +335,7 @@ def _fail_row(result: Resolved, row: RowInput, how: str, count: int) -> None:
         result.cells[key] = None
     _keep_raw(result, row, list(row.keys))
     offset = row.chunks[0].offset if row.chunks else 0
-    result.problems.append(("unreadable_row", f"无法读取该行：{reasons[how]}", list(row.keys), offset))
+    result.problems.append(Problem("unreadable_row", f"无法读取该行：{reasons[how]}", tuple(row.keys), offset))
 
 
 def _note_extra(result: Resolved, rows: list[RowInput]) -> None:
@@ -342,7 +343,7 @@ def _note_extra(result: Resolved, rows: list[RowInput]) -> None:
     keys = [key for row in rows for key in row.keys]
     offset = rows[0].chunks[0].offset if rows[0].chunks else 0
     message = f"{len(rows)} 行比模板多一个数值，去掉多余的一个后各种读法结果相同且满足勾稽关系"
-    result.problems.append(("extra_value", message, keys, offset))
+    result.problems.append(Problem("extra_value", message, tuple(keys), offset))
 
 
 def _report_ambiguous(result: Resolved, row: RowInput, chosen: list[Reading], complete: bool) -> None:
@@ -355,6 +356,5 @@ def _report_ambiguous(result: Resolved, row: RowInput, chosen: list[Reading], co
     count = f"{len(chosen)}种" if complete else f"至少{len(chosen)}种"
     more = "等" if len(chosen) > 10 else ""
     offset = row.chunks[0].offset if row.chunks else 0
-    result.problems.append(
-        ("ambiguous", f"数字连在一起，有{count}读法都满足勾稽关系（{shown}{more}），这些单元格未采用任何一种", unsure, offset)
-    )
+    message = f"数字连在一起，有{count}读法都满足勾稽关系（{shown}{more}），这些单元格未采用任何一种"
+    result.problems.append(Problem("ambiguous", message, tuple(unsure), offset))

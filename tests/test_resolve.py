@@ -22,13 +22,13 @@ def test_cells_that_differ_between_valid_readings_stay_empty() -> None:
     result = resolve({"r": row(("a", "b", "c"), "11213", separated=False)}, SUM)
     assert result.cells["a"] is None and result.cells["b"] is None
     assert result.cells["c"].value.value == 13  # type: ignore[union-attr]
-    assert [problem[0] for problem in result.problems] == ["ambiguous"]
+    assert [problem.rule for problem in result.problems] == ["ambiguous"]
 
 
 def test_a_surplus_value_that_repeats_its_neighbour_is_dropped() -> None:
     result = resolve({"r": row(("a", "b", "c"), "2", "3", "5", "5")}, SUM)
     assert [result.cells[k].value.value for k in "abc"] == [2, 3, 5]  # type: ignore[union-attr]
-    assert result.problems[0][0] == "extra_value"
+    assert result.problems[0].rule == "extra_value"
 
 
 def test_any_other_surplus_value_is_never_dropped_to_make_the_sums_hold() -> None:
@@ -36,7 +36,7 @@ def test_any_other_surplus_value_is_never_dropped_to_make_the_sums_hold() -> Non
     # sums are wrong would come out right, silently. The row stays unread, with an error.
     result = resolve({"r": row(("a", "b", "c"), "2", "9", "3", "5")}, SUM)
     assert all(result.cells.get(k) is None for k in "abc")
-    assert [problem[0] for problem in result.problems] == ["unreadable_row"]
+    assert [problem.rule for problem in result.problems] == ["unreadable_row"]
 
 
 def test_a_trailing_blank_is_an_empty_column_and_a_leading_blank_a_zero() -> None:
