@@ -138,18 +138,21 @@ def infer(name: str) -> AgencyInfo:
         level = _SUFFIX_LEVEL[unknown_place.group("suffix")] if unknown_place else None
         near = place_by_short_name(unknown_place.group(0)) if unknown_place else None
         if near is not None:
-            province, city, _, _, _ = _region((near,))
+            region = _region((near,))
+            province, city = region.province, region.city
         body = rest[unknown_place.end() :] if unknown_place else rest
         by_short_name = None if unknown_place else place_by_short_name(rest)
         if unknown_place:
             notes.append(f"“{unknown_place.group(0)}”不在行政区划表中")
         elif by_short_name is not None:  # 国家统计局株洲调查队, 长沙海关
-            province, city, _, level, _ = _region((by_short_name,))
+            region = _region((by_short_name,))
+            province, city, level = region.province, region.city, region.level
             notes.append(f"地区按简称推断为{by_short_name.name}")
         elif not _CENTRAL.match(name):
             notes.append("名称中没有找到可识别的行政区划")
     else:
-        province, city, county, level, code = _region(places.candidates)
+        region = _region(places.candidates)
+        province, city, county, level, code = region.province, region.city, region.county, region.level, region.code
         body = rest[places.end :]
         if len(places.candidates) > 1:
             where = "、".join("".join(d.name for d in ancestors(c)) for c in places.candidates)
@@ -159,7 +162,8 @@ def infer(name: str) -> AgencyInfo:
     branch = _BRANCH.search(body) if places and len(places.candidates) == 1 else None
     district = child_by_short_name(places.candidates, branch.group("short")) if places and branch else None
     if district is not None:  # 北京市公安局西城分局: the branch of a district
-        province, city, county, level, code = _region((district,))
+        region = _region((district,))
+        province, city, county, level, code = region.province, region.city, region.county, region.level, region.code
     town = _TOWN.match(body)
     if town:
         level, body = "乡镇", body[town.end() :]
@@ -170,7 +174,18 @@ def infer(name: str) -> AgencyInfo:
     return AgencyInfo(name, province, city, county, level, kind, is_government, bool(notes), code, None, "；".join(notes))
 
 
-def _region(candidates: tuple[Division, ...]) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+@dataclass(frozen=True)
+class Region:
+    """Where an agency is, as far as every division its name could mean agrees."""
+
+    province: str | None
+    city: str | None
+    county: str | None
+    level: str | None
+    code: str | None  # the division code, when the name means one division only
+
+
+def _region(candidates: tuple[Division, ...]) -> Region:
     """Province, city, county, level and code; only what every candidate agrees on."""
     chains = [ancestors(c) for c in candidates]
 
@@ -181,7 +196,7 @@ def _region(candidates: tuple[Division, ...]) -> tuple[str | None, str | None, s
     levels = {c.level for c in candidates}
     level = levels.pop() if len(levels) == 1 else None
     code = candidates[0].code if len(candidates) == 1 else None
-    return common("省"), common("市"), common("县"), level, code
+    return Region(common("省"), common("市"), common("县"), level, code)
 
 
 def _kind(body: str) -> str | None:
