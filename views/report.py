@@ -11,7 +11,7 @@ from dashboard import answers
 from dashboard.ui import checks_in_words, display_source, filters, fmt_count, report_label, warehouse_ready, without_paths
 from etl.document import Box, ReadError
 from etl.readers import read_document, read_source
-from etl.readers.pages import marked, page_image
+from etl.readers.pages import PageImage, around, marked, page_image
 from etl.template import INCOMPLETE_RULES, label_for, row_columns, spec_by_key, tables
 from etl.words import NAME_SOURCE_WORDS, SEVERITY_WORDS, in_words
 
@@ -29,12 +29,15 @@ def source_text(path: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def page_with_cell(path: str, page: int, box: tuple[float, float, float, float]) -> bytes | str:
-    """The source page as a PNG with the cell framed, or why it cannot be shown."""
+def page_with_cell(path: str, page: int, box: tuple[float, float, float, float], whole: bool) -> bytes | str:
+    """The source page (or its band around the cell) as a PNG with the cell framed, or why
+    it cannot be shown."""
     try:
-        image = marked(page_image(read_source(Path(path)), path, page), Box(page, *box))
+        shown = page_image(read_source(Path(path)), path, page, dpi=150)
+        framed = PageImage(marked(shown, Box(page, *box)), shown.dpi)
     except (ReadError, OSError, ImportError) as error:
         return f"无法显示原件页面：{without_paths(error, path)}"
+    image = framed.image if whole else around(framed, Box(page, *box))
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
@@ -55,7 +58,8 @@ def show_cell_on_page(cells: pd.DataFrame, doubtful: set[str], path: str) -> Non
     chosen = st.selectbox("在原件中查看单元格", list(choices), key="cell", bind="query-params")
     row = cells[cells["key"] == choices[chosen]].iloc[0]
     x0, top, x1, bottom = (float(v) for v in row["box"])
-    shown = page_with_cell(path, int(row["page"]), (x0, top, x1, bottom))
+    whole = st.toggle("显示整页", key="whole-page")
+    shown = page_with_cell(path, int(row["page"]), (x0, top, x1, bottom), whole)
     if isinstance(shown, str):
         st.info(shown)
         return

@@ -133,6 +133,15 @@ def marked(page: PageImage, box: Box, margin: float = 3.0) -> Any:
     return image
 
 
+def around(page: PageImage, box: Box, context: float = 110.0) -> Any:
+    """The band of the page (its whole width) ``context`` points above and below the box:
+    the cell with its row label and the rows around it, large enough to read."""
+    scale = page.dpi / 72
+    top = max(0, int((box.top - context) * scale))
+    bottom = min(page.image.height, int((box.bottom + context) * scale))
+    return page.image.crop((0, top, page.image.width, bottom))
+
+
 def _hidden(name: str) -> bool:
     """Files archivers add (macOS's __MACOSX folder and ._ files, Thumbs.db), not pages."""
     parts = PurePosixPath(name).parts
