@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import answers, queries
 from dashboard.answers import db_path
 from dashboard.pages import PAGES
+from dashboard.ui import unrecognised_link_values
 from etl.warehouse import needs_upgrade
 
 st.set_page_config(page_title="政府信息公开年度报告分析", page_icon=":material/dashboard:", layout="wide")
@@ -19,6 +20,7 @@ with st.sidebar:
     st.header("筛选")
     if not queries.is_empty(db_path()) and not needs_upgrade(db_path()):  # an old file's pages say how to upgrade it
         choices = answers.options()
+        unknown = unrecognised_link_values(dict(st.query_params.to_dict()), choices)  # before the widgets drop them
         years = choices.years
         if len(years) > 1:
             st.slider("年度", min(years), max(years), (min(years), max(years)), key="years", bind="query-params")
@@ -33,5 +35,7 @@ with st.sidebar:
         st.multiselect("模板版本", choices.templates, key="tpl", bind="query-params", placeholder="全部")
         st.radio("演示数据", ["包含", "排除"], key="gen", horizontal=True, bind="query-params")
         st.caption("筛选条件保存在网址中，复制链接即可分享当前视图。")
+        if unknown:
+            st.warning("链接中有未识别的筛选值，已忽略：" + "；".join(unknown), icon=":material/link_off:")
 
 page.run()

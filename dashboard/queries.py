@@ -33,6 +33,27 @@ class Filters:
     templates: tuple[str, ...] = ()
     include_generated: bool = True
 
+    def describe(self) -> str:
+        """The filters in words, as a page states what it shows (a screenshot says it too)."""
+        parts = []
+        if self.years:
+            first, last = self.years
+            parts.append(f"{first}年" if first == last else f"{first}–{last}年")
+        for label, values in (
+            ("省份", self.provinces),
+            ("城市", self.cities),
+            ("层级", self.levels),
+            ("类别", self.kinds),
+            ("机关", self.agencies),
+            ("模板", self.templates),
+        ):
+            if values:
+                shown = "、".join(values[:5]) + (f" 等 {len(values)} 项" if len(values) > 5 else "")
+                parts.append(f"{label}：{shown}")
+        if not self.include_generated:
+            parts.append("不含演示数据")
+        return "筛选：" + ("；".join(parts) if parts else "全部报告")
+
 
 @dataclass
 class Query:

@@ -44,6 +44,39 @@ def filters() -> Filters:
     )
 
 
+#: The sidebar's filters as a link keeps them, and what each is called.
+LINK_FILTERS = {"prov": "省份", "city": "城市", "level": "层级", "kind": "机关类别", "agency": "机关", "tpl": "模板版本"}
+
+
+def unrecognised_link_values(link: dict[str, str], choices: queries.FilterOptions) -> list[str]:
+    """Values a shared link sets that no report has (years=2030, prov=火星省), in words:
+    the filter widgets would drop them without a word, and the page show something else."""
+    known = {
+        "prov": choices.provinces,
+        "city": [city for city, _ in choices.city_province],
+        "level": choices.levels,
+        "kind": choices.kinds,
+        "agency": choices.agencies,
+        "tpl": choices.templates,
+    }
+    found = []
+    for key, label in LINK_FILTERS.items():
+        for value in st.query_params.get_all(key) if key in link else []:
+            if value not in known[key]:
+                found.append(f"{label}「{value}」")
+    years = st.query_params.get_all("years") if "years" in link else []
+    for value in years:  # a range's ends: any year from the first report's to the last's
+        if not value.isdigit() or not choices.years or not min(choices.years) <= int(value) <= max(choices.years):
+            found.append(f"年度「{value}」")
+    return found
+
+
+def page_title(title: str) -> None:
+    """A page's heading, with the filters it shows under it in words."""
+    st.title(title)
+    st.caption(filters().describe())
+
+
 def checks_in_words(checks: pd.DataFrame) -> pd.DataFrame:
     """Checks with their rule said in words and their subject as the report prints it."""
     texts = {**RULE_TEXT, **CROSS_YEAR_TEXT}
@@ -189,11 +222,47 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
         column.download_button(label, data, file_name=f"{name}.{fmt}", mime=mime, key=f"download-{name}-{fmt}", on_click="ignore")
 
 
+#: Axis titles that mean years: a year is a category on a chart (2019, 2020 …), never 2,019.5.
+YEAR_TITLES = frozenset({"年度", "year"})
+#: Column names plotly would print as they are, in words.
+CHART_WORDS = {"year": "年度", "count": "数量", "value": "数值", "variable": "指标"}
+
+
 def chart(figure: Any) -> None:
+    """A plotly figure as the dashboard shows every chart: numbers written out with
+    thousands separators (no k or M), years as categories, hover texts and facet titles
+    in words without "name=" codes, and the toolbar at the side, off the title."""
     figure.update_layout(
-        margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="", font_family="Noto Sans CJK SC, sans-serif"
+        margin={"l": 10, "r": 10, "t": 48, "b": 10},
+        legend_title_text="",
+        font_family="Noto Sans CJK SC, sans-serif",
+        separators=".,",
+        modebar_orientation="v",
     )
-    st.plotly_chart(figure, width="stretch")
+    figure.update_yaxes(exponentformat="none", separatethousands=True, hoverformat=",.4~f")
+    figure.update_xaxes(exponentformat="none", separatethousands=True, hoverformat=",.4~f")
+    figure.for_each_xaxis(_years_as_categories)
+    figure.for_each_yaxis(_years_as_categories)
+    figure.for_each_annotation(lambda note: note.update(text=note.text.split("=")[-1]))
+    figure.for_each_trace(_hover_in_words)
+    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+
+
+def _years_as_categories(axis: Any) -> None:
+    if axis.title.text in YEAR_TITLES:
+        axis.update(type="category", categoryorder="category ascending", hoverformat="")
+    if axis.title.text in CHART_WORDS:
+        axis.title.text = CHART_WORDS[axis.title.text]
+
+
+def _hover_in_words(trace: Any) -> None:
+    """plotly express writes hovers as 结果=部分公开 and year=2019: a reader's hover says
+    结果：部分公开 and 年度：2019."""
+    if trace.hovertemplate:
+        text = trace.hovertemplate.replace("=%{", "：%{")
+        for code, word in CHART_WORDS.items():
+            text = text.replace(f"{code}：%{{", f"{word}：%{{")
+        trace.hovertemplate = text
 
 
 def generated_banner() -> None:

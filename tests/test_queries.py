@@ -38,3 +38,19 @@ from dashboard.queries import Filters, where
 def test_each_filter_becomes_a_clause_with_its_values_bound(filters: Filters, sql: str, params: list[object]) -> None:
     query = where(filters)
     assert (query.sql, query.params) == (sql, params)
+
+
+@pytest.mark.parametrize(
+    ("filters", "words"),
+    [
+        (Filters(), "筛选：全部报告"),
+        (Filters(years=(2021, 2021)), "筛选：2021年"),
+        (
+            Filters(years=(2019, 2024), provinces=("湖南省",), include_generated=False),
+            "筛选：2019–2024年；省份：湖南省；不含演示数据",
+        ),
+        (Filters(cities=tuple(f"市{i}" for i in range(7))), "筛选：城市：市0、市1、市2、市3、市4 等 7 项"),
+    ],
+)
+def test_the_filters_say_in_words_what_a_page_shows(filters: Filters, words: str) -> None:
+    assert filters.describe() == words

@@ -6,9 +6,9 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import years_text
-from dashboard.ui import chart, downloads, filters, generated_banner, warehouse_ready
+from dashboard.ui import chart, downloads, filters, generated_banner, page_title, warehouse_ready
 
-st.title("机关名录")
+page_title("机关名录")
 if warehouse_ready():
     generated_banner()
     chosen = filters()

@@ -7,11 +7,11 @@ import streamlit as st
 from dashboard import answers
 from dashboard.indicators import APPEAL_GROUPS as GROUPS
 from dashboard.indicators import correction
-from dashboard.ui import chart, filters, fmt_rate, generated_banner, warehouse_ready
+from dashboard.ui import chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
 
 OUTCOMES = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
 
-st.title("复议诉讼")
+page_title("复议诉讼")
 if warehouse_ready():
     generated_banner()
     chosen = filters()

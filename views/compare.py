@@ -5,13 +5,13 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import DISCLOSURE, PEER_SCOPES, RANKED_FROM, REVIEW_CORRECTION, peer_groups, ranks_in_groups
-from dashboard.ui import chart, filters, generated_banner, rates_as_text, warehouse_ready
+from dashboard.ui import chart, filters, generated_banner, page_title, rates_as_text, warehouse_ready
 
 KEYS = tuple(
     dict.fromkeys(("requests.new_received.total", *DISCLOSURE.keys, *REVIEW_CORRECTION.keys, "active.penalty.decisions"))
 )
 
-st.title("机关对比")
+page_title("机关对比")
 if warehouse_ready():
     generated_banner()
     chosen = filters()

@@ -4,9 +4,9 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import chart, filters, generated_banner, labelled, top_agencies, warehouse_ready
+from dashboard.ui import chart, filters, generated_banner, labelled, page_title, top_agencies, warehouse_ready
 
-st.title("主动公开与执法")
+page_title("主动公开与执法")
 st.info(
     "跨越 2021 年模板修订可比的序列：行政许可、行政处罚、行政强制的处理决定数量，以及规章、规范性文件的制发件数。"
     "2019 版的“本年新公开数量”“对外公开总数量”与 2021 版的“本年废止件数”“现行有效件数”不可直接比较；"

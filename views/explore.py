@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.queries import chinese_headers
-from dashboard.ui import downloads, filters, generated_banner, short_label, warehouse_ready
+from dashboard.ui import downloads, filters, generated_banner, page_title, short_label, warehouse_ready
 from etl.template import all_keys
 
 DEFAULT = (
@@ -15,7 +15,7 @@ DEFAULT = (
     "active.penalty.decisions",
 )
 
-st.title("数据查询与下载")
+page_title("数据查询与下载")
 if warehouse_ready():
     generated_banner()
     metrics = st.multiselect(

@@ -5,10 +5,10 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import CARRY_FORWARD, DISCLOSURE, outcome_share
-from dashboard.ui import chart, filters, generated_banner, rates_as_text, short_label, warehouse_ready
+from dashboard.ui import chart, filters, generated_banner, page_title, rates_as_text, short_label, warehouse_ready
 from etl.template import OUTCOME_LABELS, outcome_leaves
 
-st.title("办理结果")
+page_title("办理结果")
 if warehouse_ready():
     generated_banner()
     chosen = filters()

@@ -5,9 +5,9 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import rate_column
-from dashboard.ui import chart, filters, fmt_count, fmt_rate, generated_banner, rates_as_text, warehouse_ready
+from dashboard.ui import chart, filters, fmt_count, fmt_rate, generated_banner, page_title, rates_as_text, warehouse_ready
 
-st.title("总览")
+page_title("总览")
 if warehouse_ready():
     generated_banner()
     years = answers.overview(filters())

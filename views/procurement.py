@@ -5,9 +5,9 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import rate_column
-from dashboard.ui import chart, filters, fmt_count, generated_banner, top_agencies, warehouse_ready
+from dashboard.ui import chart, filters, fmt_count, generated_banner, page_title, top_agencies, warehouse_ready
 
-st.title("政府集中采购")
+page_title("政府集中采购")
 st.warning(
     "2021 年修订的模板删除了“政府集中采购”表：2021 年起（以及仍用 2019 版模板的少数报告之外）的年度显示为“未报告”，不是 0。"
 )

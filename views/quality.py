@@ -13,6 +13,7 @@ from dashboard.ui import (
     filters,
     generated_banner,
     linked_table,
+    page_title,
     report_url,
     short_label,
     warehouse_ready,
@@ -71,7 +72,7 @@ def agencies_to_check(to_check: pd.DataFrame) -> None:
                 st.rerun()
 
 
-st.title("数据质量")
+page_title("数据质量")
 if "quality-flash" in st.session_state:
     st.success(st.session_state.pop("quality-flash"))
 if warehouse_ready():

@@ -8,7 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import checks_in_words, display_source, filters, fmt_count, report_label, warehouse_ready, without_paths
+from dashboard.ui import (
+    checks_in_words,
+    display_source,
+    filters,
+    fmt_count,
+    page_title,
+    report_label,
+    warehouse_ready,
+    without_paths,
+)
 from etl.document import Box, ReadError
 from etl.readers import read_document, read_source
 from etl.readers.pages import PageImage, around, marked, page_image
@@ -17,7 +26,7 @@ from etl.words import NAME_SOURCE_WORDS, SEVERITY_WORDS, in_words
 
 spec_order = {key: index for index, key in enumerate(spec_by_key())}
 
-st.title("报告详情")
+page_title("报告详情")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

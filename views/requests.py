@@ -4,12 +4,12 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import chart, filters, fmt_count, generated_banner, top_agencies, warehouse_ready
+from dashboard.ui import chart, filters, fmt_count, generated_banner, page_title, top_agencies, warehouse_ready
 from etl.template import APPLICANT_COLUMN_KEYS, REQUEST_COLUMNS
 
 NAMES = {c.key: c.label for c in REQUEST_COLUMNS}
 
-st.title("依申请公开")
+page_title("依申请公开")
 if warehouse_ready():
     generated_banner()
     chosen = filters()
