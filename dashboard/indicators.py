@@ -83,6 +83,17 @@ CARRY_FORWARD = Indicator(
     ("requests.new_received.total", "requests.carried_over.total"),
     "结转下年度继续办理 ÷（本年新收 + 上年结转）",
 )
+#: One colour per outcome on every chart: disclosed in greens, refused in reds, the rest apart.
+OUTCOME_COLOURS = {
+    "予以公开": "#2e7d32",
+    "部分公开": "#81c784",
+    "不予公开": "#c62828",
+    "无法提供": "#ef6c00",
+    "不予处理": "#6d4c41",
+    "其他处理": "#78909c",
+}
+#: And one per appeal outcome.
+APPEAL_OUTCOME_COLOURS = {"结果维持": "#1565c0", "结果纠正": "#c62828", "其他结果": "#78909c", "尚未审结": "#fbc02d"}
 APPEAL_GROUPS = {
     "review": "行政复议",
     "suit_direct": "行政诉讼（未经复议直接起诉）",
@@ -113,6 +124,9 @@ def outcome_share(outcome: str) -> Indicator:
     )
 
 
+#: A rate resting on fewer cases than this is marked: one case more or less moves it by
+#: several points (a 纠错率 going 0 % → 25 % on 6–12 cases says little).
+FEW_CASES = 20
 #: Peer groups within the whole country, a province or a city.
 PEER_SCOPES = {"全国": None, "同省": "province", "同市": "city"}
 #: An agency is ranked on a rate only with at least this many requests behind it.

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import APPEAL_GROUPS as GROUPS
-from dashboard.indicators import correction
+from dashboard.indicators import APPEAL_OUTCOME_COLOURS, correction
 from dashboard.ui import chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
 
 OUTCOMES = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
@@ -26,7 +26,17 @@ if warehouse_ready():
             if o != "total"
         ]
     )
-    chart(px.bar(long, x="年度", y="件", color="结果", facet_col="类别", title="复议与诉讼结果（件）"))
+    chart(
+        px.bar(
+            long,
+            x="年度",
+            y="件",
+            color="结果",
+            facet_col="类别",
+            title="复议与诉讼结果（件）",
+            color_discrete_map=APPEAL_OUTCOME_COLOURS,
+        )
+    )
     rates = []
     for g, label in GROUPS.items():
         indicator = correction(g)

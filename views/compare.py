@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import DISCLOSURE, PEER_SCOPES, RANKED_FROM, REVIEW_CORRECTION, peer_groups, ranks_in_groups
-from dashboard.ui import chart, filters, generated_banner, page_title, rates_as_text, warehouse_ready
+from dashboard.ui import chart, filters, generated_banner, page_title, warehouse_ready
 
 KEYS = tuple(
     dict.fromkeys(("requests.new_received.total", *DISCLOSURE.keys, *REVIEW_CORRECTION.keys, "active.penalty.decisions"))
@@ -44,11 +44,12 @@ if warehouse_ready():
     shown = table[table["agency"].isin(picked)] if picked else table[table["同类组"] == peer] if peer else table
     shown = shown.sort_values("新收申请", ascending=False).head(30)
     st.caption(f"仅对所选年度合计收到至少 {RANKED_FROM} 件申请的机关按比率排名；其余机关显示“—”。")
-    st.dataframe(
-        rates_as_text(shown, ["公开率", "复议纠错率"])
-        .assign(
-            公开率排名=shown["公开率排名"].map(lambda v: "—" if v != v else f"{v:.0f}"),
-            组内百分位=shown["组内百分位"].map(lambda v: "—" if v != v else f"{v:.0f}"),
+    st.dataframe(  # numbers stay numbers, so the columns sort as numbers; the column config formats them
+        shown.assign(
+            公开率=shown["公开率"] * 100,
+            复议纠错率=shown["复议纠错率"] * 100,
+            province=shown["province"].fillna("—"),
+            city=shown["city"].fillna("—"),
         )[
             [
                 "agency",
@@ -62,9 +63,16 @@ if warehouse_ready():
                 "复议纠错率",
                 "active.penalty.decisions",
             ]
-        ]
-        .rename(columns={"agency": "机关", "province": "省份", "city": "城市", "active.penalty.decisions": "行政处罚决定"}),
+        ].rename(columns={"agency": "机关", "province": "省份", "city": "城市", "active.penalty.decisions": "行政处罚决定"}),
         hide_index=True,
+        column_config={
+            "新收申请": st.column_config.NumberColumn(format="localized"),
+            "公开率": st.column_config.NumberColumn(format="%.1f%%"),
+            "复议纠错率": st.column_config.NumberColumn(format="%.1f%%"),
+            "公开率排名": st.column_config.NumberColumn(format="%d"),
+            "组内百分位": st.column_config.NumberColumn(format="%.0f"),
+            "行政处罚决定": st.column_config.NumberColumn(format="localized"),
+        },
     )
     names = tuple(shown["agency"].head(8))
     years = answers.agency_year(chosen.__class__(**{**chosen.__dict__, "agencies": names}), ("requests.new_received.total",))

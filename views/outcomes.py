@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import CARRY_FORWARD, DISCLOSURE, outcome_share
+from dashboard.indicators import CARRY_FORWARD, DISCLOSURE, OUTCOME_COLOURS, outcome_share
 from dashboard.ui import chart, filters, generated_banner, page_title, rates_as_text, short_label, warehouse_ready
 from etl.template import OUTCOME_LABELS, outcome_leaves
 
@@ -22,12 +22,30 @@ if warehouse_ready():
     long = mix.melt(id_vars="year", var_name="结果", value_name="件")
     left, right = st.columns(2)
     with left:
-        chart(px.bar(long, x="year", y="件", color="结果", title="办理结果（件）", labels={"year": "年度"}))
+        chart(
+            px.bar(
+                long,
+                x="year",
+                y="件",
+                color="结果",
+                title="办理结果（件）",
+                labels={"year": "年度"},
+                color_discrete_map=OUTCOME_COLOURS,
+            )
+        )
     with right:
         chart(
-            px.bar(long, x="year", y="件", color="结果", title="办理结果构成（占比）", labels={"year": "年度"}).update_layout(
-                barnorm="percent"
+            px.bar(
+                long,
+                x="year",
+                y="件",
+                color="结果",
+                title="办理结果构成（占比）",
+                labels={"year": "年度", "件": "占比（%）"},
+                color_discrete_map=OUTCOME_COLOURS,
             )
+            .update_layout(barnorm="percent")
+            .update_yaxes(ticksuffix="%")
         )
     reasons = [
         {"类别": OUTCOME_LABELS[group], "原因": short_label(key).split("｜")[0], "件": data[key].sum(min_count=1)}

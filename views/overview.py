@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import rate_column
+from dashboard.indicators import DISCLOSURE, FEW_CASES, REVIEW_CORRECTION, rate_column
 from dashboard.ui import chart, filters, fmt_count, fmt_rate, generated_banner, page_title, rates_as_text, warehouse_ready
 
 page_title("总览")
@@ -14,8 +14,8 @@ if warehouse_ready():
     if years.empty:
         st.info("当前筛选条件下没有报告。")
         st.stop()
-    years["公开率"] = rate_column(years, "disclosed", "processed")
-    years["复议纠错率"] = rate_column(years, "review_corrected", "review_settled")
+    years[DISCLOSURE.name] = rate_column(years, "disclosed", "processed")
+    years[REVIEW_CORRECTION.name] = rate_column(years, "review_corrected", "review_settled")
     years["通过全部校验"] = rate_column(years, "reports_passing", "reports")
     last = years.iloc[-1]
     before = years.iloc[-2] if len(years) > 1 else None
@@ -27,13 +27,23 @@ if warehouse_ready():
     cards[3].metric(
         "新收申请", fmt_count(last["received"]), None if before is None else fmt_count(last["received"] - before["received"])
     )
-    for card, name in zip(cards[4:], ("公开率", "复议纠错率", "通过全部校验"), strict=True):
+    bases = {
+        DISCLOSURE.name: ("processed", DISCLOSURE.formula),
+        REVIEW_CORRECTION.name: ("review_settled", REVIEW_CORRECTION.formula),
+        "通过全部校验": ("reports", "通过全部勾稽关系的报告 ÷ 报告数"),
+    }
+    for card, (name, (base, formula)) in zip(cards[4:], bases.items(), strict=True):
         delta = (
             None
             if before is None or before[name] != before[name] or last[name] != last[name]
             else f"{(last[name] - before[name]) * 100:+.1f} 个百分点"
         )
-        card.metric(name, fmt_rate(last[name]), delta)
+        cases = last[base]
+        few = cases == cases and cases < FEW_CASES
+        shown = fmt_rate(last[name]) + ("*" if few else "")
+        note = f"{formula}；分母 n = {fmt_count(cases)}" + (f"（少于 {FEW_CASES}，比率不稳定）" if few else "")
+        card.metric(name, shown, delta, help=note)
+        card.caption(f"n = {fmt_count(cases)}" + ("，样本少" if few else ""))
     left, right = st.columns(2)
     with left:
         chart(
