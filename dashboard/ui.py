@@ -78,11 +78,21 @@ def page_title(title: str) -> None:
 
 
 def checks_in_words(checks: pd.DataFrame) -> pd.DataFrame:
-    """Checks with their rule said in words and their subject as the report prints it."""
+    """Checks with their rule said in words, their subject and cells as the report prints them."""
     texts = {**RULE_TEXT, **CROSS_YEAR_TEXT}
-    return checks.assign(
+    words = checks.assign(
         rule=checks["rule"].map(lambda rule: texts.get(rule, rule)), subject=checks["subject"].map(subject_label)
     )
+    if "cells" in checks.columns:
+        words["cells"] = checks["cells"].map(cells_in_words)
+    return words
+
+
+def cells_in_words(keys: object) -> str:
+    """Cell keys as the template labels them (表｜行｜列), one per line's worth, joined by ；."""
+    if keys is None or isinstance(keys, float):
+        return "—"
+    return "；".join(label_for(str(key)) for key in keys)  # type: ignore[attr-defined]
 
 
 _UPLOAD_FOLDER = re.compile(r"^(?:.*[/\\])?uploads[/\\][0-9a-f]{16}[/\\]")

@@ -11,6 +11,7 @@ from dashboard.ui import (
     display_source,
     explain_write_access,
     filters,
+    fmt_count,
     generated_banner,
     linked_table,
     page_title,
@@ -182,7 +183,9 @@ if warehouse_ready():
     unusual = answers.unusual_cells(chosen)
     linked_table(
         unusual.assign(
-            key=unusual["key"].map(short_label), read_as=unusual["read_as"].map(lambda code: in_words(code, READ_AS_WORDS))
+            key=unusual["key"].map(short_label),
+            read_as=unusual["read_as"].map(lambda code: in_words(code, READ_AS_WORDS)),
+            value=unusual["value"].map(fmt_count),
         ),
         {
             "agency": "机关",
