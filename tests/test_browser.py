@@ -111,6 +111,10 @@ def test_a_report_link_opens_that_report(server: str, browser: object, warehouse
     page = open_page(browser, f"{server}/report?report={quote('淮安市人民政府 2024年')}")
     try:
         page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)  # type: ignore[attr-defined]
+        # A PDF's page comes first, with the chosen cell framed; its text is the second tab.
+        page.wait_for_selector('[data-testid="stImage"] img', timeout=60_000)  # type: ignore[attr-defined]
+        assert page.get_by_text(re.compile(r"^第 \d+ 页，红框处读作")).count() == 1  # type: ignore[attr-defined]
+        page.get_by_role("tab", name="原文文字").click()  # type: ignore[attr-defined]
         page.wait_for_selector("textarea", timeout=30_000)  # type: ignore[attr-defined]
         assert "淮安市人民政府" in page.locator("textarea").first.input_value()  # type: ignore[attr-defined]  # its source text
         assert "2024" in page.locator("textarea").first.input_value()  # type: ignore[attr-defined]
