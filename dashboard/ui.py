@@ -199,6 +199,17 @@ def fmt_count(value: object) -> str:
     return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
 
 
+def fmt_number(value: object, decimals: int | None = None) -> str:
+    """A number exactly, with thousands separators, for a table whose column names the unit
+    (采购总金额（万元）): never 万 or 亿 added inside a column already in 万元."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "未报告"
+    number = float(value)  # type: ignore[arg-type]
+    if decimals is None:
+        decimals = 0 if number == int(number) else 2
+    return f"{number:,.{decimals}f}"
+
+
 def fmt_rate(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"

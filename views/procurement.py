@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import rate_column
-from dashboard.ui import chart, filters, fmt_count, generated_banner, page_title, top_agencies, warehouse_ready
+from dashboard.ui import chart, filters, fmt_number, generated_banner, page_title, top_agencies, warehouse_ready
 
 page_title("政府集中采购")
 st.warning(
@@ -20,8 +20,9 @@ if warehouse_ready():
     )
     data["平均每项（万元）"] = rate_column(data, "采购总金额（万元）", "采购项目数量")
     shown = data.copy()
-    for column in ("采购项目数量", "采购总金额（万元）", "平均每项（万元）"):
-        shown[column] = shown[column].map(fmt_count)
+    shown["采购项目数量"] = shown["采购项目数量"].map(lambda v: fmt_number(v, 0))
+    for column in ("采购总金额（万元）", "平均每项（万元）"):
+        shown[column] = shown[column].map(lambda v: fmt_number(v, 2))
     chart(
         px.bar(
             data.dropna(subset=["采购总金额（万元）"]),

@@ -12,7 +12,7 @@ from dashboard.ui import (
     checks_in_words,
     display_source,
     filters,
-    fmt_count,
+    fmt_number,
     page_title,
     report_label,
     warehouse_ready,
@@ -72,7 +72,7 @@ def show_cell_on_page(cells: pd.DataFrame, doubtful: set[str], path: str) -> Non
     if isinstance(shown, str):
         st.info(shown)
         return
-    value = "无法确定" if pd.isna(row["value"]) else fmt_count(row["value"])
+    value = "无法确定" if pd.isna(row["value"]) else fmt_number(row["value"])
     st.caption(f"第 {int(row['page'])} 页，红框处读作「{row['raw']}」，记为 {value}。{row['note'] or ''}")
     st.image(shown, width="stretch")
 
@@ -90,7 +90,7 @@ def grid(cells: pd.DataFrame, table_key: str, template: str, bad: set[str]) -> p
         if not any(k in values for k in keys):
             continue
         rows[row.label] = {
-            c.label: ("⚠ " if k in bad else "") + ("无法确定" if k in unread else fmt_count(values.get(k)))
+            c.label: ("⚠ " if k in bad else "") + ("无法确定" if k in unread else fmt_number(values.get(k)))
             for c, k in zip(columns, keys, strict=True)
         }
     return pd.DataFrame(rows).T.fillna("")
