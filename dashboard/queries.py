@@ -54,6 +54,14 @@ class Filters:
             parts.append("不含演示数据")
         return "筛选：" + ("；".join(parts) if parts else "全部报告")
 
+    def slug(self) -> str:
+        """The filters in a file name: 株洲市_2021-2024 (places first, at most a few)."""
+        parts = [*self.provinces[:2], *self.cities[:2], *self.agencies[:1], *self.kinds[:1]]
+        if self.years:
+            first, last = self.years
+            parts.append(str(first) if first == last else f"{first}-{last}")
+        return "_".join(part.replace("/", "-") for part in parts)
+
 
 @dataclass
 class Query:

@@ -8,6 +8,7 @@ import hmac
 import math
 import os
 import re
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
@@ -231,7 +232,17 @@ def short_label(key: str) -> str:
 
 
 def downloads(frame: pd.DataFrame, name: str) -> None:
-    """The table on screen, exactly, as CSV (UTF-8 with BOM), Excel and Parquet."""
+    """The table on screen, exactly, as CSV (UTF-8 with BOM), Excel and Parquet; the file
+    name says the filters, and the Excel file's second sheet what it holds and when."""
+    chosen = filters()
+    stem = "_".join(part for part in (name, chosen.slug()) if part)
+    about = {
+        "内容": name,
+        "筛选": chosen.describe().removeprefix("筛选："),
+        "行数": str(len(frame)),
+        "数据库版本": queries.warehouse_version(db_path()),
+        "导出时间": datetime.now().strftime("%Y-%m-%d %H:%M"),
+    }
     columns = st.columns(3)
     choices: tuple[tuple[ExportFormat, str, str], ...] = (
         ("csv", "下载 CSV", "text/csv"),
@@ -239,8 +250,8 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
         ("parquet", "下载 Parquet", "application/octet-stream"),
     )
     for column, (fmt, label, mime) in zip(columns, choices, strict=True):
-        data = functools.partial(render, frame, fmt)  # built only when clicked
-        column.download_button(label, data, file_name=f"{name}.{fmt}", mime=mime, key=f"download-{name}-{fmt}", on_click="ignore")
+        data = functools.partial(render, frame, fmt, about)  # built only when clicked
+        column.download_button(label, data, file_name=f"{stem}.{fmt}", mime=mime, key=f"download-{name}-{fmt}", on_click="ignore")
 
 
 #: Axis titles that mean years: a year is a category on a chart (2019, 2020 …), never 2,019.5.

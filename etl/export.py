@@ -29,19 +29,41 @@ def wide_table(db_path: Path, chinese_labels: bool = False) -> pd.DataFrame:
     return frame
 
 
-def render(frame: pd.DataFrame, fmt: ExportFormat) -> bytes:
-    """The bytes of a table in a download format (shared by the CLI and the dashboard)."""
+def render(frame: pd.DataFrame, fmt: ExportFormat, about: dict[str, str] | None = None) -> bytes:
+    """The bytes of a table in a download format (shared by the CLI and the dashboard).
+
+    For a spreadsheet the numbers are written as a person reads them: counts as integers
+    (11, not 11.0), yes/no as 是/否. An Excel file freezes its header row and, given
+    ``about`` (the filters, the warehouse's version, the date), says on a second sheet what
+    it holds. Parquet keeps the types as they are, for programs.
+    """
     if fmt == "csv":
-        return str(frame.to_csv(index=False)).encode("utf-8-sig")
+        return str(_for_people(frame).to_csv(index=False)).encode("utf-8-sig")
     buffer = io.BytesIO()
     if fmt == "xlsx":
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False, sheet_name="数据")
+            _for_people(frame).to_excel(writer, index=False, sheet_name="数据", freeze_panes=(1, 0))
+            if about:
+                pd.DataFrame({"项目": list(about), "内容": list(about.values())}).to_excel(writer, index=False, sheet_name="说明")
     elif fmt == "parquet":
         frame.to_parquet(buffer, index=False)
     else:
         raise ValueError(f"unknown format {fmt}")
     return buffer.getvalue()
+
+
+def _for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """Whole-number columns as integers (NULL stays empty), true/false as 是/否."""
+    tidy = frame.copy()
+    for column in tidy.columns:
+        values = tidy[column]
+        if pd.api.types.is_bool_dtype(values):
+            tidy[column] = values.map({True: "是", False: "否"})
+        elif pd.api.types.is_float_dtype(values):
+            present = values.dropna()
+            if len(present) and bool((present == present.round()).all()) and bool((present.abs() < 2**53).all()):
+                tidy[column] = values.astype("Int64")
+    return tidy
 
 
 def export(db_path: Path, fmt: ExportFormat, out: Path, chinese_labels: bool = False) -> int:
