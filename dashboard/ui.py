@@ -260,10 +260,16 @@ YEAR_TITLES = frozenset({"年度", "year"})
 CHART_WORDS = {"year": "年度", "count": "数量", "value": "数值", "variable": "指标"}
 
 
-def chart(figure: Any) -> None:
+def chart(figure: Any, empty: str = "当前筛选下没有这项数据。") -> None:
     """A plotly figure as the dashboard shows every chart: numbers written out with
     thousands separators (no k or M), years as categories, hover texts and facet titles
-    in words without "name=" codes, and the toolbar at the side, off the title."""
+    in words without "name=" codes, and the toolbar at the side, off the title. A chart
+    with nothing to draw is a sentence (``empty``) under its title, not empty axes."""
+    if not _has_data(figure):
+        title = figure.layout.title.text
+        st.markdown(f"**{title}**" if title else "")
+        st.info(empty, icon=":material/bar_chart_off:")
+        return
     figure.update_layout(
         margin={"l": 10, "r": 10, "t": 48, "b": 10},
         legend_title_text="",
@@ -278,6 +284,17 @@ def chart(figure: Any) -> None:
     figure.for_each_annotation(lambda note: note.update(text=note.text.split("=")[-1]))
     figure.for_each_trace(_hover_in_words)
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+
+
+def _has_data(figure: Any) -> bool:
+    """Whether any trace has a value to draw: a number that is not missing on its value
+    axis (x for a horizontal bar, the values of a pie, y otherwise)."""
+    for trace in figure.data:
+        axis = "x" if getattr(trace, "orientation", None) == "h" else "values" if trace.type == "pie" else "y"
+        values = getattr(trace, axis, None)
+        if values is not None and any(v is not None and v == v and not isinstance(v, str) for v in values):
+            return True
+    return False
 
 
 def _years_as_categories(axis: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard.pages import PAGES as ALL_PAGES
@@ -225,3 +226,15 @@ def test_report_detail_shows_a_pdf_cell_framed_on_its_source_page(warehouse: Pat
     assert app.selectbox(key="cell").value == label
     assert any(caption.value.startswith(f"第 {page} 页，红框处读作「3119」") for caption in app.caption)
     assert len(app.get("image")) == 1
+
+
+def test_a_chart_with_nothing_to_draw_is_a_sentence() -> None:
+    import numpy as np
+    import plotly.express as px
+
+    from dashboard.ui import _has_data
+
+    empty = px.bar(pd.DataFrame({"year": [2019, 2020], "v": [np.nan, np.nan]}), x="year", y="v")
+    drawn = px.bar(pd.DataFrame({"year": [2019, 2020], "v": [np.nan, 3.0]}), x="year", y="v")
+    ranked = px.bar(pd.DataFrame({"n": [1, 2], "r": ["a", "b"]}), x="n", y="r", orientation="h")
+    assert not _has_data(empty) and _has_data(drawn) and _has_data(ranked)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard import answers
 from dashboard.answers import db_path
-from dashboard.ui import explain_write_access, writes_enabled
+from dashboard.ui import explain_write_access, report_url, writes_enabled
 from etl.ingest import FileOutcome, ingest
 from etl.uploads import UploadError, UploadLimits, save_upload
 from etl.words import STATUS_WORDS
@@ -53,6 +54,17 @@ def save_agencies_csv() -> Path | None:
     return target
 
 
+def outcome_row(outcome: FileOutcome) -> dict[str, object]:
+    """One file's result, with the agency and year as read and a link to its report."""
+    row: dict[str, object] = {"文件": Path(outcome.file).name, "结果": STATUS_WORDS[outcome.status], "原因": outcome.reason}
+    if outcome.report_id is not None:
+        meta = answers.report(outcome.report_id)
+        if len(meta):
+            agency, year = str(meta["agency"].iloc[0]), int(meta["year"].iloc[0])
+            row.update({"机关": agency, "年度": year, "报告": report_url(agency, year)})
+    return row
+
+
 if (files or agencies_file) and st.button("导入", type="primary"):
     paths: list[Path] = []
     problems: list[dict[str, str]] = []
@@ -85,6 +97,13 @@ if (files or agencies_file) and st.button("导入", type="primary"):
         st.stop()
     bar.progress(1.0, text="导入完成")
     st.cache_data.clear()
-    rows = problems + [{"文件": Path(o.file).name, "结果": STATUS_WORDS[o.status], "原因": o.reason} for o in summary.outcomes]
+    rows = problems + [outcome_row(o) for o in summary.outcomes]
     st.success(f"处理 {len(rows)} 个文件：" + "，".join(f"{STATUS_WORDS[k]} {v}" for k, v in summary.counts.items()))
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(rows, columns=["文件", "结果", "机关", "年度", "报告", "原因"]),
+        hide_index=True,
+        column_config={
+            "报告": st.column_config.LinkColumn("报告", display_text="查看报告"),
+            "年度": st.column_config.NumberColumn(format="%d"),
+        },
+    )
