@@ -238,3 +238,24 @@ def test_a_chart_with_nothing_to_draw_is_a_sentence() -> None:
     drawn = px.bar(pd.DataFrame({"year": [2019, 2020], "v": [np.nan, 3.0]}), x="year", y="v")
     ranked = px.bar(pd.DataFrame({"n": [1, 2], "r": ["a", "b"]}), x="n", y="r", orientation="h")
     assert not _has_data(empty) and _has_data(drawn) and _has_data(ranked)
+
+
+def test_chosen_agencies_are_compared_side_by_side_by_year(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ((first,), (second,)) = sql(
+        warehouse, "SELECT DISTINCT name FROM current_reports WHERE name LIKE '株洲市%' ORDER BY name LIMIT 2"
+    )
+    app = open_page(warehouse, "compare", monkeypatch, state={"compare": [first, second]})
+    table = next(frame.value for frame in app.dataframe if "行政复议纠错率" in frame.value.columns)
+    assert set(table["机关"]) == {first, second}
+    assert list(table.columns[:9]) == [
+        "机关",
+        "年度",
+        "新收申请",
+        "予以公开",
+        "部分公开",
+        "不予公开",
+        "无法提供",
+        "不予处理",
+        "其他处理",
+    ]
+    assert all(cell == "—" or "（" in cell for cell in table["行政复议纠错率"])  # each rate with its cases

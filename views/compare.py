@@ -1,15 +1,57 @@
 """机关对比: agencies side by side, over years, ranked within their peer group."""
 
+from dataclasses import replace
+
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import DISCLOSURE, PEER_SCOPES, RANKED_FROM, REVIEW_CORRECTION, peer_groups, ranks_in_groups
-from dashboard.ui import chart, filters, generated_banner, page_title, warehouse_ready
+from dashboard.indicators import (
+    APPEAL_GROUPS,
+    DISCLOSURE,
+    PEER_SCOPES,
+    RANKED_FROM,
+    REVIEW_CORRECTION,
+    correction,
+    peer_groups,
+    ranks_in_groups,
+)
+from dashboard.ui import chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
+from etl.template import OUTCOME_LABELS, outcome_leaves
 
 KEYS = tuple(
     dict.fromkeys(("requests.new_received.total", *DISCLOSURE.keys, *REVIEW_CORRECTION.keys, "active.penalty.decisions"))
 )
+
+SIDE_BY_SIDE_KEYS = tuple(
+    dict.fromkeys(
+        (
+            "requests.new_received.total",
+            *(key for keys in outcome_leaves().values() for key in keys),
+            *(key for group in APPEAL_GROUPS for key in correction(group).keys),
+        )
+    )
+)
+SIDE_BY_SIDE_FORMATS = {"年度": st.column_config.NumberColumn(format="%d")}
+
+
+def side_by_side(years: pd.DataFrame) -> pd.DataFrame:
+    """Each chosen agency's years: new requests, the outcome mix and the correction rates
+    of review and litigation, each rate with the settled cases it rests on."""
+    table = years[["agency", "year", "requests.new_received.total"]].rename(
+        columns={"agency": "机关", "year": "年度", "requests.new_received.total": "新收申请"}
+    )
+    for outcome, label in OUTCOME_LABELS.items():
+        table[label] = years[list(outcome_leaves()[outcome])].sum(axis=1, min_count=1)
+    for group, label in APPEAL_GROUPS.items():
+        indicator = correction(group)
+        rates, cases = indicator.of(years), indicator.denominators(years)
+        table[f"{label}纠错率"] = [
+            "—" if cases_ != cases_ else f"{fmt_rate(rate)}（{cases_:.0f}）" for rate, cases_ in zip(rates, cases, strict=True)
+        ]
+    return table.sort_values(["机关", "年度"])
+
 
 page_title("机关对比")
 if warehouse_ready():
@@ -33,13 +75,21 @@ if warehouse_ready():
     table["同类组"] = peer_groups(table, scope)
     ranks = ranks_in_groups(table[DISCLOSURE.name], table["同类组"], table["新收申请"])
     table["公开率排名"], table["组内百分位"] = ranks["rank"], ranks["percentile"]
-    peer = st.selectbox("同类组（同层级、同类别）", sorted(table["同类组"].unique()), key="peer", index=None, placeholder="全部")
+    peer = st.selectbox(
+        "同类组（同层级、同类别）",
+        sorted(table["同类组"].unique()),
+        key="peer",
+        index=None,
+        placeholder="全部",
+        bind="query-params",
+    )
     picked = st.multiselect(
         "选择要对比的机关",
         sorted(table["agency"]),
         key="compare",
         max_selections=12,
         placeholder="不选则显示同类组中申请最多的机关",
+        bind="query-params",
     )
     shown = table[table["agency"].isin(picked)] if picked else table[table["同类组"] == peer] if peer else table
     shown = shown.sort_values("新收申请", ascending=False).head(30)
@@ -75,7 +125,7 @@ if warehouse_ready():
         },
     )
     names = tuple(shown["agency"].head(8))
-    years = answers.agency_year(chosen.__class__(**{**chosen.__dict__, "agencies": names}), ("requests.new_received.total",))
+    years = answers.agency_year(replace(chosen, agencies=names), SIDE_BY_SIDE_KEYS)
     chart(
         px.line(
             years,
@@ -87,3 +137,8 @@ if warehouse_ready():
             labels={"year": "年度", "requests.new_received.total": "件", "agency": "机关"},
         )
     )
+
+    if picked:
+        st.subheader("所选机关逐年对比")
+        st.caption("办理结果为件数；纠错率 = 结果纠正 ÷（总计 − 尚未审结），括号内为已审结件数（分母）。")
+        st.dataframe(side_by_side(years), hide_index=True, column_config=SIDE_BY_SIDE_FORMATS)
