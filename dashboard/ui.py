@@ -283,7 +283,59 @@ def chart(figure: Any, empty: str = "当前筛选下没有这项数据。") -> N
     figure.for_each_yaxis(_years_as_categories)
     figure.for_each_annotation(lambda note: note.update(text=note.text.split("=")[-1]))
     figure.for_each_trace(_hover_in_words)
+    _mark_template_change(figure)
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+    data = chart_data(figure)
+    if len(data):
+        title = figure.layout.title.text or "图表"
+        st.download_button(
+            "下载此图数据（CSV）",
+            render(data, "csv"),
+            file_name=f"{title}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            type="tertiary",
+            icon=":material/download:",
+        )
+
+
+#: The year the revised template (国办公开办函〔2021〕30号) first applies to.
+TEMPLATE_CHANGE_YEAR = 2021
+
+
+def _mark_template_change(figure: Any) -> None:
+    """A dotted line where the years cross into the 2021 template, which changed what some
+    rows count (其他处理 split, procurement dropped): a step there may be the template's."""
+    if figure.layout.xaxis.type != "category":
+        return
+    years = sorted({int(x) for trace in figure.data for x in (trace.x if trace.x is not None else ()) if str(x).isdigit()})
+    if not years or years[0] >= TEMPLATE_CHANGE_YEAR or years[-1] < TEMPLATE_CHANGE_YEAR:
+        return
+    position = next(i for i, year in enumerate(years) if year >= TEMPLATE_CHANGE_YEAR) - 0.5
+    figure.add_vline(
+        x=position,
+        line_dash="dot",
+        line_color="#9e9e9e",
+        annotation_text="2021 版模板",
+        annotation_position="top right",
+        annotation_font_color="#757575",
+        row="all",
+        col="all",
+    )
+
+
+def chart_data(figure: Any) -> pd.DataFrame:
+    """The numbers a chart draws, one row per point: what its CSV download holds."""
+    x_title = figure.layout.xaxis.title.text or "x"
+    y_title = figure.layout.yaxis.title.text or "y"
+    rows = []
+    for trace in figure.data:
+        if trace.x is None or trace.y is None:
+            continue
+        for x, y in zip(trace.x, trace.y, strict=False):
+            rows.append({"系列": trace.name or "", x_title: x, y_title: y})
+    frame = pd.DataFrame(rows)
+    return frame.drop(columns=["系列"]) if len(frame) and not frame["系列"].astype(bool).any() else frame
 
 
 def _has_data(figure: Any) -> bool:

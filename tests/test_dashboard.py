@@ -167,7 +167,10 @@ def test_the_agency_directory_lists_every_agency_with_its_years(warehouse: Path,
     assert len(table) == expected and set(table["省份"]) == {"湖南省"}
     row = table.set_index("机关").loc["株洲市审计局"]
     assert (row["城市"], row["层级"], row["类别"], row["报告年度"]) == ("株洲市", "市", "审计", "2019")
-    assert [b.label for b in app.get("download_button")] == ["下载 CSV", "下载 Excel", "下载 Parquet"]
+    labels = [b.label for b in app.get("download_button")]
+    assert (
+        labels[-3:] == ["下载 CSV", "下载 Excel", "下载 Parquet"] and "下载此图数据（CSV）" in labels
+    )  # the chart's own numbers too
     app.text_input(key="directory-search").input("株洲市").run()
     assert set(app.dataframe[0].value["城市"]) == {"株洲市"}
 
@@ -259,3 +262,18 @@ def test_chosen_agencies_are_compared_side_by_side_by_year(warehouse: Path, monk
         "其他处理",
     ]
     assert all(cell == "—" or "（" in cell for cell in table["行政复议纠错率"])  # each rate with its cases
+
+
+def test_a_chart_gives_its_own_numbers_and_marks_the_2021_template() -> None:
+    import plotly.express as px
+
+    from dashboard.ui import _mark_template_change, _years_as_categories, chart_data
+
+    frame = pd.DataFrame({"year": [2019, 2020, 2021, 2022] * 2, "件": [1, 2, 3, 4, 5, 6, 7, 8], "机关": ["甲"] * 4 + ["乙"] * 4})
+    figure = px.line(frame, x="year", y="件", color="机关", labels={"year": "年度"})
+    figure.for_each_xaxis(_years_as_categories)
+    _mark_template_change(figure)
+    (line,) = figure.layout.shapes
+    assert line.x0 == 1.5 and figure.layout.annotations[-1].text == "2021 版模板"  # between 2020 and 2021
+    data = chart_data(figure)
+    assert list(data.columns) == ["系列", "年度", "件"] and len(data) == 8 and data["件"].sum() == 36
