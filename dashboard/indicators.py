@@ -46,6 +46,19 @@ class Indicator:
     formula: str
     less: tuple[str, ...] = ()
     every_key: bool = True
+    versions: str = "2019 版和 2021 版模板都有，口径相同"
+
+    def explained(self) -> str:
+        """The indicator in words for a "关于此指标" note: formula, denominator, versions, source."""
+        table = (
+            "表四（行政复议、行政诉讼情况）"
+            if self.numerator[0].startswith("appeals.")
+            else "表三（收到和处理政府信息公开申请情况）"
+        )
+        return (
+            f"**{self.name}** = {self.formula}。分母为零或未报告时不计算（显示“—”）；"
+            f"分母少于 {FEW_CASES} 件时比率不稳定，另作标记。{self.versions}。数字取自各报告的{table}，按所选筛选条件逐年合计。"
+        )
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -119,8 +132,18 @@ REVIEW_CORRECTION = correction("review")
 def outcome_share(outcome: str) -> Indicator:
     """An outcome's share of the requests handled: 不予公开率, 无法提供率 …"""
     label = OUTCOME_LABELS[outcome]
+    versions = (
+        "2019 版模板的“其他处理”是一行，2021 版分为三行（逾期不补正、逾期不缴费、其他），此处合计"
+        if outcome == "other"
+        else "2019 版和 2021 版模板都有，口径相同"
+    )
     return Indicator(
-        f"{label}率", outcome_leaves()[outcome], ("requests.total_processed.total",), f"{label} ÷ 办理结果总计", every_key=False
+        f"{label}率",
+        outcome_leaves()[outcome],
+        ("requests.total_processed.total",),
+        f"{label}（各项原因之和）÷ 办理结果总计",
+        every_key=False,
+        versions=versions,
     )
 
 

@@ -19,6 +19,7 @@ import streamlit as st
 
 from dashboard import answers, queries
 from dashboard.answers import db_path
+from dashboard.indicators import Indicator
 from dashboard.queries import Filters
 from etl.checks import RULE_TEXT
 from etl.cross_year_rules import CROSS_YEAR_TEXT
@@ -70,6 +71,13 @@ def unrecognised_link_values(link: dict[str, str], choices: queries.FilterOption
         if not value.isdigit() or not choices.years or not min(choices.years) <= int(value) <= max(choices.years):
             found.append(f"年度「{value}」")
     return found
+
+
+def about_indicators(*indicators: Indicator) -> None:
+    """A "关于此指标" note: each rate's formula, denominator, template versions and source."""
+    with st.expander("关于此指标", icon=":material/info:"):
+        for indicator in indicators:
+            st.markdown(indicator.explained())
 
 
 def page_title(title: str) -> None:

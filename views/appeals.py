@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import answers
 from dashboard.indicators import APPEAL_GROUPS as GROUPS
 from dashboard.indicators import APPEAL_OUTCOME_COLOURS, correction
-from dashboard.ui import chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
+from dashboard.ui import about_indicators, chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
 
 OUTCOMES = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
 
@@ -52,4 +52,5 @@ if warehouse_ready():
             )
         )
     st.subheader(f"纠错率 = {correction('review').formula}")
+    about_indicators(*(correction(group) for group in GROUPS))
     st.dataframe(pd.concat(rates).sort_values(["年度"], kind="stable"), hide_index=True)

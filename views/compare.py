@@ -17,7 +17,7 @@ from dashboard.indicators import (
     peer_groups,
     ranks_in_groups,
 )
-from dashboard.ui import chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
+from dashboard.ui import about_indicators, chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
 from etl.template import OUTCOME_LABELS, outcome_leaves
 
 KEYS = tuple(
@@ -94,6 +94,7 @@ if warehouse_ready():
     shown = table[table["agency"].isin(picked)] if picked else table[table["同类组"] == peer] if peer else table
     shown = shown.sort_values("新收申请", ascending=False).head(30)
     st.caption(f"仅对所选年度合计收到至少 {RANKED_FROM} 件申请的机关按比率排名；其余机关显示“—”。")
+    about_indicators(DISCLOSURE, REVIEW_CORRECTION)
     st.dataframe(  # numbers stay numbers, so the columns sort as numbers; the column config formats them
         shown.assign(
             公开率=shown["公开率"] * 100,

@@ -5,7 +5,16 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import CARRY_FORWARD, DISCLOSURE, OUTCOME_COLOURS, outcome_share
-from dashboard.ui import chart, filters, generated_banner, page_title, rates_as_text, short_label, warehouse_ready
+from dashboard.ui import (
+    about_indicators,
+    chart,
+    filters,
+    generated_banner,
+    page_title,
+    rates_as_text,
+    short_label,
+    warehouse_ready,
+)
 from etl.template import OUTCOME_LABELS, outcome_leaves
 
 page_title("办理结果")
@@ -69,5 +78,6 @@ if warehouse_ready():
         rates[indicator.name] = indicator.of(data)
     rates["办理总计（分母）"] = data["requests.total_processed.total"]
     st.subheader("比率（分母为零时显示“—”）")
+    about_indicators(*rates_shown)
     shown = rates_as_text(rates, [indicator.name for indicator in rates_shown])
     st.dataframe(shown.rename(columns={"year": "年度"}), hide_index=True)

@@ -5,7 +5,17 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import DISCLOSURE, FEW_CASES, REVIEW_CORRECTION, rate_column
-from dashboard.ui import chart, filters, fmt_count, fmt_rate, generated_banner, page_title, rates_as_text, warehouse_ready
+from dashboard.ui import (
+    about_indicators,
+    chart,
+    filters,
+    fmt_count,
+    fmt_rate,
+    generated_banner,
+    page_title,
+    rates_as_text,
+    warehouse_ready,
+)
 
 page_title("总览")
 if warehouse_ready():
@@ -58,6 +68,7 @@ if warehouse_ready():
                 rates, x="year", y="比率", color="指标", markers=True, title="比率趋势", labels={"year": "年度"}
             ).update_yaxes(tickformat=".0%")
         )
+    about_indicators(DISCLOSURE, REVIEW_CORRECTION)
     table = years.rename(
         columns={
             "year": "年度",
