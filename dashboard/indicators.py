@@ -172,6 +172,41 @@ def ranks_in_groups(values: pd.Series, groups: pd.Series, cases: pd.Series) -> p
     return pd.DataFrame({"rank": rank, "percentile": percentile}).reindex(values.index)
 
 
+#: Beyond this many interquartile ranges outside its group's middle half, a rate stands out.
+OUTLIER_SPREAD = 1.5
+
+
+def rankable() -> tuple[Indicator, ...]:
+    """The rates an agency can be ranked on."""
+    return (
+        DISCLOSURE,
+        outcome_share("denied"),
+        outcome_share("unable"),
+        outcome_share("not_processed"),
+        CARRY_FORWARD,
+        REVIEW_CORRECTION,
+        correction("suit_direct"),
+        correction("suit_after_review"),
+    )
+
+
+def ranking(agencies: pd.DataFrame, indicator: Indicator, groups: pd.Series) -> pd.DataFrame:
+    """Each agency's rate, its cases (the denominator), its rank and percentile within its
+    group, and whether it lies far outside its group (beyond 1.5 × the interquartile range
+    of the ranked agencies): agencies with fewer than ``RANKED_FROM`` cases are not ranked."""
+    rate, cases = indicator.of(agencies), indicator.denominators(agencies)
+    ranks = ranks_in_groups(rate, groups, cases)
+    counted = (cases >= RANKED_FROM) & rate.notna()
+    grouped = rate[counted].groupby(groups[counted])
+    first, third = grouped.quantile(0.25), grouped.quantile(0.75)
+    spread = OUTLIER_SPREAD * (third - first)
+    outside = counted & ((rate < groups.map(first - spread)) | (rate > groups.map(third + spread)))
+    return pd.DataFrame(
+        {"rate": rate, "cases": cases, "rank": ranks["rank"], "percentile": ranks["percentile"], "outlier": outside},
+        index=agencies.index,
+    )
+
+
 def percentile_in_group(values: pd.Series, groups: pd.Series) -> pd.Series:
     """Each value's percentile rank (0–100) among its peer group."""
     return values.groupby(groups).rank(pct=True).mul(100)

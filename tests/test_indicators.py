@@ -60,3 +60,19 @@ def test_agencies_are_ranked_within_their_peer_group_only_with_enough_cases() ->
     assert list(groups) == ["湖南省·市级审计", "湖南省·市级审计", "湖南省·市级审计", "江苏省·市级审计"]
     ranks = ranks_in_groups(agencies["rate"], groups, agencies["cases"])
     assert list(ranks["rank"].fillna(0)) == [1, 2, 0, 1]  # 10 cases: not ranked
+
+
+def test_an_agency_far_outside_its_peer_group_is_marked_and_one_with_few_cases_is_not_ranked() -> None:
+    from dashboard.indicators import ranking
+
+    agencies = pd.DataFrame(
+        {
+            "requests.granted.total": [50, 52, 48, 51, 5, 1],
+            "requests.partially_granted.total": [0, 0, 0, 0, 0, 0],
+            "requests.total_processed.total": [100, 100, 100, 100, 100, 2],
+        }
+    )
+    groups = pd.Series(["市级审计"] * 6)
+    ranked = ranking(agencies, DISCLOSURE, groups)
+    assert list(ranked["outlier"]) == [False, False, False, False, True, False]
+    assert ranked["rank"].iloc[1] == 1 and math.isnan(ranked["rank"].iloc[5])  # 2 cases: not ranked

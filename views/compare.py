@@ -15,13 +15,23 @@ from dashboard.indicators import (
     REVIEW_CORRECTION,
     correction,
     peer_groups,
+    rankable,
+    ranking,
     ranks_in_groups,
 )
 from dashboard.ui import about_indicators, chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
 from etl.template import OUTCOME_LABELS, outcome_leaves
 
 KEYS = tuple(
-    dict.fromkeys(("requests.new_received.total", *DISCLOSURE.keys, *REVIEW_CORRECTION.keys, "active.penalty.decisions"))
+    dict.fromkeys(
+        (
+            "requests.new_received.total",
+            *DISCLOSURE.keys,
+            *REVIEW_CORRECTION.keys,
+            "active.penalty.decisions",
+            *(key for indicator in rankable() for key in indicator.keys),
+        )
+    )
 )
 
 SIDE_BY_SIDE_KEYS = tuple(
@@ -51,6 +61,42 @@ def side_by_side(years: pd.DataFrame) -> pd.DataFrame:
             "—" if cases_ != cases_ else f"{fmt_rate(rate)}（{cases_:.0f}）" for rate, cases_ in zip(rates, cases, strict=True)
         ]
     return table.sort_values(["机关", "年度"])
+
+
+def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
+    """Any indicator ranked within the peer groups: sortable, searchable, outliers marked."""
+    st.subheader("按指标排名")
+    indicators = {indicator.name: indicator for indicator in rankable()}
+    name = st.selectbox("指标", list(indicators), key="rank-by", bind="query-params")
+    indicator = indicators[name]
+    ranked = ranking(table, indicator, table["同类组"])
+    shown = pd.DataFrame(
+        {
+            "机关": table["agency"],
+            "同类组": table["同类组"],
+            name: ranked["rate"] * 100,
+            "分母（件）": ranked["cases"],
+            "组内排名": ranked["rank"],
+            "组内百分位": ranked["percentile"],
+            "偏离同类组": ranked["outlier"].map({True: "明显偏离", False: ""}),
+        }
+    )
+    if peer:
+        shown = shown[shown["同类组"] == peer]
+    st.caption(
+        f"{indicator.formula}。分母不足 {RANKED_FROM} 件的机关不排名；“明显偏离”：超出同类组四分位距 1.5 倍。"
+        "点击列名排序，表格右上角可搜索。"
+    )
+    st.dataframe(
+        shown.sort_values(["同类组", "组内排名"], na_position="last"),
+        hide_index=True,
+        column_config={
+            name: st.column_config.NumberColumn(format="%.1f%%"),
+            "分母（件）": st.column_config.NumberColumn(format="localized"),
+            "组内排名": st.column_config.NumberColumn(format="%d"),
+            "组内百分位": st.column_config.NumberColumn(format="%.0f"),
+        },
+    )
 
 
 page_title("机关对比")
@@ -139,6 +185,7 @@ if warehouse_ready():
         )
     )
 
+    show_ranking(table, peer)
     if picked:
         st.subheader("所选机关逐年对比")
         st.caption("办理结果为件数；纠错率 = 结果纠正 ÷（总计 − 尚未审结），括号内为已审结件数（分母）。")
