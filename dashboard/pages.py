@@ -34,6 +34,7 @@ PAGES = (
     PageSpec("procurement", "政府集中采购", ":material/receipt_long:"),
     PageSpec("appeals", "复议诉讼", ":material/account_balance:"),
     PageSpec("compare", "机关对比", ":material/compare_arrows:"),
+    PageSpec("regions", "地区分布", ":material/map:"),
     PageSpec("agencies", "机关名录", ":material/apartment:"),
     PageSpec("explore", "数据查询与下载", ":material/download:", charts=False),
     PageSpec("quality", "数据质量", ":material/health_and_safety:", charts=False),

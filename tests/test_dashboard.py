@@ -277,3 +277,14 @@ def test_a_chart_gives_its_own_numbers_and_marks_the_2021_template() -> None:
     assert line.x0 == 1.5 and figure.layout.annotations[-1].text == "2021 版模板"  # between 2020 and 2021
     data = chart_data(figure)
     assert list(data.columns) == ["系列", "年度", "件"] and len(data) == 8 and data["件"].sum() == 36
+
+
+def test_the_tile_map_has_every_province_and_a_click_filters_by_it(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.tile_map import TILES, short_name, tiles
+
+    assert short_name("广西壮族自治区") == "广西" and short_name("湖南省") == "湖南" and short_name("火星省") is None
+    grid = tiles(pd.DataFrame({"province": ["湖南省"], "rate": [0.5]}))
+    assert len(grid) == len(TILES) == 34 and grid.set_index("short").loc["湖南", "rate"] == 0.5
+    app = open_page(warehouse, "regions", monkeypatch, state={"region-indicator": "公开率"})
+    table = app.dataframe[0].value
+    assert "湖南省" in set(table["省份"])
