@@ -219,6 +219,18 @@ def fmt_number(value: object, decimals: int | None = None) -> str:
     return f"{number:,.{decimals}f}"
 
 
+#: How a table column of numbers is written: thousands separators, a percentage, a rank.
+COUNT, PERCENT, RANK = "{:,.0f}", "{:.1f}%", "{:.0f}"
+
+
+def numbers_table(frame: pd.DataFrame, formats: dict[str, str]) -> Any:
+    """A table whose numbers stay numbers (its columns sort as numbers), written as
+    ``formats`` say. Streamlit's grid writes a missing number as a grey "None" whatever the
+    format; text columns would show "—" but sort 5.6 % above 33.3 %, which is worse."""
+    present = {column: style for column, style in formats.items() if column in frame.columns}
+    return frame.style.format(present, na_rep="—")  # type: ignore[arg-type]
+
+
 def fmt_rate(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"

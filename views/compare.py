@@ -19,7 +19,19 @@ from dashboard.indicators import (
     ranking,
     ranks_in_groups,
 )
-from dashboard.ui import about_indicators, chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
+from dashboard.ui import (
+    COUNT,
+    PERCENT,
+    RANK,
+    about_indicators,
+    chart,
+    filters,
+    fmt_rate,
+    generated_banner,
+    numbers_table,
+    page_title,
+    warehouse_ready,
+)
 from etl.template import OUTCOME_LABELS, outcome_leaves
 
 KEYS = tuple(
@@ -88,14 +100,11 @@ def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
         "点击列名排序，表格右上角可搜索。"
     )
     st.dataframe(
-        shown.sort_values(["同类组", "组内排名"], na_position="last"),
+        numbers_table(
+            shown.sort_values(["同类组", "组内排名"], na_position="last"),
+            {name: PERCENT, "分母（件）": COUNT, "组内排名": RANK, "组内百分位": RANK},
+        ),
         hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="%.1f%%"),
-            "分母（件）": st.column_config.NumberColumn(format="localized"),
-            "组内排名": st.column_config.NumberColumn(format="%d"),
-            "组内百分位": st.column_config.NumberColumn(format="%.0f"),
-        },
     )
 
 
@@ -141,35 +150,38 @@ if warehouse_ready():
     shown = shown.sort_values("新收申请", ascending=False).head(30)
     st.caption(f"仅对所选年度合计收到至少 {RANKED_FROM} 件申请的机关按比率排名；其余机关显示“—”。")
     about_indicators(DISCLOSURE, REVIEW_CORRECTION)
-    st.dataframe(  # numbers stay numbers, so the columns sort as numbers; the column config formats them
-        shown.assign(
-            公开率=shown["公开率"] * 100,
-            复议纠错率=shown["复议纠错率"] * 100,
-            province=shown["province"].fillna("—"),
-            city=shown["city"].fillna("—"),
-        )[
-            [
-                "agency",
-                "province",
-                "city",
-                "同类组",
-                "新收申请",
-                "公开率",
-                "公开率排名",
-                "组内百分位",
-                "复议纠错率",
-                "active.penalty.decisions",
-            ]
-        ].rename(columns={"agency": "机关", "province": "省份", "city": "城市", "active.penalty.decisions": "行政处罚决定"}),
+    table_shown = shown.assign(
+        公开率=shown["公开率"] * 100,
+        复议纠错率=shown["复议纠错率"] * 100,
+        province=shown["province"].fillna("—"),
+        city=shown["city"].fillna("—"),
+    )[
+        [
+            "agency",
+            "province",
+            "city",
+            "同类组",
+            "新收申请",
+            "公开率",
+            "公开率排名",
+            "组内百分位",
+            "复议纠错率",
+            "active.penalty.decisions",
+        ]
+    ].rename(columns={"agency": "机关", "province": "省份", "city": "城市", "active.penalty.decisions": "行政处罚决定"})
+    st.dataframe(
+        numbers_table(
+            table_shown,
+            {
+                "新收申请": COUNT,
+                "公开率": PERCENT,
+                "复议纠错率": PERCENT,
+                "公开率排名": RANK,
+                "组内百分位": RANK,
+                "行政处罚决定": COUNT,
+            },
+        ),
         hide_index=True,
-        column_config={
-            "新收申请": st.column_config.NumberColumn(format="localized"),
-            "公开率": st.column_config.NumberColumn(format="%.1f%%"),
-            "复议纠错率": st.column_config.NumberColumn(format="%.1f%%"),
-            "公开率排名": st.column_config.NumberColumn(format="%d"),
-            "组内百分位": st.column_config.NumberColumn(format="%.0f"),
-            "行政处罚决定": st.column_config.NumberColumn(format="localized"),
-        },
     )
     names = tuple(shown["agency"].head(8))
     years = answers.agency_year(replace(chosen, agencies=names), SIDE_BY_SIDE_KEYS)

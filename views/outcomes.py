@@ -17,6 +17,15 @@ from dashboard.ui import (
 )
 from etl.template import OUTCOME_LABELS, outcome_leaves
 
+#: Characters of a reason's label on one line: a phone's screen leaves the bars room.
+LABEL_LINE = 10
+
+
+def wrapped(label: str) -> str:
+    """A long reason (5.要求行政机关确认或重新出具已获取信息) over lines, so its bar keeps the width."""
+    return "<br>".join(label[i : i + LABEL_LINE] for i in range(0, len(label), LABEL_LINE))
+
+
 page_title("办理结果")
 if warehouse_ready():
     generated_banner()
@@ -57,7 +66,7 @@ if warehouse_ready():
             .update_yaxes(ticksuffix="%")
         )
     reasons = [
-        {"类别": OUTCOME_LABELS[group], "原因": short_label(key).split("｜")[0], "件": data[key].sum(min_count=1)}
+        {"类别": OUTCOME_LABELS[group], "原因": wrapped(short_label(key).split("｜")[0]), "件": data[key].sum(min_count=1)}
         for group in ("denied", "unable", "not_processed")
         for key in leaves[group]
     ]
@@ -71,6 +80,7 @@ if warehouse_ready():
             title="不予公开、无法提供、不予处理的原因（所选年度合计）",
             height=600,
             labels={"原因": ""},
+            color_discrete_map=OUTCOME_COLOURS,
         )
     )
     rates = mix[["year"]].copy()
