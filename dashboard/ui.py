@@ -303,6 +303,7 @@ def chart(figure: Any, empty: str = "当前筛选下没有这项数据。") -> N
     figure.for_each_yaxis(_years_as_categories)
     figure.for_each_annotation(lambda note: note.update(text=note.text.split("=")[-1]))
     figure.for_each_trace(_hover_in_words)
+    _gaps_for_missing_years(figure)
     _mark_template_change(figure)
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
     data = chart_data(figure)
@@ -323,12 +324,35 @@ def chart(figure: Any, empty: str = "当前筛选下没有这项数据。") -> N
 TEMPLATE_CHANGE_YEAR = 2021
 
 
+def _chart_years(figure: Any) -> list[int]:
+    """The years a year axis spans, every one from the first to the last."""
+    years = {int(x) for trace in figure.data for x in (trace.x if trace.x is not None else ()) if str(x).isdigit()}
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def _gaps_for_missing_years(figure: Any) -> None:
+    """A year with no report is a gap on the axis, and a line breaks there: it is not a
+    zero, and a straight line across it would draw numbers nobody reported."""
+    if figure.layout.xaxis.type != "category":
+        return
+    years = _chart_years(figure)
+    if not years:
+        return
+    figure.update_xaxes(categoryorder="array", categoryarray=years)
+    for trace in figure.data:
+        if trace.x is None or trace.y is None or trace.customdata is not None or trace.type != "scatter":
+            continue
+        values = {int(x): y for x, y in zip(trace.x, trace.y, strict=False) if str(x).isdigit()}
+        if len(values) < len(years):
+            trace.update(x=years, y=[values.get(year) for year in years], connectgaps=False)
+
+
 def _mark_template_change(figure: Any) -> None:
     """A dotted line where the years cross into the 2021 template, which changed what some
     rows count (其他处理 split, procurement dropped): a step there may be the template's."""
     if figure.layout.xaxis.type != "category":
         return
-    years = sorted({int(x) for trace in figure.data for x in (trace.x if trace.x is not None else ()) if str(x).isdigit()})
+    years = _chart_years(figure)
     if not years or years[0] >= TEMPLATE_CHANGE_YEAR or years[-1] < TEMPLATE_CHANGE_YEAR:
         return
     position = next(i for i, year in enumerate(years) if year >= TEMPLATE_CHANGE_YEAR) - 0.5

@@ -288,3 +288,16 @@ def test_the_tile_map_has_every_province_and_a_click_filters_by_it(warehouse: Pa
     app = open_page(warehouse, "regions", monkeypatch, state={"region-indicator": "公开率"})
     table = app.dataframe[0].value
     assert "湖南省" in set(table["省份"])
+
+
+def test_a_year_without_a_report_is_a_gap_not_a_line_across() -> None:
+    import plotly.express as px
+
+    from dashboard.ui import _gaps_for_missing_years, _years_as_categories
+
+    figure = px.line(pd.DataFrame({"year": [2019, 2021, 2022], "件": [5, 7, 9]}), x="year", y="件", labels={"year": "年度"})
+    figure.for_each_xaxis(_years_as_categories)
+    _gaps_for_missing_years(figure)
+    (trace,) = figure.data
+    assert list(trace.x) == [2019, 2020, 2021, 2022] and list(trace.y) == [5, None, 7, 9] and trace.connectgaps is False
+    assert list(figure.layout.xaxis.categoryarray) == [2019, 2020, 2021, 2022]
