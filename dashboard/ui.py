@@ -436,6 +436,19 @@ def report_links(frame: pd.DataFrame) -> pd.Series:
     )
 
 
+def latest_report_links(agencies: pd.Series) -> pd.Series:
+    """Each agency's latest report (within the filters), as a link to its detail page."""
+    reports = answers.reports_list(filters())
+    latest = reports.groupby("agency")["year"].max()
+    return pd.Series(
+        [report_url(a, int(latest[a])) if a in latest.index else None for a in agencies], index=agencies.index, dtype="object"
+    )
+
+
+#: A link column of a table: the agency's latest report.
+REPORT_LINK = {"报告": st.column_config.LinkColumn("报告详情", display_text="查看")}
+
+
 def top_agencies(frame: pd.DataFrame, column: str, title: str, unit: str, count: int = 15) -> None:
     """A horizontal bar chart of the agencies with the largest values, largest on top."""
     top = frame.dropna(subset=[column]).sort_values(column, ascending=False).head(count).iloc[::-1]

@@ -23,11 +23,13 @@ from dashboard.ui import (
     COUNT,
     PERCENT,
     RANK,
+    REPORT_LINK,
     about_indicators,
     chart,
     filters,
     fmt_rate,
     generated_banner,
+    latest_report_links,
     numbers_table,
     page_title,
     warehouse_ready,
@@ -91,6 +93,7 @@ def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
             "组内排名": ranked["rank"],
             "组内百分位": ranked["percentile"],
             "偏离同类组": ranked["outlier"].map({True: "明显偏离", False: ""}),
+            "报告": latest_report_links(table["agency"]),
         }
     )
     if peer:
@@ -105,6 +108,7 @@ def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
             {name: PERCENT, "分母（件）": COUNT, "组内排名": RANK, "组内百分位": RANK},
         ),
         hide_index=True,
+        column_config=REPORT_LINK,
     )
 
 
@@ -155,6 +159,7 @@ if warehouse_ready():
         复议纠错率=shown["复议纠错率"] * 100,
         province=shown["province"].fillna("—"),
         city=shown["city"].fillna("—"),
+        报告=latest_report_links(shown["agency"]),
     )[
         [
             "agency",
@@ -167,6 +172,7 @@ if warehouse_ready():
             "组内百分位",
             "复议纠错率",
             "active.penalty.decisions",
+            "报告",
         ]
     ].rename(columns={"agency": "机关", "province": "省份", "city": "城市", "active.penalty.decisions": "行政处罚决定"})
     st.dataframe(
@@ -182,6 +188,7 @@ if warehouse_ready():
             },
         ),
         hide_index=True,
+        column_config=REPORT_LINK,
     )
     names = tuple(shown["agency"].head(8))
     years = answers.agency_year(replace(chosen, agencies=names), SIDE_BY_SIDE_KEYS)
