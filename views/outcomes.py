@@ -1,5 +1,8 @@
 """办理结果: the outcome mix by year, reasons inside each group, and the rates of TEMPLATE.md."""
 
+from typing import Any
+
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -26,6 +29,13 @@ def wrapped(label: str) -> str:
     return "<br>".join(label[i : i + LABEL_LINE] for i in range(0, len(label), LABEL_LINE))
 
 
+def outcome_bars(long: pd.DataFrame, title: str, labels: dict[str, str]) -> Any:
+    """The outcome mix by year as stacked bars, one colour per outcome."""
+    return px.bar(
+        long, x="year", y="件", color="结果", title=title, labels={"year": "年度", **labels}, color_discrete_map=OUTCOME_COLOURS
+    )
+
+
 page_title("办理结果")
 if warehouse_ready():
     generated_banner()
@@ -40,28 +50,10 @@ if warehouse_ready():
     long = mix.melt(id_vars="year", var_name="结果", value_name="件")
     left, right = st.columns(2)
     with left:
-        chart(
-            px.bar(
-                long,
-                x="year",
-                y="件",
-                color="结果",
-                title="办理结果（件）",
-                labels={"year": "年度"},
-                color_discrete_map=OUTCOME_COLOURS,
-            )
-        )
+        chart(outcome_bars(long, "办理结果（件）", {}))
     with right:
         chart(
-            px.bar(
-                long,
-                x="year",
-                y="件",
-                color="结果",
-                title="办理结果构成（占比）",
-                labels={"year": "年度", "件": "占比（%）"},
-                color_discrete_map=OUTCOME_COLOURS,
-            )
+            outcome_bars(long, "办理结果构成（占比）", {"件": "占比（%）"})
             .update_layout(barnorm="percent")
             .update_yaxes(ticksuffix="%")
         )
