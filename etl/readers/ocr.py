@@ -16,7 +16,7 @@ import math
 import os
 import re
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 from etl.document import Cell, ReadError, SourceDocument
 from etl.readers.ocr_grid import DoubtfulCell, Rule, TextBox, doubtful_cells, find_rules, ink_mask
 from etl.readers.ocr_labels import corrected_label
-from etl.readers.pages import PageImage, image_frames, zip_page_images
+from etl.readers.pages import PageImage, frame_count, image_frames, zip_page_images
 from etl.readers.pdf import PageWord, document_from_lines, page_lines
 from etl.template import tables
 
@@ -113,24 +113,26 @@ def read_image(data: bytes, path: str, on_page: PageProgress | None = None) -> S
     """A page photographed or scanned to an image file (PNG, JPEG, TIFF; every frame of a TIFF)."""
     if not ocr_available():
         raise ReadError(f"{path}：这是一张图片，需要文字识别（OCR）；{HOW_TO_ENABLE}")
-    return _read_pages(data, path, list(image_frames(data, path)), on_page)
+    return _read_pages(data, path, image_frames(data, path), frame_count(data, path), on_page)
 
 
 def read_page_images(data: bytes, path: str, on_page: PageProgress | None = None) -> SourceDocument:
     """A zip of page images (a scanner's or a phone's pages) as one report, pages in name order."""
     if not ocr_available():
         raise ReadError(f"{path}：这是一组页面图片，需要文字识别（OCR）；{HOW_TO_ENABLE}")
-    frames = [frame for image in zip_page_images(data, path) for frame in image_frames(image, path)]
-    return _read_pages(data, path, frames, on_page)
+    images = zip_page_images(data, path)
+    frames = (frame for image in images for frame in image_frames(image, path))
+    return _read_pages(data, path, frames, sum(frame_count(image, path) for image in images), on_page)
 
 
-def _read_pages(data: bytes, path: str, frames: list[PageImage], on_page: PageProgress | None) -> SourceDocument:
+def _read_pages(data: bytes, path: str, frames: Iterator[PageImage], count: int, on_page: PageProgress | None) -> SourceDocument:
+    """Pages read one at a time (only one decoded page is held), in order."""
     lines = []
     for index, frame in enumerate(frames):
         read = _cached_read(data, index, partial(_ocr, frame.image, frame.dpi))
         lines += page_lines(read.words, index + 1, frame.height_points, read.edges, same_line=OCR_SAME_LINE)
         if on_page is not None:
-            on_page(index + 1, len(frames))
+            on_page(index + 1, count)
     return _document(lines, path)
 
 

@@ -85,18 +85,28 @@ def zip_page_images(data: bytes, path: str) -> list[bytes]:
     return pages
 
 
+def frame_count(data: bytes, path: str) -> int:
+    """How many pages an image file holds (a TIFF may hold them all), without decoding them."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        return int(getattr(Image.open(io.BytesIO(data)), "n_frames", 1))
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ReadError(f"{path}：图片已损坏或过大，无法打开") from error
+
+
 def image_frames(data: bytes, path: str) -> Iterator[PageImage]:
-    """Every frame of an image file (a TIFF may hold all pages), at the resolution it states."""
+    """Every frame of an image file, at the resolution it states, decoded one at a time (a
+    300-page TIFF decoded at once would hold gigabytes)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:
         picture = Image.open(io.BytesIO(data))
-        frames = [frame.convert("RGB") for frame in ImageSequence.Iterator(picture)]
+        for frame in ImageSequence.Iterator(picture):
+            dpi = float((frame.info.get("dpi") or (DEFAULT_DPI, DEFAULT_DPI))[0]) or DEFAULT_DPI
+            yield PageImage(frame.convert("RGB"), round(dpi, 1))  # PNG keeps dots per metre: 100 dpi reads 99.9998
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise ReadError(f"{path}：图片已损坏或过大，无法打开") from error
-    for frame in frames:
-        dpi = float((frame.info.get("dpi") or (DEFAULT_DPI, DEFAULT_DPI))[0]) or DEFAULT_DPI
-        yield PageImage(frame, round(dpi, 1))  # PNG keeps dots per metre: 100 dpi comes back as 99.9998
 
 
 def page_image(data: bytes, path: str, page: int, dpi: float = 110.0) -> PageImage:
@@ -112,10 +122,11 @@ def page_image(data: bytes, path: str, page: int, dpi: float = 110.0) -> PageIma
         finally:
             document.close()
     images = zip_page_images(data, path) if data.startswith(b"PK\x03\x04") else [data]
-    frames = [frame for image in images for frame in image_frames(image, path)]
-    if not 1 <= page <= len(frames):
+    frames = (frame for image in images for frame in image_frames(image, path))
+    found = next((frame for number, frame in enumerate(frames, start=1) if number == page), None)
+    if found is None:
         raise ReadError(f"{path}：没有第 {page} 页")
-    return frames[page - 1]
+    return found
 
 
 def marked(page: PageImage, box: Box, margin: float = 3.0) -> Any:
