@@ -7,6 +7,7 @@ and the text reader produce the same shape, so the recogniser knows no formats.
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -31,6 +32,13 @@ def fold_variants(text: str) -> str:
     code points (⼀ ⼆ ⾏ ⼈); they look the same but no heading or label matches them.
     """
     return text.translate(_VARIANTS)
+
+
+#: A page number as footers print it, recognisable anywhere: "- 12 -", "第 3 页", "第 3 页共 9 页".
+PAGE_NUMBER = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
+#: A number alone (12, - 12) or 3/9: a page number only at the foot of a page whose layout
+#: is known (a PDF's); in text it could as well be a value.
+FOOT_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^\d+\s*/\s*\d+$")
 
 
 class ReadError(Exception):

@@ -12,7 +12,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from etl.document import FlatText
+from etl.document import PAGE_NUMBER, FlatText
 from etl.label_patterns import anchor_pattern, row_pattern
 from etl.report import Problem
 from etl.template import END_HEADING as _END
@@ -56,7 +56,6 @@ _NUMBER = r"[+-]?\d(?:[\d.]|[,，]\d{3})*(?:万元|亿元|元|万|件|项|个|�
 _DASH = r"(?<![\u4e00-\u9fff\d])(?:——|—|--|－|-|/|／|–|―)(?![\u4e00-\u9fff\d])"
 _TOKEN = re.compile(f"({_NUMBER})|({_DASH})")
 _WHOLE_CELL = re.compile(r"(?:增加|新增|减少|增|减)?[+-]?\d[\d,.]*(?:万元|亿元|元|万|件|项|个|条|次)?")
-_FOOTER = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _INDEX_COLUMN = re.compile(r"序\s*号|编\s*号")
 _APPEAL_HEADER = re.compile(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉|行政诉讼|行政复议")
@@ -323,7 +322,7 @@ def _value_lines(text: str, start: int, end: int, width: int, label_follows: boo
     offset = start
     pieces = text[start:end].split("\n")
     for line_index, line in enumerate(pieces):
-        if line_index and "\t" not in line and _FOOTER.match(line.strip()):  # a page number on its own line
+        if line_index and "\t" not in line and PAGE_NUMBER.match(line.strip()):  # a page number on its own line
             offset += len(line) + 1
             continue
         cells = line.split("\t")

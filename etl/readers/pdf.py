@@ -17,14 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from etl.document import Cell, ReadError, SourceDocument, fold_variants
+from etl.document import FOOT_NUMBER, PAGE_NUMBER, Cell, ReadError, SourceDocument, fold_variants
 from etl.readers.pdf_table import NUMERIC, SAME_LINE, Line, Word, page_cell, table_rows
 from etl.template import END_HEADING, REQUEST_COLUMNS, UNIT_WORDS, tables
 
 # pdfminer warns about every font without a bounding box (Chrome's fonts): noise to a user.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-_FOOTER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
 _HEADINGS = [re.compile(table.heading) for table in tables("2021")] + [re.compile(END_HEADING)]
 _HEADERS = [re.compile(rf"^(?:{table.header})") for table in tables("2021")]
 _TABLES = tables("2021")  # both versions print the same columns
@@ -153,7 +152,11 @@ def page_lines(
         )
         line.rulings = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > _SAME_RULING]
     # Page numbers printed at the foot of the page are not part of any table.
-    return [line for line in lines if not (_FOOTER.match(line.text) and (line.y - number * _PAGE_STRIDE) > height * _FOOT_BAND)]
+    return [line for line in lines if not (_is_page_number(line.text) and (line.y - number * _PAGE_STRIDE) > height * _FOOT_BAND)]
+
+
+def _is_page_number(text: str) -> bool:
+    return bool(PAGE_NUMBER.match(text) or FOOT_NUMBER.match(text))
 
 
 def _at(edge: dict[str, object], key: str) -> float:
