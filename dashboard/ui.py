@@ -26,6 +26,7 @@ from etl.cross_year_rules import CROSS_YEAR_TEXT
 from etl.export import ExportFormat, render
 from etl.template import label_for, subject_label
 from etl.warehouse import needs_upgrade
+from etl.words import COLUMN_WORDS
 
 FILTER_KEYS = ("years", "prov", "level", "kind", "agency", "tpl", "gen")
 
@@ -78,6 +79,12 @@ def about_indicators(*indicators: Indicator) -> None:
     with st.expander("关于此指标", icon=":material/info:"):
         for indicator in indicators:
             st.markdown(indicator.explained())
+
+
+def headed(frame: pd.DataFrame, **own: str) -> pd.DataFrame:
+    """A table with Chinese headers: the product's words for its columns, and ``own`` for the
+    columns only this table has (or that it heads otherwise)."""
+    return frame.rename(columns={**COLUMN_WORDS, **own})
 
 
 def page_title(title: str) -> None:
@@ -458,7 +465,7 @@ def top_agencies(frame: pd.DataFrame, column: str, title: str, unit: str, count:
 def linked_table(frame: pd.DataFrame, names: dict[str, str], extra_links: dict[str, str] | None = None) -> None:
     """A table whose rows link to their report's detail page, with Chinese headers;
     ``extra_links`` names other link columns (already renamed) and the text they show."""
-    shown = frame.assign(报告=report_links(frame)).rename(columns=names)
+    shown = headed(frame.assign(报告=report_links(frame)), **names)
     config: dict[str, Any] = {"报告": st.column_config.LinkColumn("报告详情", display_text="查看"), "report_id": None}
     for column, text in (extra_links or {}).items():
         config[column] = st.column_config.LinkColumn(column, display_text=text)

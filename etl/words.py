@@ -29,6 +29,37 @@ SEVERITY_WORDS = {"error": "错误", "warning": "提醒"}
 INCOMPLETE_WORDS = {"missing_table": "找不到该表", "table_unreadable": "读不出表中的行", "table_cut_off": "表格被截断"}
 
 
+#: The warehouse's and the queries' column names as every table and download heads them.
+COLUMN_WORDS = {
+    "agency": "机关",
+    "name": "机关",
+    "year": "年度",
+    "province": "省份",
+    "city": "城市",
+    "county": "区县",
+    "level": "层级",
+    "kind": "类别",
+    "is_government": "政府",
+    "parent": "上级机关",
+    "reports": "报告数",
+    "agencies": "机关数",
+    "template": "模板版本",
+    "published": "发布日期",
+    "rule": "规则",
+    "subject": "对象",
+    "cells": "单元格",
+    "message": "说明",
+    "location": "位置",
+    "severity": "级别",
+    "note": "原因",
+    "source_path": "来源文件",
+    "file": "文件",
+    "reason": "原因",
+    "stage": "阶段",
+    "logged_at": "时间",
+}
+
+
 def in_words(code: object, words: dict[str, str]) -> str:
     """A code in words; a code the list does not know is shown as it is, never as blank."""
     return words.get(str(code), str(code)) if code is not None and code == code else "—"

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import years_text
-from dashboard.ui import chart, downloads, filters, generated_banner, page_title, warehouse_ready
+from dashboard.ui import chart, downloads, filters, generated_banner, headed, page_title, warehouse_ready
 
 page_title("机关名录")
 if warehouse_ready():
@@ -37,22 +37,14 @@ if warehouse_ready():
     )
     search = st.text_input("查找机关", placeholder="输入名称的一部分，如 审计 或 株洲", key="directory-search")
     shown = directory[directory["agency"].str.contains(search, regex=False)] if search else directory
-    table = shown.assign(years=shown["years"].map(years_text), uncertain=shown["uncertain"].map({True: "待确认", False: ""}))[
-        ["agency", "province", "city", "county", "level", "kind", "parent", "years", "reports", "aliases", "uncertain"]
-    ].rename(
-        columns={
-            "agency": "机关",
-            "province": "省份",
-            "city": "城市",
-            "county": "区县",
-            "level": "层级",
-            "kind": "类别",
-            "parent": "上级机关",
-            "years": "报告年度",
-            "reports": "报告数",
-            "aliases": "其他写法",
-            "uncertain": "推断",
-        }
+    columns = ["agency", "province", "city", "county", "level", "kind", "parent", "years", "reports", "aliases", "uncertain"]
+    table = headed(
+        shown.assign(years=shown["years"].map(years_text), uncertain=shown["uncertain"].map({True: "待确认", False: ""}))[
+            columns
+        ],
+        years="报告年度",
+        aliases="其他写法",
+        uncertain="推断",
     )
     st.dataframe(table.fillna(""), hide_index=True)
     downloads(table, "机关名录")

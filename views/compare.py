@@ -29,6 +29,7 @@ from dashboard.ui import (
     filters,
     fmt_rate,
     generated_banner,
+    headed,
     latest_report_links,
     numbers_table,
     page_title,
@@ -63,9 +64,7 @@ SIDE_BY_SIDE_FORMATS = {"年度": st.column_config.NumberColumn(format="%d")}
 def side_by_side(years: pd.DataFrame) -> pd.DataFrame:
     """Each chosen agency's years: new requests, the outcome mix and the correction rates
     of review and litigation, each rate with the settled cases it rests on."""
-    table = years[["agency", "year", "requests.new_received.total"]].rename(
-        columns={"agency": "机关", "year": "年度", "requests.new_received.total": "新收申请"}
-    )
+    table = headed(years[["agency", "year", "requests.new_received.total"]], **{"requests.new_received.total": "新收申请"})
     for outcome, label in OUTCOME_LABELS.items():
         table[label] = years[list(outcome_leaves()[outcome])].sum(axis=1, min_count=1)
     for group, label in APPEAL_GROUPS.items():
@@ -154,27 +153,30 @@ if warehouse_ready():
     shown = shown.sort_values("新收申请", ascending=False).head(30)
     st.caption(f"仅对所选年度合计收到至少 {RANKED_FROM} 件申请的机关按比率排名；其余机关显示“—”。")
     about_indicators(DISCLOSURE, REVIEW_CORRECTION)
-    table_shown = shown.assign(
-        公开率=shown["公开率"] * 100,
-        复议纠错率=shown["复议纠错率"] * 100,
-        province=shown["province"].fillna("—"),
-        city=shown["city"].fillna("—"),
-        报告=latest_report_links(shown["agency"]),
-    )[
-        [
-            "agency",
-            "province",
-            "city",
-            "同类组",
-            "新收申请",
-            "公开率",
-            "公开率排名",
-            "组内百分位",
-            "复议纠错率",
-            "active.penalty.decisions",
-            "报告",
-        ]
-    ].rename(columns={"agency": "机关", "province": "省份", "city": "城市", "active.penalty.decisions": "行政处罚决定"})
+    table_shown = headed(
+        shown.assign(
+            公开率=shown["公开率"] * 100,
+            复议纠错率=shown["复议纠错率"] * 100,
+            province=shown["province"].fillna("—"),
+            city=shown["city"].fillna("—"),
+            报告=latest_report_links(shown["agency"]),
+        )[
+            [
+                "agency",
+                "province",
+                "city",
+                "同类组",
+                "新收申请",
+                "公开率",
+                "公开率排名",
+                "组内百分位",
+                "复议纠错率",
+                "active.penalty.decisions",
+                "报告",
+            ]
+        ],
+        **{"active.penalty.decisions": "行政处罚决定"},
+    )
     st.dataframe(
         numbers_table(
             table_shown,

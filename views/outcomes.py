@@ -13,6 +13,7 @@ from dashboard.ui import (
     chart,
     filters,
     generated_banner,
+    headed,
     page_title,
     rates_as_text,
     short_label,
@@ -82,4 +83,4 @@ if warehouse_ready():
     st.subheader("比率（分母为零时显示“—”）")
     about_indicators(*rates_shown)
     shown = rates_as_text(rates, [indicator.name for indicator in rates_shown])
-    st.dataframe(shown.rename(columns={"year": "年度"}), hide_index=True)
+    st.dataframe(headed(shown), hide_index=True)

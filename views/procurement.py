@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import rate_column
-from dashboard.ui import chart, filters, fmt_number, generated_banner, page_title, top_agencies, warehouse_ready
+from dashboard.ui import chart, filters, fmt_number, generated_banner, headed, page_title, top_agencies, warehouse_ready
 
 page_title("政府集中采购")
 st.warning(
@@ -32,6 +32,6 @@ if warehouse_ready():
             labels={"year": "年度"},
         )
     )
-    st.dataframe(shown.rename(columns={"year": "年度"}), hide_index=True)
+    st.dataframe(headed(shown), hide_index=True)
     agencies = answers.by_agency(chosen, ("active.procurement.projects", "active.procurement.amount_wan"))
     top_agencies(agencies, "active.procurement.amount_wan", "采购金额最多的机关（万元）", "万元")

@@ -13,6 +13,7 @@ from dashboard.ui import (
     filters,
     fmt_count,
     generated_banner,
+    headed,
     linked_table,
     page_title,
     report_url,
@@ -31,22 +32,11 @@ from etl.words import INCOMPLETE_WORDS, READ_AS_WORDS, in_words
 def agencies_to_check(to_check: pd.DataFrame) -> None:
     """The agencies to confirm, their agencies.csv to download, and naming a nameless report."""
     st.dataframe(
-        to_check.drop(columns=["report_id", "aliases", "parent"])
-        .assign(source_path=to_check["source_path"].map(display_source))
-        .rename(
-            columns={
-                "name": "机关",
-                "province": "省",
-                "city": "市",
-                "county": "县",
-                "level": "级别",
-                "kind": "类别",
-                "is_government": "政府",
-                "note": "原因",
-                "needs_name": "待命名",
-                "reports": "报告数",
-                "source_path": "来源文件",
-            }
+        headed(
+            to_check.drop(columns=["report_id", "aliases", "parent"]).assign(
+                source_path=to_check["source_path"].map(display_source)
+            ),
+            needs_name="待命名",
         ),
         hide_index=True,
     )
@@ -98,13 +88,8 @@ if warehouse_ready():
     linked_table(
         checks_in_words(failed),
         {
-            "agency": "机关",
-            "year": "年度",
-            "rule": "规则",
-            "subject": "对象",
             "expected": "合计（报告值）",
             "actual": "各项之和",
-            "cells": "单元格",
         },
     )
 
@@ -149,10 +134,7 @@ if warehouse_ready():
     linked_table(
         shown.drop(columns=["related_report_id"]),
         {
-            "agency": "机关",
-            "year": "年度",
             "rule": "检查",
-            "subject": "对象",
             "compared_year": "对比年度",
             "expected": "由上年推算",
             "actual": "本年报告值",
@@ -188,13 +170,10 @@ if warehouse_ready():
             value=unusual["value"].map(fmt_count),
         ),
         {
-            "agency": "机关",
-            "year": "年度",
             "key": "单元格",
             "value": "值",
             "raw": "原文",
             "read_as": "读取方式",
-            "location": "位置",
         },
     )
     st.subheader("导入失败的文件")

@@ -9,7 +9,7 @@ from plotly.colors import sample_colorscale
 from dashboard import answers
 from dashboard.indicators import rankable
 from dashboard.tile_map import tiles
-from dashboard.ui import about_indicators, filters, fmt_count, fmt_rate, generated_banner, page_title, warehouse_ready
+from dashboard.ui import about_indicators, filters, fmt_count, fmt_rate, generated_banner, headed, page_title, warehouse_ready
 
 #: The rate's scale, light to dark; provinces without a rate are grey.
 COLOURS = "Blues"
@@ -111,7 +111,7 @@ if warehouse_ready():
     )
     st.caption("点击省份即按该省筛选所有页面（侧栏“省份”随之改变，可再清除）。分母为零或未报告的省份显示“—”。")
     about_indicators(indicator)
-    table = by_province[["province", "rate", "cases"]].rename(columns={"province": "省份", "rate": name, "cases": "分母（件）"})
+    table = headed(by_province[["province", "rate", "cases"]], rate=name, cases="分母（件）")
     table[name] = table[name].map(fmt_rate)
     table["分母（件）"] = table["分母（件）"].map(fmt_count)
     st.dataframe(pd.DataFrame(table), hide_index=True)
