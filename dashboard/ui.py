@@ -28,7 +28,22 @@ from etl.template import label_for, subject_label
 from etl.warehouse import needs_upgrade
 from etl.words import COLUMN_WORDS
 
-FILTER_KEYS = ("years", "prov", "level", "kind", "agency", "tpl", "gen")
+#: The sidebar's filters as the URL keeps them, in words a reader of a link understands.
+FILTER_KEYS = ("years", "province", "city", "level", "kind", "agency", "template", "demo")
+#: Keys links made before carried, the keys they are now, and whether the filter takes a list:
+#: an old shared link still opens its view.
+OLD_LINK_KEYS = {"prov": ("province", True), "tpl": ("template", True), "gen": ("demo", False)}
+
+
+def upgrade_old_link() -> None:
+    """An old link's keys (prov=, tpl=, gen=) as today's, before the widgets are made: in the
+    URL, and in the filters themselves (a widget takes a link's values when a session starts)."""
+    for old, (new, many) in OLD_LINK_KEYS.items():
+        if old in st.query_params and new not in st.query_params:
+            values = st.query_params.get_all(old)
+            del st.query_params[old]
+            st.query_params[new] = values if many else values[0]
+            st.session_state[new] = values if many else values[0]
 
 
 def filters() -> Filters:
@@ -37,30 +52,30 @@ def filters() -> Filters:
     years = state.get("years")
     return Filters(
         years=(int(years[0]), int(years[1])) if years else None,
-        provinces=tuple(state.get("prov") or ()),
+        provinces=tuple(state.get("province") or ()),
         cities=tuple(state.get("city") or ()),
         levels=tuple(state.get("level") or ()),
         kinds=tuple(state.get("kind") or ()),
         agencies=tuple(state.get("agency") or ()),
-        templates=tuple(state.get("tpl") or ()),
-        include_generated=state.get("gen", "包含") != "排除",
+        templates=tuple(state.get("template") or ()),
+        include_generated=state.get("demo", "包含") != "排除",
     )
 
 
 #: The sidebar's filters as a link keeps them, and what each is called.
-LINK_FILTERS = {"prov": "省份", "city": "城市", "level": "层级", "kind": "机关类别", "agency": "机关", "tpl": "模板版本"}
+LINK_FILTERS = {"province": "省份", "city": "城市", "level": "层级", "kind": "机关类别", "agency": "机关", "template": "模板版本"}
 
 
 def unrecognised_link_values(link: dict[str, str], choices: queries.FilterOptions) -> list[str]:
-    """Values a shared link sets that no report has (years=2030, prov=火星省), in words:
+    """Values a shared link sets that no report has (years=2030, province=火星省), in words:
     the filter widgets would drop them without a word, and the page show something else."""
     known = {
-        "prov": choices.provinces,
+        "province": choices.provinces,
         "city": [city for city, _ in choices.city_province],
         "level": choices.levels,
         "kind": choices.kinds,
         "agency": choices.agencies,
-        "tpl": choices.templates,
+        "template": choices.templates,
     }
     found = []
     for key, label in LINK_FILTERS.items():

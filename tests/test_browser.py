@@ -171,3 +171,19 @@ def test_a_zip_of_agency_folders_and_an_agencies_csv_are_uploaded_together(
     finally:
         connection.close()
     assert found == [("株洲市信访局", None, "市", "株洲市人民政府", 2018, "folder")]
+
+
+def test_an_old_link_with_short_keys_still_opens_its_view_and_bad_values_are_named(server: str, browser: object) -> None:
+    page = open_page(browser, f"{server}/explore?prov={quote('湖南省')}&gen={quote('排除')}")
+    try:
+        page.wait_for_selector("h1", timeout=30_000)  # type: ignore[attr-defined]
+        assert "province=" in page.url and "prov=" not in page.url  # type: ignore[attr-defined]
+        assert page.get_by_text("筛选：").first.inner_text() == "筛选：2019–2025年；省份：湖南省；不含演示数据"  # type: ignore[attr-defined]
+    finally:
+        page.close()  # type: ignore[attr-defined]
+    page = open_page(browser, f"{server}/?province={quote('火星省')}")
+    try:
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()  # type: ignore[attr-defined]
+        assert "链接中有未识别的筛选值，已忽略：省份「火星省」" in sidebar
+    finally:
+        page.close()  # type: ignore[attr-defined]

@@ -66,7 +66,7 @@ def test_explore_filters_apply_and_the_table_is_what_downloads_get(warehouse: Pa
 
 
 def test_procurement_after_2020_is_not_reported_not_zero(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = open_page(warehouse, "procurement", monkeypatch, state={"tpl": ["2021"]})
+    app = open_page(warehouse, "procurement", monkeypatch, state={"template": ["2021"]})
     table = app.dataframe[0].value
     assert set(table["采购项目数量"]) == {"未报告"}
 
@@ -158,7 +158,7 @@ def test_report_detail_shows_where_the_agency_is_and_its_cross_year_warnings(
 
 
 def test_the_agency_directory_lists_every_agency_with_its_years(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = open_page(warehouse, "agencies", monkeypatch, state={"prov": ["湖南省"]})
+    app = open_page(warehouse, "agencies", monkeypatch, state={"province": ["湖南省"]})
     table = app.dataframe[0].value
     ((expected,),) = sql(
         warehouse,

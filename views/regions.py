@@ -23,7 +23,7 @@ def choose_province() -> None:
     points = st.session_state.get("region-map", {}).get("selection", {}).get("points", [])
     provinces = [point.get("customdata", [None])[0] for point in points if point.get("customdata")]
     if provinces and provinces[0]:
-        st.session_state["prov"] = [provinces[0]]
+        st.session_state["province"] = [provinces[0]]
 
 
 def tile_figure(grid: pd.DataFrame, name: str) -> go.Figure:
