@@ -102,6 +102,17 @@ def headed(frame: pd.DataFrame, **own: str) -> pd.DataFrame:
     return frame.rename(columns={**COLUMN_WORDS, **own})
 
 
+#: A headline tile's width in pixels: seven fit a wide screen's row, two or three a phone's.
+TILE_WIDTH = 112
+
+
+def tiles(count: int) -> list[Any]:
+    """Places for headline figures that wrap, two or three to a row on a phone, instead of
+    stacking one per row and pushing the charts screens down."""
+    row = st.container(horizontal=True, gap="medium")
+    return [row.container(width=TILE_WIDTH) for _ in range(count)]
+
+
 def page_title(title: str) -> None:
     """A page's heading, with the filters it shows under it in words."""
     st.title(title)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.indicators import years_text
-from dashboard.ui import chart, downloads, filters, generated_banner, headed, page_title, warehouse_ready
+from dashboard.ui import chart, downloads, filters, generated_banner, headed, page_title, tiles, warehouse_ready
 
 page_title("机关名录")
 if warehouse_ready():
@@ -17,7 +17,7 @@ if warehouse_ready():
         st.info("当前筛选条件下没有报告。")
         st.stop()
     gaps = directory["years"].map(lambda years: max(years) - min(years) + 1 - len(years) > 0)
-    cards = st.columns(4)
+    cards = tiles(4)
     cards[0].metric("机关", len(directory))
     cards[1].metric("其中政府", int(directory["is_government"].sum()))
     cards[2].metric("年度报告不连续", int(gaps.sum()), help="在首末年度之间缺少某年的报告")

@@ -14,11 +14,9 @@ from dashboard.ui import (
     generated_banner,
     page_title,
     rates_as_text,
+    tiles,
     warehouse_ready,
 )
-
-#: A headline tile's width in pixels: seven fit a wide screen's row, two or three a phone's.
-TILE_WIDTH = 112
 
 page_title("总览")
 if warehouse_ready():
@@ -33,8 +31,7 @@ if warehouse_ready():
     last = years.iloc[-1]
     before = years.iloc[-2] if len(years) > 1 else None
     st.caption(f"最新年度：{int(last['year'])} 年（与上一年相比）")
-    tiles = st.container(horizontal=True, gap="medium")  # the tiles wrap, two or three to a row on a phone
-    cards = [tiles.container(width=TILE_WIDTH) for _ in range(7)]
+    cards = tiles(7)
     cards[0].metric("报告数", fmt_count(last["reports"]), None if before is None else int(last["reports"] - before["reports"]))
     cards[1].metric("机关数", fmt_count(last["agencies"]), None if before is None else int(last["agencies"] - before["agencies"]))
     cards[2].metric("覆盖年度", f"{len(years)} 年", help=f"{int(years['year'].min())}–{int(years['year'].max())} 年")

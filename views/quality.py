@@ -18,6 +18,7 @@ from dashboard.ui import (
     page_title,
     report_url,
     short_label,
+    tiles,
     warehouse_ready,
     without_paths,
     writes_enabled,
@@ -76,7 +77,7 @@ if warehouse_ready():
     to_check = answers.agencies_to_check(chosen)
     bad_files = answers.ingest_failures()
     incomplete = answers.incomplete_reports(chosen)
-    cards = st.columns(6)
+    cards = tiles(6)
     cards[0].metric("未通过的勾稽关系", len(failed))
     cards[1].metric("涉及报告", failed["report_id"].nunique() if len(failed) else 0)
     cards[2].metric("缺表的报告", incomplete["report_id"].nunique() if len(incomplete) else 0)
