@@ -178,7 +178,8 @@ def test_an_old_link_with_short_keys_still_opens_its_view_and_bad_values_are_nam
     try:
         page.wait_for_selector("h1", timeout=30_000)  # type: ignore[attr-defined]
         assert "province=" in page.url and "prov=" not in page.url  # type: ignore[attr-defined]
-        assert page.get_by_text("筛选：").first.inner_text() == "筛选：2019–2025年；省份：湖南省；不含演示数据"  # type: ignore[attr-defined]
+        shown = page.get_by_text("筛选：").first.inner_text()  # type: ignore[attr-defined]
+        assert shown.endswith("年；省份：湖南省；不含演示数据")  # the years depend on what other tests uploaded
     finally:
         page.close()  # type: ignore[attr-defined]
     page = open_page(browser, f"{server}/?province={quote('火星省')}")
