@@ -34,7 +34,7 @@ from etl.report import ParsedReport
 from etl.warehouse import (
     apply_agency_overrides,
     building,
-    current_reports_for_shas,
+    loaded_reports_for_shas,
     log_ingest,
     refresh_agencies,
     refresh_cross_year_checks,
@@ -121,7 +121,7 @@ def ingest(
     overrides: dict[str, Override] = load_overrides(agencies_csv) if agencies_csv is not None else {}
     canonical = canonical_names(overrides)
     with building(db_path, wait, on_wait) as connection:
-        known = {str(row[0]) for row in connection.execute("SELECT sha256 FROM reports WHERE is_current").fetchall()}
+        known = {str(row[0]) for row in connection.execute("SELECT DISTINCT sha256 FROM reports").fetchall()}
         entries = []
         batch: list[ParsedFile] = []
 
@@ -276,10 +276,10 @@ def _save_batch(
     outcomes: list[FileOutcome | None] = []
     to_save: list[tuple[int, Path, ParsedReport]] = []
     seen: set[str] = set()
-    current = current_reports_for_shas(connection, [item.sha256 for item in batch if item.sha256])
+    loaded = loaded_reports_for_shas(connection, [item.sha256 for item in batch if item.sha256])
     for item in batch:
         path, digest, parsed = item.path, item.sha256, item.parsed
-        existing = current.get(digest) if digest else None
+        existing = loaded.get(digest) if digest else None
         if isinstance(parsed, FileOutcome):
             outcomes.append(parsed)
         elif parsed is None or existing is not None or digest in seen:

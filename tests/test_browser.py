@@ -188,3 +188,16 @@ def test_an_old_link_with_short_keys_still_opens_its_view_and_bad_values_are_nam
         assert "链接中有未识别的筛选值，已忽略：省份「火星省」" in sidebar
     finally:
         page.close()  # type: ignore[attr-defined]
+
+
+def test_a_click_on_a_province_of_the_map_filters_every_page(server: str, browser: object) -> None:
+    page = open_page(browser, f"{server}/regions")
+    try:
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)  # type: ignore[attr-defined]
+        tile = page.locator(".js-plotly-plot .textpoint").filter(has_text="湖南").first  # type: ignore[attr-defined]
+        box = tile.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # type: ignore[attr-defined]
+        page.get_by_text("省份：湖南省").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+        assert "province=" in page.url  # type: ignore[attr-defined]
+    finally:
+        page.close()  # type: ignore[attr-defined]

@@ -159,3 +159,18 @@ def test_a_pdf_cell_keeps_the_page_and_the_box_it_was_read_from(db_path: Path) -
     assert query(db_path, "SELECT count(page) FROM cells c JOIN reports r USING (report_id) WHERE r.source_format = 'txt'") == [
         (0,)
     ]
+
+
+def test_two_copies_of_one_report_do_not_replace_each_other_on_every_reingest(db_path: Path, tmp_path: Path) -> None:
+    page, text = tmp_path / "a" / "report.html", tmp_path / "b" / "report.txt"
+    page.parent.mkdir()
+    text.parent.mkdir()
+    shutil.copy(FIXTURES / "formats" / "same-2019-blanks.html", page)
+    shutil.copy(FIXTURES / "formats" / "same-2019-blanks.txt", text)
+    first = ingest([page, text], db_path)
+    assert sorted(o.status for o in first.outcomes) == ["loaded", "replaced"]  # the same agency and year
+    current = query(db_path, "SELECT report_id FROM reports WHERE is_current")
+    again = ingest([page, text], db_path)
+    assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
+    assert query(db_path, "SELECT report_id FROM reports WHERE is_current") == current
+    assert query(db_path, "SELECT count(*) FROM reports") == [(2,)]

@@ -15,10 +15,16 @@ from etl.report import CellRecord, ParsedReport
 from etl.warehouse.agencies import agency_ids, placeholder_agency, supersede
 
 
-def current_reports_for_shas(connection: duckdb.DuckDBPyConnection, digests: list[str]) -> dict[str, int]:
-    """The current report already loaded from each of these file contents, in one query."""
+def loaded_reports_for_shas(connection: duckdb.DuckDBPyConnection, digests: list[str]) -> dict[str, int]:
+    """The report already loaded from each of these file contents (the current one where
+    it is still current), in one query. A content loaded before is never loaded again, even
+    where another file for the same agency and year has replaced it since: two copies of one
+    report in a folder (its web page and its PDF) would otherwise replace each other on
+    every re-ingest."""
     rows = connection.execute(
-        "SELECT sha256, report_id FROM reports WHERE is_current AND list_contains(?, sha256)", [digests]
+        """SELECT sha256, arg_max(report_id, (is_current, report_id)) FROM reports
+           WHERE list_contains(?, sha256) GROUP BY sha256""",
+        [digests],
     ).fetchall()
     return {str(sha): int(report_id) for sha, report_id in rows}
 

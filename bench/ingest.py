@@ -1,0 +1,129 @@
+"""Ingest speed: reports per second by format, with one parse worker and with all, the
+re-ingest of the unchanged corpus, and the peak memory of the whole process tree.
+
+    python bench/ingest.py [--reports 10000] [--mix txt,html,docx,pdf] [--workers N] [--seed 3]
+
+The corpus (a quarter of ``--reports`` in each format of ``--mix`` by default) is rendered
+once into ``bench/out/ingest-SEED-N/`` and kept, so a second run only ingests. PDFs are the
+ones the corpus draws with reportlab (a text layer, as most agencies' PDFs have);
+``--all-pdf-families`` adds those printed by chromium and exported by LibreOffice, which
+take minutes to render the first time. Each format is ingested into a fresh warehouse with
+one worker and with ``--workers``; then the whole mix into one warehouse, and again
+unchanged. The last line is
+``ingest: X reports/s (N workers, MIX), re-ingest Y s, peak Z MiB``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from corpus.generate import generate, write  # noqa: E402
+from etl.ingest import find_files, ingest  # noqa: E402
+
+#: How often (seconds) the process tree's memory is sampled.
+SAMPLE_EVERY = 0.2
+_SLOW_FAMILIES = {"pdf-chromium", "pdf-chromium-narrow", "pdf-libreoffice"}
+
+
+class TreeMemory:
+    """The peak resident memory of this process and all its descendants, sampled from /proc."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(SAMPLE_EVERY):
+            self.peak = max(self.peak, _tree_rss(os.getpid()))
+
+
+def _tree_rss(root: int) -> int:
+    """Bytes resident in ``root`` and every process below it."""
+    parents: dict[int, int] = {}
+    resident: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+            resident[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, frontier = resident.get(root, 0), [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        total += sum(resident.get(pid, 0) for pid in children)
+        frontier = children
+    return total
+
+
+def corpus(folder: Path, fmt: str, count: int, seed: int, all_families: bool) -> list[Path]:
+    """``count`` reports in one format, rendered once and kept."""
+    target = folder / fmt
+    if target.exists() and len(find_files([target])) >= count:
+        return find_files([target])[:count]
+    shutil.rmtree(target, ignore_errors=True)
+    reports = (r for r in generate(seed, formats=(fmt,)) if all_families or r.family_name not in _SLOW_FAMILIES)
+    for report in itertools.islice(reports, count):
+        write(report, target)
+    return find_files([target])[:count]
+
+
+def timed_ingest(files: list[Path], db: Path, workers: int) -> float:
+    started = time.perf_counter()
+    ingest(files, db, generated=True, workers=workers)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--mix", default="txt,html,docx,pdf")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--all-pdf-families", action="store_true")
+    args = parser.parse_args()
+    formats = args.mix.split(",")
+    folder = ROOT / "bench" / "out" / f"ingest-{args.seed}-{args.reports}"
+    files = {fmt: corpus(folder, fmt, args.reports // len(formats), args.seed, args.all_pdf_families) for fmt in formats}
+    print(f"{'format':<8}{'reports':>9}{'1 worker /s':>14}{f'{args.workers} workers /s':>16}")
+    with tempfile.TemporaryDirectory() as scratch:
+        for fmt, paths in files.items():
+            one = timed_ingest(paths, Path(scratch) / f"{fmt}-1.duckdb", 1)
+            many = timed_ingest(paths, Path(scratch) / f"{fmt}-n.duckdb", args.workers)
+            print(f"{fmt:<8}{len(paths):>9}{len(paths) / one:>14.1f}{len(paths) / many:>16.1f}")
+        everything = [path for paths in files.values() for path in paths]
+        db = Path(scratch) / "all.duckdb"
+        with TreeMemory() as memory:
+            seconds = timed_ingest(everything, db, args.workers)
+            again = timed_ingest(everything, db, args.workers)
+    rate = len(everything) / seconds
+    print(f"all     {len(everything):>9}{'':>14}{rate:>16.1f}")
+    print(
+        f"ingest: {rate:.0f} reports/s ({args.workers} workers, {args.mix}), re-ingest {again:.1f} s, peak {memory.peak / 2**20:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
