@@ -198,6 +198,5 @@ def test_a_click_on_a_province_of_the_map_filters_every_page(server: str, browse
         box = tile.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # type: ignore[attr-defined]
         page.get_by_text("省份：湖南省").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
-        assert "province=" in page.url  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]

@@ -24,7 +24,6 @@ def choose_province() -> None:
     provinces = [point.get("customdata", [None])[0] for point in points if point.get("customdata")]
     if provinces and provinces[0]:
         st.session_state["province"] = [provinces[0]]
-        st.query_params["province"] = provinces[0]  # the link says so too, to be shared
 
 
 def tile_figure(grid: pd.DataFrame, name: str) -> go.Figure:
