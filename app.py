@@ -21,7 +21,7 @@ with st.sidebar:
     if not queries.is_empty(db_path()) and not needs_upgrade(db_path()):  # an old file's pages say how to upgrade it
         choices = answers.options()
         upgrade_old_link()
-        unknown = unrecognised_link_values(dict(st.query_params.to_dict()), choices)  # before the widgets drop them
+        unknown = unrecognised_link_values(choices)  # before the widgets drop them
         years = choices.years
         if len(years) > 1:
             st.slider("年度", min(years), max(years), (min(years), max(years)), key="years", bind="query-params")

@@ -19,6 +19,18 @@ from dashboard.indicators import DISCLOSURE, REVIEW_CORRECTION
 from etl.template import INCOMPLETE_RULES, all_keys, label_for
 from etl.warehouse import WIDE_META_COLUMNS, connect_readonly
 
+#: The filters that choose among values: the attribute, the column it filters (an
+#: allow-list: only these are written into SQL) and its name in words. The builder and the
+#: description both read this, so a filter added here is filtered and said alike.
+FILTER_FIELDS = (
+    ("provinces", "r.province", "省份"),
+    ("cities", "r.city", "城市"),
+    ("levels", "r.level", "层级"),
+    ("kinds", "r.kind", "类别"),
+    ("agencies", "r.name", "机关"),
+    ("templates", "r.template", "模板"),
+)
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -39,14 +51,8 @@ class Filters:
         if self.years:
             first, last = self.years
             parts.append(f"{first}年" if first == last else f"{first}–{last}年")
-        for label, values in (
-            ("省份", self.provinces),
-            ("城市", self.cities),
-            ("层级", self.levels),
-            ("类别", self.kinds),
-            ("机关", self.agencies),
-            ("模板", self.templates),
-        ):
+        for name, _, label in FILTER_FIELDS:
+            values: tuple[str, ...] = getattr(self, name)
             if values:
                 shown = "、".join(values[:5]) + (f" 等 {len(values)} 项" if len(values) > 5 else "")
                 parts.append(f"{label}：{shown}")
@@ -77,14 +83,8 @@ def where(filters: Filters) -> Query:
     if filters.years:
         parts.append("r.year BETWEEN ? AND ?")
         params += list(filters.years)
-    for column, values in (
-        ("r.province", filters.provinces),
-        ("r.city", filters.cities),
-        ("r.level", filters.levels),
-        ("r.kind", filters.kinds),
-        ("r.name", filters.agencies),
-        ("r.template", filters.templates),
-    ):
+    for name, column, _ in FILTER_FIELDS:
+        values = getattr(filters, name)
         if values:
             parts.append(f"list_contains(?, {column})")
             params.append(list(values))

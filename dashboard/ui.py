@@ -28,8 +28,6 @@ from etl.template import label_for, subject_label
 from etl.warehouse import needs_upgrade
 from etl.words import COLUMN_WORDS
 
-#: The sidebar's filters as the URL keeps them, in words a reader of a link understands.
-FILTER_KEYS = ("years", "province", "city", "level", "kind", "agency", "template", "demo")
 #: Keys links made before carried, the keys they are now, and whether the filter takes a list:
 #: an old shared link still opens its view.
 OLD_LINK_KEYS = {"prov": ("province", True), "tpl": ("template", True), "gen": ("demo", False)}
@@ -66,7 +64,7 @@ def filters() -> Filters:
 LINK_FILTERS = {"province": "省份", "city": "城市", "level": "层级", "kind": "机关类别", "agency": "机关", "template": "模板版本"}
 
 
-def unrecognised_link_values(link: dict[str, str], choices: queries.FilterOptions) -> list[str]:
+def unrecognised_link_values(choices: queries.FilterOptions) -> list[str]:
     """Values a shared link sets that no report has (years=2030, province=火星省), in words:
     the filter widgets would drop them without a word, and the page show something else."""
     known = {
@@ -77,13 +75,13 @@ def unrecognised_link_values(link: dict[str, str], choices: queries.FilterOption
         "agency": choices.agencies,
         "template": choices.templates,
     }
-    found = []
-    for key, label in LINK_FILTERS.items():
-        for value in st.query_params.get_all(key) if key in link else []:
-            if value not in known[key]:
-                found.append(f"{label}「{value}」")
-    years = st.query_params.get_all("years") if "years" in link else []
-    for value in years:  # a range's ends: any year from the first report's to the last's
+    found = [
+        f"{label}「{value}」"
+        for key, label in LINK_FILTERS.items()
+        for value in st.query_params.get_all(key)
+        if value not in known[key]
+    ]
+    for value in st.query_params.get_all("years"):  # a range's ends: any year from the first report's to the last's
         if not value.isdigit() or not choices.years or not min(choices.years) <= int(value) <= max(choices.years):
             found.append(f"年度「{value}」")
     return found

@@ -30,6 +30,7 @@ from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document, read_source
 from etl.readers.ocr import THREADS_VARIABLE
+from etl.readers.pages import IMAGE_SUFFIXES
 from etl.report import ParsedReport
 from etl.warehouse import (
     apply_agency_overrides,
@@ -44,22 +45,7 @@ from etl.warehouse import (
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
-SUPPORTED_SUFFIXES = {
-    ".txt",
-    ".text",
-    ".htm",
-    ".html",
-    ".docx",
-    ".doc",
-    ".pdf",
-    ".md",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".tif",
-    ".tiff",
-    ".zip",
-}
+SUPPORTED_SUFFIXES = {".txt", ".text", ".htm", ".html", ".docx", ".doc", ".pdf", ".md", ".zip", *IMAGE_SUFFIXES}
 
 
 @dataclass
@@ -202,7 +188,8 @@ def _die_with_parent() -> None:
 def _parsed(files: list[Path], known: set[str], workers: int, on_page: PageCallback | None) -> Iterator[ParsedFile]:
     """Each file parsed, in order; content already loaded is not parsed again. Each
     process reads and hashes its own files, so bytes are read once and not held for all."""
-    workers = min(workers, _workers_memory_allows())
+    if any(path.suffix.lower() in MAY_BE_SCANS for path in files):  # only scans need a gigabyte a worker
+        workers = min(workers, _workers_memory_allows())
     if workers <= 1 or len(files) < 8:
         _remember(frozenset(known), on_page)
         yield from map(_parse_one, files)
@@ -223,6 +210,8 @@ def _parsed(files: list[Path], known: set[str], workers: int, on_page: PageCallb
             relay.join(timeout=5)
 
 
+#: Files that may be scans, read by OCR (a PDF may have no text layer; a zip may hold page images).
+MAY_BE_SCANS = {".pdf", ".zip", *IMAGE_SUFFIXES}
 #: What one parse worker may need at its peak: reading a scan (PP-OCR's models and a page
 #: at 200 dpi measure about 1 GiB, see bench/ocr.py), with room for the process itself.
 WORKER_MEMORY = 1536 * 2**20
