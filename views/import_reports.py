@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.answers import db_path
+from dashboard.queries import Filters
 from dashboard.ui import explain_write_access, report_url, writes_enabled
 from etl.ingest import FileOutcome, ingest
 from etl.uploads import UploadError, UploadLimits, save_upload
@@ -54,15 +55,19 @@ def save_agencies_csv() -> Path | None:
     return target
 
 
-def outcome_row(outcome: FileOutcome) -> dict[str, object]:
-    """One file's result, with the agency and year as read and a link to its report."""
-    row: dict[str, object] = {"文件": Path(outcome.file).name, "结果": STATUS_WORDS[outcome.status], "原因": outcome.reason}
-    if outcome.report_id is not None:
-        meta = answers.report(outcome.report_id)
-        if len(meta):
-            agency, year = str(meta["agency"].iloc[0]), int(meta["year"].iloc[0])
+def outcome_rows(outcomes: list[FileOutcome]) -> list[dict[str, object]]:
+    """Each file's result, with the agency and year as read and a link to its report (the
+    current reports asked once, not once a file: an upload may hold hundreds)."""
+    reports = answers.reports_list(Filters())
+    read = {int(i): (str(a), int(y)) for i, a, y in zip(reports["report_id"], reports["agency"], reports["year"], strict=True)}
+    rows: list[dict[str, object]] = []
+    for outcome in outcomes:
+        row: dict[str, object] = {"文件": Path(outcome.file).name, "结果": STATUS_WORDS[outcome.status], "原因": outcome.reason}
+        if outcome.report_id in read:
+            agency, year = read[outcome.report_id]
             row.update({"机关": agency, "年度": year, "报告": report_url(agency, year)})
-    return row
+        rows.append(row)
+    return rows
 
 
 if (files or agencies_file) and st.button("导入", type="primary"):
@@ -97,7 +102,7 @@ if (files or agencies_file) and st.button("导入", type="primary"):
         st.stop()
     bar.progress(1.0, text="导入完成")
     st.cache_data.clear()
-    rows = problems + [outcome_row(o) for o in summary.outcomes]
+    rows = problems + outcome_rows(summary.outcomes)
     st.success(f"处理 {len(rows)} 个文件：" + "，".join(f"{STATUS_WORDS[k]} {v}" for k, v in summary.counts.items()))
     st.dataframe(
         pd.DataFrame(rows, columns=["文件", "结果", "机关", "年度", "报告", "原因"]),
