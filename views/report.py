@@ -15,6 +15,7 @@ from dashboard.ui import (
     fmt_number,
     page_title,
     report_label,
+    tiles,
     warehouse_ready,
     without_paths,
 )
@@ -137,7 +138,7 @@ if warehouse_ready():
     }
     if meta["generated"]:
         st.warning("这是生成的演示报告，不是官方发布的数字。", icon=":material/warning:")
-    info = st.columns(4)
+    info = tiles(4)
     info[0].metric("模板版本", meta["template"])
     info[1].metric("发布日期", str(meta["published"])[:10] if pd.notna(meta["published"]) else "未知")
     info[2].metric("未通过的勾稽关系", len(failed))
