@@ -14,6 +14,7 @@ from pathlib import Path
 
 from corpus.agencies import Agency, all_agencies
 from corpus.layout import ReportSpec, printed_keys
+from corpus.narrative import NARRATIVE_VERSION
 from corpus.numbers import active_cells, appeal_cells, request_cells
 from corpus.render_docx import fill_official_template, render_docx
 from corpus.render_html import render_html
@@ -121,7 +122,7 @@ def generate(
             if restated:
                 _restate_carried_over(cells, across.randint(1, 5))
             carried = {c: int(cells[f"requests.carried_forward.{c}"]) for c in APPLICANT_COLUMN_KEYS}
-            published = date(year + 1, rng.randint(1, 3), rng.randint(1, 28))
+            published = _published(agency, year, rng.randint(1, 3), rng.randint(1, 28))
             spec = ReportSpec(agency.name, year, version, published, cells, local, local)
             spec.cross_year = ["carried_over"] if restated else []
             if rng.random() < BROKEN_RATE:
@@ -134,6 +135,20 @@ def generate(
             family = _family(fmt, random.Random(f"{seed}/{agency.name}/{year}/family"))
             partial = _partial(spec, random.Random(f"{seed}/{agency.name}/{year}/partial"))
             yield GeneratedReport(spec, agency, defects | partial, fmt, seed * 100_000 + number * 10 + year, family)
+
+
+#: Share of reports published after the deadline of 《政府信息公开条例》 art. 49.
+LATE_SHARE = 0.05
+
+
+def _published(agency: Agency, year: int, month: int, day: int) -> date:
+    """When a report appeared: departments by 31 January, governments by 31 March, as
+    most do; a few late (drawn from the agency and year alone, so that the corpus's other
+    draws stay as they were)."""
+    late = random.Random(hashlib.sha256(f"{agency.name}|{year}|late".encode()).digest()).random() < LATE_SHARE
+    if agency.kind == "政府":
+        return date(year + 1, 4, day) if late else date(year + 1, month, day)
+    return date(year + 1, month, day) if late and month > 1 else date(year + 1, 1, day)
 
 
 def _family(fmt: str, rng: random.Random) -> str:
@@ -225,7 +240,16 @@ def _cache_path(report: GeneratedReport) -> Path | None:
     if not folder:
         return None
     spec = report.spec
-    identity = [RENDER_VERSION, report.family_name, report.seed, sorted(report.defects), spec.agency, spec.year, spec.version]
+    identity = [
+        RENDER_VERSION,
+        NARRATIVE_VERSION,
+        report.family_name,
+        report.seed,
+        sorted(report.defects),
+        spec.agency,
+        spec.year,
+        spec.version,
+    ]
     identity += [
         spec.published.isoformat(),
         spec.with_org_subtotal,

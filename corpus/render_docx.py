@@ -9,16 +9,18 @@ from docx import Document
 from docx.table import Table
 
 from corpus.layout import PrintedTable, ReportSpec, print_plan
-from corpus.render_text import INTRO, format_value
+from corpus.narrative import narrative
+from corpus.render_text import format_value
 
 
 def render_docx(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: int = 0) -> bytes:
     rng = random.Random(seed)
     document = Document()
     document.add_paragraph(f"{spec.agency}{spec.year}年政府信息公开工作年度报告")
-    document.add_paragraph(INTRO.format(year=spec.year))
+    words = narrative(spec)
     document.add_paragraph("一、总体情况")
-    document.add_paragraph("本年度政务公开工作有序推进。")
+    for paragraph in words.overview:
+        document.add_paragraph(paragraph)
     for table in print_plan(spec):
         document.add_paragraph(table.heading)
         if table.rows:
@@ -28,9 +30,9 @@ def render_docx(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: i
         if spec.cut
         else (
             "五、存在的主要问题及改进情况",
-            "政策解读形式还不够丰富。",
+            words.problems,
             "六、其他需要报告的事项",
-            f"{spec.year}年度未收取信息处理费。",
+            words.other,
             spec.agency,
             f"{spec.published.year}年{spec.published.month}月{spec.published.day}日",
         )

@@ -6,7 +6,8 @@ import html
 import random
 
 from corpus.layout import PrintedTable, ReportSpec, print_plan
-from corpus.render_text import INTRO, format_value
+from corpus.narrative import narrative
+from corpus.render_text import format_value
 
 _NAV = '<div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; 政府信息公开年报</div>'
 _SIDEBAR = '<div class="sidebar"><h3>相关报告</h3><ul><li>某县2018年政府信息公开工作年度报告</li><li>网站地图</li></ul></div>'
@@ -18,11 +19,11 @@ def render_html(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: i
     rng = random.Random(seed)
     title = f"{spec.agency}{spec.year}年政府信息公开工作年度报告"
     encoding = "gbk" if "gbk" in defects else "utf-8"
+    words = narrative(spec)
     body = [
         f"<h1>{title}</h1>",
-        f"<p>{INTRO.format(year=spec.year)}</p>",
         "<p>一、总体情况</p>",
-        "<p>本年度政务公开工作有序推进。</p>",
+        *(f"<p>{paragraph}</p>" for paragraph in words.overview),
     ]
     for table in print_plan(spec):
         body.append(f"<p><strong>{table.heading}</strong></p>")
@@ -32,8 +33,8 @@ def render_html(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: i
         []
         if spec.cut
         else [
-            "<p>五、存在的主要问题及改进情况</p><p>政策解读形式还不够丰富。</p>",
-            f"<p>六、其他需要报告的事项</p><p>{spec.year}年度未收取信息处理费。</p>",
+            f"<p>五、存在的主要问题及改进情况</p><p>{words.problems}</p>",
+            f"<p>六、其他需要报告的事项</p><p>{words.other}</p>",
             f'<p style="text-align:right">{spec.agency}</p>',
             f'<p style="text-align:right">{spec.published.year}年{spec.published.month}月{spec.published.day}日</p>',
         ]

@@ -14,7 +14,8 @@ from __future__ import annotations
 import random
 
 from corpus.layout import PrintedRow, PrintedTable, ReportSpec, print_plan
-from corpus.render_text import INTRO, format_value
+from corpus.narrative import narrative
+from corpus.render_text import format_value
 
 STYLES = ("ocr", "ocr-split", "pdf-text")
 _GROUPS = ("（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理")
@@ -22,13 +23,12 @@ _GROUPS = ("（三）不予公开", "（四）无法提供", "（五）不予处
 
 def render_markdown(spec: ReportSpec, seed: int = 0, style: str = "ocr") -> str:
     rng = random.Random(seed)
+    words = narrative(spec)
     out = [
         f"# {spec.agency}{spec.year}年政府信息公开工作年度报告",
         "",
-        INTRO.format(year=spec.year),
-        "",
         "## 一、总体情况",
-        "本年度政务公开工作有序推进。",
+        *words.overview,
         "",
     ]
     for table in print_plan(spec):
@@ -47,9 +47,9 @@ def render_markdown(spec: ReportSpec, seed: int = 0, style: str = "ocr") -> str:
         if spec.cut
         else [
             "## 五、存在的主要问题及改进情况",
-            "政策解读形式还不够丰富。",
+            words.problems,
             "## 六、其他需要报告的事项",
-            "无。",
+            words.other,
             "",
             spec.agency,
             f"{spec.published.year}年{spec.published.month}月{spec.published.day}日",

@@ -17,7 +17,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
 from corpus.layout import PrintedTable, ReportSpec, print_plan
-from corpus.render_text import INTRO, format_value
+from corpus.narrative import narrative
+from corpus.render_text import format_value
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -34,6 +35,7 @@ _GRID = [
 
 def render_pdf(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: int = 0) -> bytes:
     rng = random.Random(seed)
+    words = narrative(spec)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer, pagesize=A4, topMargin=50, bottomMargin=60, title=f"{spec.agency}{spec.year}年政府信息公开工作年度报告"
@@ -41,9 +43,8 @@ def render_pdf(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: in
     story: list[object] = [
         Paragraph(f"{spec.agency}", _BODY),
         Paragraph(f"{spec.year}年政府信息公开工作年度报告", _BODY),
-        Paragraph(INTRO.format(year=spec.year), _BODY),
         Paragraph("一、总体情况", _BODY),
-        Paragraph("本年度政务公开工作有序推进，" * 12, _BODY),
+        *(Paragraph(paragraph, _BODY) for paragraph in words.overview),
     ]
     for table in print_plan(spec):
         story += [Paragraph(table.heading, _BODY), Spacer(1, 4)]
@@ -54,9 +55,9 @@ def render_pdf(spec: ReportSpec, defects: frozenset[str] = frozenset(), seed: in
         if spec.cut
         else [
             Paragraph("五、存在的主要问题及改进情况", _BODY),
-            Paragraph("政策解读形式还不够丰富。", _BODY),
+            Paragraph(words.problems, _BODY),
             Paragraph("六、其他需要报告的事项", _BODY),
-            Paragraph(f"{spec.year}年度未收取信息处理费。", _BODY),
+            Paragraph(words.other, _BODY),
             Spacer(1, 12),
             Paragraph(spec.agency, _BODY),
             Paragraph(f"{spec.published.year}年{spec.published.month}月{spec.published.day}日", _BODY),

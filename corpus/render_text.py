@@ -16,16 +16,12 @@ from __future__ import annotations
 import random
 
 from corpus.layout import PrintedRow, PrintedTable, ReportSpec, print_plan
+from corpus.narrative import narrative
 from etl.template import spec_by_key
 
 TEXT_LAYOUTS = ("extracted", "lines", "crawler", "crawler-mixed")
 _FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
 _DASHES = ("-", "—", "/", "无")
-
-INTRO = (
-    "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和上级关于编制政府信息公开工作年度报告的要求，"
-    "编制本报告。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
-)
 
 
 def format_value(key: str, value: int | float, defects: set[str], rng: random.Random) -> str:
@@ -52,13 +48,8 @@ def format_value(key: str, value: int | float, defects: set[str], rng: random.Ra
 
 def render_text(spec: ReportSpec, layout: str = "extracted", defects: frozenset[str] = frozenset(), seed: int = 0) -> str:
     rng = random.Random(seed)
-    parts = [
-        f"{spec.agency}{spec.year}年政府信息公开工作年度报告",
-        "",
-        "一、总体情况",
-        INTRO.format(year=spec.year),
-        "",
-    ]
+    words = narrative(spec)
+    parts = [f"{spec.agency}{spec.year}年政府信息公开工作年度报告", "", "一、总体情况", *words.overview, ""]
     for table in print_plan(spec):
         parts.append(table.heading)
         if not table.rows:
@@ -77,9 +68,9 @@ def render_text(spec: ReportSpec, layout: str = "extracted", defects: frozenset[
         if spec.cut
         else [
             "五、存在的主要问题及改进情况",
-            "政策解读形式还不够丰富，下一步将进一步加强。",
+            words.problems,
             "六、其他需要报告的事项",
-            f"本年度未收取信息处理费。{spec.year}年度无其他需要报告的事项。",
+            words.other,
             "",
             f"                    {spec.agency}",
             f"                    {spec.published.year}年{spec.published.month}月{spec.published.day}日",

@@ -28,6 +28,7 @@ class PageSpec:
 
 PAGES = (
     PageSpec("overview", "总览", ":material/dashboard:"),
+    PageSpec("review", "年报审查", ":material/rule:"),
     PageSpec("requests", "依申请公开", ":material/mail:"),
     PageSpec("outcomes", "办理结果", ":material/fact_check:"),
     PageSpec("enforcement", "主动公开与执法", ":material/gavel:"),

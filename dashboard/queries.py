@@ -15,7 +15,9 @@ from typing import cast
 import duckdb
 import pandas as pd
 
-from dashboard.indicators import DISCLOSURE, REVIEW_CORRECTION
+from etl.audit.listing import Scope, reporting_status
+from etl.audit.listing import findings as audit_findings
+from etl.indicators import DISCLOSURE, REVIEW_CORRECTION
 from etl.template import INCOMPLETE_RULES, all_keys, label_for
 from etl.warehouse import WIDE_META_COLUMNS, connect_readonly
 
@@ -445,3 +447,42 @@ def is_empty(db: Path) -> bool:
         return int(cast("int", run(db, "SELECT count(*) FROM reports WHERE is_current").iat[0, 0])) == 0
     except duckdb.Error:
         return True
+
+
+# ---- The annual review (年报审查) -----------------------------------------------------------------
+
+#: The sidebar's filters as columns of the review's frames.
+_REVIEW_COLUMNS = {"provinces": "province", "cities": "city", "levels": "level", "kinds": "kind", "agencies": "agency"}
+
+
+def _review_filtered(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The sidebar's filters on the review's bodies (a missing report has no template, so
+    the template filter does not apply to them)."""
+    keep = pd.Series(True, index=frame.index)
+    for name, column in _REVIEW_COLUMNS.items():
+        values = getattr(filters, name)
+        if values:
+            keep &= frame[column].isin(values)
+    if not filters.include_generated:
+        keep &= ~frame["generated"].fillna(False).astype(bool)
+    return frame[keep]
+
+
+def review_status(db: Path, filters: Filters, year: int) -> pd.DataFrame:
+    """Each body that should have reported on ``year``: whether it did, and on time."""
+    connection = connect_readonly(db)
+    try:
+        status = reporting_status(connection)
+    finally:
+        connection.close()
+    return _review_filtered(status[status["year"] == year], filters).reset_index(drop=True)
+
+
+def review_findings(db: Path, filters: Filters, year: int) -> pd.DataFrame:
+    """The findings of ``year`` for the bodies the filters choose."""
+    connection = connect_readonly(db)
+    try:
+        found = audit_findings(connection, Scope(year=year))
+    finally:
+        connection.close()
+    return _review_filtered(found, filters).reset_index(drop=True)

@@ -19,11 +19,11 @@ import streamlit as st
 
 from dashboard import answers, queries
 from dashboard.answers import db_path
-from dashboard.indicators import Indicator
 from dashboard.queries import Filters
 from etl.checks import RULE_TEXT
 from etl.cross_year_rules import CROSS_YEAR_TEXT
 from etl.export import ExportFormat, render
+from etl.indicators import Indicator
 from etl.template import label_for, subject_label
 from etl.warehouse import needs_upgrade
 from etl.words import COLUMN_WORDS

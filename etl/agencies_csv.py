@@ -5,12 +5,25 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from etl.agency_inference import normalise_name
 
-CSV_COLUMNS = ("name", "aliases", "province", "city", "county", "level", "kind", "is_government", "parent")
+CSV_COLUMNS = (
+    "name",
+    "aliases",
+    "province",
+    "city",
+    "county",
+    "level",
+    "kind",
+    "is_government",
+    "parent",
+    "reports_from",
+    "reports_to",
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,12 @@ class Override:
     kind: str | None = None
     is_government: bool | None = None
     parent: str | None = None
+    reports_from: int | None = None  # the roster: the first year the body must report on
+    reports_to: int | None = None  # and the last (blank: every year since)
+
+    @property
+    def on_roster(self) -> bool:
+        return self.reports_from is not None
 
 
 def load_overrides(path: Path) -> dict[str, Override]:
@@ -60,11 +79,21 @@ def load_overrides(path: Path) -> dict[str, Override]:
             cell.get("kind"),
             None if government is None else government.lower() in ("1", "true", "是", "yes"),
             normalise_name(cell.get("parent") or "") or None,
+            _year(cell.get("reports_from"), path, line),
+            _year(cell.get("reports_to"), path, line),
         )
         found[name] = override
         for alias in filter(None, (normalise_name(a) for a in (cell.get("aliases") or "").split(";"))):
             found[alias] = override
     return found
+
+
+def _year(text: str | None, path: Path, line: int) -> int | None:
+    if text is None:
+        return None
+    if not re.fullmatch(r"(?:19|20)\d{2}", text.strip()):
+        raise ValueError(f"{path} 第 {line} 行：年度“{text}”无效，应为四位年份，如 2021")
+    return int(text)
 
 
 def canonical_names(overrides: dict[str, Override]) -> dict[str, str]:

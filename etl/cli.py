@@ -1,4 +1,4 @@
-"""The command line: ``python -m etl parse|ingest|export|agencies|name|upgrade``. It prints; the library does not."""
+"""The command line: ``python -m etl parse|ingest|export|agencies|name|upgrade|audit``. It prints; the library does not."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ import click
 
 from etl.agencies_csv import overrides_csv
 from etl.agency_inference import JSON_FIELDS
+from etl.audit import SEVERITIES
+from etl.audit.listing import Scope, coverage, findings, issue_list_xlsx
+from etl.audit.listing import as_json as as_json_records
+from etl.audit.review_document import review_docx
 from etl.document import ReadError
 from etl.edits import rename_report_agency, upgrade
 from etl.export import ExportFormat
@@ -20,7 +24,7 @@ from etl.export import export as export_table
 from etl.ingest import FileOutcome, find_files, ingest
 from etl.parse import parse_file
 from etl.readers import read_source
-from etl.warehouse import SCHEMA_VERSION, WarehouseError, agency_table, connect_readonly
+from etl.warehouse import SCHEMA_VERSION, WarehouseError, agency_table, connect_readonly, needs_upgrade
 from etl.words import STATUS_WORDS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -278,3 +282,60 @@ def upgrade_command(db_path: Path) -> None:
     click.echo(
         f"{db_path} 已升级到第 {SCHEMA_VERSION} 版结构" if upgraded else f"{db_path} 已是最新结构（第 {SCHEMA_VERSION} 版）"
     )
+
+
+@main.command(name="audit")
+@db_option(must_exist=True)
+@click.option("--year", type=int, help="Only this year's reports (and missing reports).")
+@click.option("--province", help="Only bodies in this province, e.g. 湖南省.")
+@click.option("--city", help="Only bodies in this city, e.g. 株洲市.")
+@click.option("--county", help="Only bodies in this county or district.")
+@click.option("--search", help="Only bodies whose name contains this (a town or street too).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as one JSON list (the stable contract).")
+@click.option("--xlsx", "xlsx_out", type=click.Path(path_type=Path), help="Write the 问题清单 as an Excel file.")
+@click.option("--docx", "docx_out", type=click.Path(path_type=Path), help="Write a printable review in Word.")
+@click.option("--by-region", is_flag=True, help="In the Word review, group bodies under their region.")
+def audit_command(
+    db_path: Path,
+    year: int | None,
+    province: str | None,
+    city: str | None,
+    county: str | None,
+    search: str | None,
+    as_json: bool,
+    xlsx_out: Path | None,
+    docx_out: Path | None,
+    by_region: bool,
+) -> None:
+    """The annual review (年报审查): every body's findings, and who has not reported.
+
+    Example: python -m etl audit --db warehouse.duckdb --year 2024 --xlsx 问题清单.xlsx
+    """
+    scope = Scope(year, province, city, county, search)
+    try:
+        if needs_upgrade(db_path):
+            raise Failure(f"{db_path} 是旧版结构，请先运行：python -m etl upgrade --db {db_path}")
+        connection = connect_readonly(db_path)
+        try:
+            frame, covered = findings(connection, scope), coverage(connection, scope)
+        finally:
+            connection.close()
+        if xlsx_out is not None:
+            xlsx_out.parent.mkdir(parents=True, exist_ok=True)
+            xlsx_out.write_bytes(issue_list_xlsx(frame, scope))
+        if docx_out is not None:
+            docx_out.parent.mkdir(parents=True, exist_ok=True)
+            docx_out.write_bytes(review_docx(frame, scope, covered, by_region))
+    except (WarehouseError, OSError) as error:
+        raise Failure(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(as_json_records(frame), ensure_ascii=False, indent=1))
+        return
+    click.echo(f"年报审查（{scope.describe()}）")
+    for row in covered.itertuples(index=False):
+        click.echo(f"  {row[0]} 年度：应报 {row[1]}，已报 {row[2]}，未报 {row[3]}，按时 {row[4]}，逾期 {row[5]}")
+    counts = frame["severity"].value_counts()
+    click.echo(f"问题 {len(frame)} 条：" + "，".join(f"{s} {int(counts.get(s, 0))}" for s in SEVERITIES))
+    for out in (xlsx_out, docx_out):
+        if out is not None:
+            click.echo(f"已写入 {out}")

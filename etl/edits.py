@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from etl.audit import refresh_findings
 from etl.warehouse import building, name_report, needs_upgrade, refresh_cross_year_checks
 
 
@@ -15,6 +16,7 @@ def rename_report_agency(db: Path, report_id: int, agency: str) -> None:
     with building(db) as connection:
         name_report(connection, report_id, agency)
         refresh_cross_year_checks(connection)
+        refresh_findings(connection)
 
 
 def upgrade(db: Path) -> bool:

@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 
 from etl.agencies_csv import Override, canonical_names, load_overrides
+from etl.audit import refresh_findings
 from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document, read_source
@@ -132,6 +133,7 @@ def ingest(
         apply_agency_overrides(connection, overrides)
         refresh_agencies(connection)
         refresh_cross_year_checks(connection)
+        refresh_findings(connection)
     return summary
 
 

@@ -48,6 +48,7 @@ class Metadata:
     published: date | None
     agency_from: str  # "title", "signature", "file name", "folder" or "" when unknown
     year_from: str = "title"  # "title", "body", "file name", "folder" or "" when unknown
+    published_from: str = ""  # "page" (the page's 发布日期), "signature" (the closing date) or ""
 
 
 def read_metadata(document: SourceDocument) -> Metadata:
@@ -68,8 +69,28 @@ def read_metadata(document: SourceDocument) -> Metadata:
         year, year_from = _year_from_body(texts), "body"
     if year is None:
         year, year_from = _year_from_path(document.path)
-    published = _published(texts) or _closing_date(texts) or _parse_date(document.meta.get("发布时间", ""))
-    return Metadata(agency, year, published, agency_from, year_from)
+    published, published_from = _page_date(document.meta, texts[:15]), "page"
+    if published is None:
+        published, published_from = _published(texts) or _closing_date(texts), "signature"
+    return Metadata(agency, year, published, agency_from, year_from, published_from if published else "")
+
+
+_PAGE_DATE = re.compile(r"(?:发布|公开|发文)(?:日期|时间)\s*[:：]\s*(\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2})")
+
+
+def _page_date(meta: dict[str, str], head: list[str]) -> date | None:
+    """The date the page says it was published (a CMS header's 发布日期, a crawler's
+    发布时间), which is when the public could read it; the signature is only when it was
+    signed."""
+    for name in ("发布时间", "发布日期"):
+        found = _parse_date(meta.get(name, ""))
+        if found:
+            return found
+    for text in head:
+        match = _PAGE_DATE.search(text)
+        if match:
+            return _parse_date(match.group(1))
+    return None
 
 
 def _from_title(lines: list[str]) -> tuple[str | None, int | None]:

@@ -10,6 +10,7 @@ from etl.checks import check_identities, issues_from_checks
 from etl.document import Cell, FlatText, ReadError, SourceDocument
 from etl.equations import equations
 from etl.metadata import Metadata, read_metadata
+from etl.narrative import area_sentence, read_parts
 from etl.readers import read_document, read_source
 from etl.readers.ocr import LOW_CONFIDENCE
 from etl.recognise import TableText, detect_version, find_tables, read_table
@@ -65,7 +66,15 @@ def _read_version(
     document: SourceDocument, sha256: str, flat: FlatText, meta: Metadata, version: Version, found: list[TableText]
 ) -> ParsedReport:
     report = ParsedReport(
-        document.path, sha256, document.format, meta.agency, meta.year, version, meta.published, agency_from=meta.agency_from
+        document.path,
+        sha256,
+        document.format,
+        meta.agency,
+        meta.year,
+        version,
+        meta.published,
+        agency_from=meta.agency_from,
+        published_from=meta.published_from,
     )
     subtotals: set[str] = set()
     with_org_subtotal = False
@@ -75,7 +84,11 @@ def _read_version(
         subtotals |= {key.removesuffix("_subtotal") for key in table_text.rows if key.endswith("_subtotal")}
     eqs = equations(version, with_org_subtotal, frozenset(subtotals))
     _add_missing_tables(report, found, with_org_subtotal)
-    statements = find_statements(flat.text, [(table.start, table.end) for table in found])
+    spans = [(table.start, table.end) for table in found]
+    statements = find_statements(flat.text, spans)
+    report.parts = [replace(part, location=flat.location(part.offset)) for part in read_parts(flat.text, spans)]
+    report.scope_sentence = area_sentence(report.parts) or ""
+    report.scope = "area" if report.scope_sentence else "own"
     for table_text in found:
         inputs = _row_inputs(table_text, version, document.format == "scan")
         resolved = resolve(inputs, eqs)
@@ -306,4 +319,4 @@ def _add_metadata_issues(report: ParsedReport, meta: Metadata) -> None:
     elif meta.year_from in where:
         report.issues.append(Issue("warning", "year_from_path", f"所属年度取自{where[meta.year_from]}：{report.year}"))
     if report.published is None:
-        report.issues.append(Issue("warning", "published_unknown", "报告末尾没有落款日期"))
+        report.issues.append(Issue("warning", "published_unknown", "网页上没有发布日期，报告末尾也没有落款日期"))

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Literal
 
 from etl.document import Box
+from etl.narrative import Part
 from etl.template import Version
 
 Severity = Literal["error", "warning"]
@@ -77,6 +78,10 @@ class ParsedReport:
     checks: list[CheckResult] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     agency_from: str = ""
+    published_from: str = ""  # "page" or "signature"
+    parts: list[Part] = field(default_factory=list)  # 一 … 六 as text, for the annual review
+    scope: str = "own"  # "own" (本级) or "area" (the whole area's figures, 全市…)
+    scope_sentence: str = ""  # the sentence that makes it an area's report
 
     def values(self) -> dict[str, int | float | None]:
         return {key: cell.value for key, cell in self.cells.items()}

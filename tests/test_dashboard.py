@@ -176,7 +176,7 @@ def test_the_agency_directory_lists_every_agency_with_its_years(warehouse: Path,
 
 
 def test_years_text_names_the_gaps() -> None:
-    from dashboard.indicators import years_text
+    from etl.indicators import years_text
 
     assert years_text([2019, 2020, 2021]) == "2019–2021"
     assert years_text([2019, 2021, 2024]) == "2019–2024（缺 2020、2022、2023）"

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from dashboard.indicators import DISCLOSURE, REVIEW_CORRECTION, correction, outcome_share
+from etl.indicators import DISCLOSURE, REVIEW_CORRECTION, correction, outcome_share
 from etl.template import outcome_leaves
 
 
@@ -44,7 +44,7 @@ def test_an_outcome_is_the_sum_of_its_rows_in_either_template_version() -> None:
 
 
 def test_agencies_are_ranked_within_their_peer_group_only_with_enough_cases() -> None:
-    from dashboard.indicators import peer_groups, ranks_in_groups
+    from etl.indicators import peer_groups, ranks_in_groups
 
     agencies = pd.DataFrame(
         {
@@ -63,7 +63,7 @@ def test_agencies_are_ranked_within_their_peer_group_only_with_enough_cases() ->
 
 
 def test_an_agency_far_outside_its_peer_group_is_marked_and_one_with_few_cases_is_not_ranked() -> None:
-    from dashboard.indicators import ranking
+    from etl.indicators import ranking
 
     agencies = pd.DataFrame(
         {

@@ -5,8 +5,8 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import years_text
 from dashboard.ui import chart, downloads, filters, generated_banner, headed, page_title, tiles, warehouse_ready
+from etl.indicators import years_text
 
 page_title("机关名录")
 if warehouse_ready():

@@ -5,9 +5,9 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import APPEAL_GROUPS as GROUPS
-from dashboard.indicators import APPEAL_OUTCOME_COLOURS, correction
 from dashboard.ui import about_indicators, chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
+from etl.indicators import APPEAL_GROUPS as GROUPS
+from etl.indicators import APPEAL_OUTCOME_COLOURS, correction
 
 #: The three groups as short chart titles: three long ones overlap on a phone.
 FACET_TITLES = {"review": "行政复议", "suit_direct": "直接起诉", "suit_after_review": "复议后起诉"}

@@ -7,18 +7,6 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import (
-    APPEAL_GROUPS,
-    DISCLOSURE,
-    PEER_SCOPES,
-    RANKED_FROM,
-    REVIEW_CORRECTION,
-    correction,
-    peer_groups,
-    rankable,
-    ranking,
-    ranks_in_groups,
-)
 from dashboard.ui import (
     COUNT,
     PERCENT,
@@ -34,6 +22,18 @@ from dashboard.ui import (
     numbers_table,
     page_title,
     warehouse_ready,
+)
+from etl.indicators import (
+    APPEAL_GROUPS,
+    DISCLOSURE,
+    PEER_SCOPES,
+    RANKED_FROM,
+    REVIEW_CORRECTION,
+    correction,
+    peer_groups,
+    rankable,
+    ranking,
+    ranks_in_groups,
 )
 from etl.template import OUTCOME_LABELS, outcome_leaves
 

@@ -7,7 +7,6 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import CARRY_FORWARD, DISCLOSURE, OUTCOME_COLOURS, outcome_share
 from dashboard.ui import (
     about_indicators,
     chart,
@@ -19,6 +18,7 @@ from dashboard.ui import (
     short_label,
     warehouse_ready,
 )
+from etl.indicators import CARRY_FORWARD, DISCLOSURE, OUTCOME_COLOURS, outcome_share
 from etl.template import OUTCOME_LABELS, outcome_leaves
 
 #: Characters of a reason's label on one line: a phone's screen leaves the bars room.

@@ -4,7 +4,6 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import DISCLOSURE, FEW_CASES, REVIEW_CORRECTION, rate_column
 from dashboard.ui import (
     about_indicators,
     chart,
@@ -17,6 +16,7 @@ from dashboard.ui import (
     tiles,
     warehouse_ready,
 )
+from etl.indicators import DISCLOSURE, FEW_CASES, REVIEW_CORRECTION, rate_column
 
 page_title("总览")
 if warehouse_ready():

@@ -4,8 +4,8 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.indicators import rate_column
 from dashboard.ui import chart, filters, fmt_number, generated_banner, headed, page_title, top_agencies, warehouse_ready
+from etl.indicators import rate_column
 
 page_title("政府集中采购")
 st.warning(

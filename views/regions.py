@@ -7,9 +7,9 @@ import streamlit as st
 from plotly.colors import sample_colorscale
 
 from dashboard import answers
-from dashboard.indicators import rankable
 from dashboard.tile_map import tiles
 from dashboard.ui import about_indicators, filters, fmt_count, fmt_rate, generated_banner, headed, page_title, warehouse_ready
+from etl.indicators import rankable
 
 #: The rate's scale, light to dark; provinces without a rate are grey.
 COLOURS = "Blues"

@@ -65,6 +65,11 @@ def show_cell_on_page(cells: pd.DataFrame, doubtful: set[str], path: str) -> Non
     choices = cell_choices(cells, doubtful)
     if not choices:
         return
+    wanted = st.query_params.get("cell")
+    if wanted in choices.values():  # a link names the cell by its key (the annual review's do)
+        label = next(label for label, key in choices.items() if key == wanted)
+        st.query_params["cell"] = label
+        st.session_state["cell"] = label
     chosen = st.selectbox("在原件中查看单元格", list(choices), key="cell", bind="query-params")
     row = cells[cells["key"] == choices[chosen]].iloc[0]
     x0, top, x1, bottom = (float(v) for v in row["box"])

@@ -71,9 +71,24 @@ def read_html(text: str, path: str) -> SourceDocument:
     title = _title(soup)
     if title:
         meta["标题"] = title
+    published = _published_meta(soup)
+    if published:
+        meta["发布时间"] = published
     if not rows:
         raise ReadError(f"{path}：网页中没有文字内容")
     return SourceDocument(path, "html", rows, meta)
+
+
+#: The <meta> names government CMS pages give their publication time.
+_PUBLISHED_META = ("pubdate", "publishdate", "firstpublishedtime", "articlepubdate", "published_time", "article:published_time")
+
+
+def _published_meta(soup: BeautifulSoup) -> str:
+    for tag in soup.find_all("meta"):
+        name = str(tag.get("name") or tag.get("property") or "").lower()
+        if name in _PUBLISHED_META and tag.get("content"):
+            return str(tag["content"])
+    return ""
 
 
 def _title(soup: BeautifulSoup) -> str:

@@ -17,25 +17,6 @@ from etl.agencies_csv import Override
 from etl.agency_inference import AgencyInfo, agency_key, infer
 from etl.gazetteer import fingerprint as gazetteer_fingerprint
 
-_AGENCY_COLUMNS = (
-    "agency_id",
-    "agency_key",
-    "name",
-    "generated",
-    "province",
-    "city",
-    "county",
-    "division_code",
-    "level",
-    "kind",
-    "is_government",
-    "uncertain",
-    "overridden",
-    "parent",
-    "needs_name",
-    "note",
-)
-
 
 def agency_ids(
     connection: duckdb.DuckDBPyConnection, names: list[str], generated: bool, canonical: dict[str, str]
@@ -110,6 +91,9 @@ def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dic
     for alias, info in overrides.items():
         target = _agency_by_key(connection, agency_key(info.name))
         source = _agency_by_key(connection, agency_key(alias)) or _agency_by_name(connection, alias)
+        if source is None and target is None and info.on_roster and alias == info.name:
+            # A body on the roster with no report yet: the review lists it as 未报.
+            source = _create(connection, infer(info.name), agency_key(info.name), generated=False)
         if source is None:
             continue
         if target is None:
@@ -127,8 +111,21 @@ def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dic
             """UPDATE agencies SET name = ?, province = coalesce(?, province), city = coalesce(?, city),
                    county = coalesce(?, county), level = coalesce(?, level), kind = coalesce(?, kind),
                    is_government = coalesce(?, is_government), parent = coalesce(?, parent),
+                   reports_from = coalesce(?, reports_from), reports_to = coalesce(?, reports_to),
                    uncertain = FALSE, overridden = TRUE, note = NULL WHERE agency_id = ?""",
-            [info.name, info.province, info.city, info.county, info.level, info.kind, info.is_government, info.parent, target],
+            [
+                info.name,
+                info.province,
+                info.city,
+                info.county,
+                info.level,
+                info.kind,
+                info.is_government,
+                info.parent,
+                info.reports_from,
+                info.reports_to,
+                target,
+            ],
         )
         touched.add(target)
     return len(touched)

@@ -93,6 +93,20 @@ class ReportRow:
     warning_count: int
     agency_name: str | None
     agency_from: str | None
+    published_from: str | None
+    scope: str
+    scope_sentence: str | None
+
+
+@dataclass(frozen=True)
+class PartRow:
+    """A part of the report's text (一 … 六), for the annual review."""
+
+    report_id: int
+    part: int
+    heading: str
+    text: str
+    location: str
 
 
 @dataclass(frozen=True)
@@ -140,6 +154,7 @@ def _insert(
     cell_rows: list[CellRow] = []
     check_rows: list[CheckRow] = []
     issue_rows: list[IssueRow] = []
+    part_rows: list[PartRow] = []
     for report, report_id, agency_id in zip(reports, ids, agency_ids, strict=True):
         errors = sum(issue.severity == "error" for issue in report.issues)
         report_rows.append(
@@ -161,8 +176,12 @@ def _insert(
                 len(report.issues) - errors,
                 report.agency,
                 report.agency_from or None,
+                report.published_from or None,
+                report.scope,
+                report.scope_sentence or None,
             )
         )
+        part_rows += [PartRow(report_id, p.number, p.heading, p.text, p.location) for p in report.parts]
         cell_rows += [_cell_row(report_id, cell) for cell in report.cells.values()]
         check_rows += [
             CheckRow(report_id, c.rule, c.subject, c.status, c.severity, c.expected, c.actual, list(c.cells))
@@ -174,6 +193,7 @@ def _insert(
         "cells": _frame(cell_rows, CellRow).astype({"value": "float64", "page": "Int64"}),
         "checks": _frame(check_rows, CheckRow).astype({"expected": "float64", "actual": "float64"}),
         "issues": _frame(issue_rows, IssueRow),
+        "report_parts": _frame(part_rows, PartRow),
     }
     for table, frame in frames.items():
         if len(frame):

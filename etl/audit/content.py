@@ -1,0 +1,132 @@
+"""Rules 3 and 6: the template the report uses, whether its tables are whole and legible,
+and whether its text has the parts the template requires."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+import duckdb
+import pandas as pd
+
+from etl.audit.facts import rows
+from etl.audit.finding import TEXT, AuditSeverity, Finding, cell_words, placed
+from etl.narrative import NUMERALS, PARTS
+from etl.template import INCOMPLETE_RULES, TABLE_NAMES
+
+#: A part 五 that says only this says nothing.
+_EMPTY_WORDS = re.compile(r"^(?:无|暂无|没有|无其他|本年度无|无相关情况)?$")
+
+
+def template_findings(reports: pd.DataFrame) -> list[Finding]:
+    old = reports[(reports["year"] >= 2021) & (reports["template"] == "2019")]
+    return [
+        Finding(
+            int(row.agency_id),
+            int(row.year),
+            int(row.report_id),
+            "old_template",
+            "错误",
+            f"{row.year} 年度报告仍使用 2019 版表格，应使用 2021 版格式（国办公开办函〔2021〕30号）",
+        )
+        for row in rows(old)
+    ]
+
+
+def incomplete_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) -> list[Finding]:
+    """Tables, rows or columns the report lacks (the partial reports' issues), and cells
+    no reading could settle."""
+    owners = reports.set_index("report_id")[["agency_id", "year"]]
+    rules = [*INCOMPLETE_RULES, "missing_row"]
+    rows = connection.execute(
+        "SELECT report_id, rule, message, cells, location FROM issues WHERE list_contains(?, rule) ORDER BY report_id",
+        [rules],
+    ).fetchall()
+    found = []
+    for report_id, _rule, message, cells, location in rows:
+        if report_id not in owners.index:
+            continue
+        agency_id, year = owners.loc[report_id]
+        table = placed(cells[0])[0] if cells else None
+        found.append(
+            Finding(
+                int(agency_id),
+                int(year),
+                int(report_id),
+                "table_incomplete",
+                "错误",
+                message,
+                table,
+                cells=list(cells or []),
+                location=location or None,
+            )
+        )
+    unreadable = connection.execute(
+        """SELECT report_id, table_key, list(key ORDER BY key) FROM cells
+           WHERE read_as = 'unreadable' GROUP BY ALL ORDER BY report_id, table_key"""
+    ).fetchall()
+    for report_id, table_key, keys in unreadable:
+        if report_id not in owners.index:
+            continue
+        agency_id, year = owners.loc[report_id]
+        shown = "、".join(f"「{cell_words(key)}」" for key in keys[:3])
+        more = f"等 {len(keys)} 个单元格" if len(keys) > 3 else ""
+        message = f"{TABLE_NAMES[table_key]}中{shown}{more}读不出确定的数字，请对照原件核实"
+        found.append(
+            Finding(
+                int(agency_id),
+                int(year),
+                int(report_id),
+                "cells_unreadable",
+                "提醒",
+                message,
+                placed(keys[0])[0],
+                cells=list(keys),
+            )
+        )
+    return found
+
+
+def parts_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) -> list[Finding]:
+    """Parts missing, part 五 empty, part 六 silent on 信息处理费 (2021 template). Reports
+    loaded before their text was kept (scope unknown) are not judged."""
+    read = reports[reports["scope"].notna()]
+    incomplete = connection.execute(
+        "SELECT DISTINCT report_id FROM issues WHERE list_contains(?, rule)", [list(INCOMPLETE_RULES)]
+    ).fetchall()
+    cut = {int(row[0]) for row in incomplete}
+    parts = connection.execute(
+        "SELECT report_id, part, text, location FROM report_parts WHERE list_contains(?, report_id)",
+        [read["report_id"].astype(int).tolist()],
+    ).df()
+    by_report: dict[int, pd.DataFrame] = {int(cast(int, k)): group for k, group in parts.groupby("report_id")}
+    found = []
+    for row in rows(read):
+        report_id = int(row.report_id)
+        own = by_report.get(report_id)
+        texts = dict(zip(own["part"].astype(int), own["text"], strict=True)) if own is not None else {}
+        where = dict(zip(own["part"].astype(int), own["location"], strict=True)) if own is not None else {}
+        missing = [number for number in PARTS if number not in texts]
+        # Parts 二 to 四 are the tables, whose absence the table rules report.
+        # A file whose tables are cut off has lost what follows them, which its own finding says.
+        for number in (n for n in missing if n == 1 or (n in (5, 6) and report_id not in cut)):
+            heading = f"{NUMERALS[number - 1]}、{PARTS[number][0]}"
+            found.append(_text_finding(row, "part_missing", "错误", f"报告中找不到第{NUMERALS[number - 1]}部分「{heading}」"))
+        five = texts.get(5)
+        if five is not None and _EMPTY_WORDS.match(re.sub(r"[\s。．.，,；;：:]", "", five)):
+            quoted = five.strip() or "（空白）"
+            message = f"第五部分「存在的主要问题及改进情况」没有内容（原文：{quoted}）"
+            found.append(_text_finding(row, "part_five_empty", "错误", message, evidence=quoted, location=where.get(5)))
+        six = texts.get(6)
+        if row.template == "2021" and six is not None and "信息处理费" not in six:
+            message = "第六部分「其他需要报告的事项」没有说明是否收取信息处理费（2021 版格式的要求）"
+            found.append(_text_finding(row, "fee_not_stated", "提醒", message, evidence=six[:120] or None, location=where.get(6)))
+    return found
+
+
+def _text_finding(
+    row: Any, rule: str, severity: AuditSeverity, message: str, evidence: str | None = None, location: str | None = None
+) -> Finding:
+    """A finding on the report's text (正文)."""
+    report = (int(row.agency_id), int(row.year), int(row.report_id))
+    return Finding(*report, rule, severity, message, TEXT, evidence=evidence, location=location)

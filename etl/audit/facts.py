@@ -1,0 +1,57 @@
+"""What the review's rules read from the warehouse, asked once per audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, cast
+
+import duckdb
+import pandas as pd
+
+
+def current_reports(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per current report with its agency's attributes (placeholder agencies,
+    still to be named, are left out: whose report it is is not known)."""
+    return connection.execute(
+        """SELECT report_id, agency_id, name AS agency, year, template, published, published_from, scope,
+                  scope_sentence, province, city, county, level, kind, is_government, parent
+           FROM current_reports WHERE NOT coalesce(needs_name, FALSE) ORDER BY agency_id, year"""
+    ).df()
+
+
+def agencies(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return connection.execute(
+        """SELECT agency_id, name AS agency, province, city, county, level, kind, is_government, parent, reports_from,
+                  reports_to, generated
+           FROM agencies WHERE NOT coalesce(needs_name, FALSE)"""
+    ).df()
+
+
+def values(connection: duckdb.DuckDBPyConnection, keys: list[str] | None = None) -> pd.DataFrame:
+    """Current reports' cells, one row per report, one column per key (NULL: not reported)."""
+    chosen = "AND list_contains(?, c.key)" if keys is not None else ""
+    cells = connection.execute(
+        f"""SELECT c.report_id, c.key, c.value FROM cells c JOIN reports r USING (report_id)
+            WHERE r.is_current {chosen}""",
+        [keys] if keys is not None else [],
+    ).df()
+    if not len(cells):
+        return pd.DataFrame(columns=keys or [])
+    return cells.pivot(index="report_id", columns="key", values="value")
+
+
+def previous_reports(reports: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of a report and the same agency's report of the year before."""
+    before = reports[["agency_id", "year", "report_id"]].assign(year=reports["year"] + 1)
+    return reports.merge(before, on=["agency_id", "year"], suffixes=("", "_prev"))
+
+
+def rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """A frame's rows as named tuples whose fields are the columns, typed loosely: a
+    column's type is the warehouse's, not the stubs' union of every scalar."""
+    return cast(Iterator[Any], frame.itertuples(index=False))
+
+
+def number(value: Any) -> float | None:
+    """A cell value as a float, None where it is missing."""
+    return None if value is None or pd.isna(value) else float(value)

@@ -1,0 +1,188 @@
+"""The review's findings as people receive them: the filtered list (the CLI's JSON, the
+page's table), who should have reported and who did, and the 问题清单 as Excel and Word."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from etl.audit.facts import agencies as agency_frame
+from etl.audit.facts import current_reports, rows
+from etl.audit.rules import RULE_TITLES
+from etl.audit.timeliness import body_kind, deadline_for, expected_years, load_deadlines
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which findings: a year, a region (province, city, county), a body's name or a town's."""
+
+    year: int | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    search: str | None = None  # part of the body's name (街道、镇 names included)
+
+    def describe(self) -> str:
+        place = "".join(p for p in (self.province, self.city, self.county) if p) or "全部地区"
+        year = f"{self.year} 年度" if self.year else "全部年度"
+        return f"{place}·{year}" + (f"·名称含“{self.search}”" if self.search else "")
+
+
+#: The 问题清单's columns, in the order a reader reads them.
+SHEET_COLUMNS = {
+    "agency": "机关",
+    "province": "省份",
+    "city": "城市",
+    "county": "区县",
+    "year": "年度",
+    "severity": "严重程度",
+    "rule_title": "问题类型",
+    "table_name": "位置",
+    "row_label": "行",
+    "column_label": "列",
+    "message": "问题说明",
+    "evidence": "原文或依据",
+    "report_id": "报告编号",
+}
+
+
+def findings(connection: duckdb.DuckDBPyConnection, scope: Scope = Scope()) -> pd.DataFrame:
+    """The findings in scope, by body, year and severity, with the body's region."""
+    where, parameters = _where(scope)
+    frame = connection.execute(
+        f"""SELECT a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind, a.generated, f.*
+            FROM findings f JOIN agencies a USING (agency_id)
+            WHERE {where}
+            ORDER BY a.province NULLS LAST, a.city NULLS LAST, a.county NULLS LAST, a.name, f.year,
+                     list_position(['错误', '提醒', '关注'], f.severity)""",
+        parameters,
+    ).df()
+    frame["rule_title"] = frame["rule"].map(RULE_TITLES)
+    frame["report_id"] = frame["report_id"].astype("Int64")
+    return frame
+
+
+def _where(scope: Scope) -> tuple[str, list[object]]:
+    clauses, parameters = ["TRUE"], []
+    for column in ("province", "city", "county"):
+        value = getattr(scope, column)
+        if value:
+            clauses.append(f"a.{column} = ?")
+            parameters.append(value)
+    if scope.year is not None:
+        clauses.append("f.year = ?")
+        parameters.append(scope.year)
+    if scope.search:
+        clauses.append("(contains(a.name, ?) OR a.agency_id IN (SELECT agency_id FROM agency_names WHERE contains(name, ?)))")
+        parameters += [scope.search, scope.search]
+    return " AND ".join(clauses), parameters
+
+
+def as_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The ``audit --json`` contract other tools rely on."""
+    return [
+        {
+            "agency": row.agency,
+            "agency_key": row.agency_key,
+            "year": int(row.year),
+            "report_id": None if pd.isna(row.report_id) else int(row.report_id),
+            "rule": row.rule,
+            "severity": row.severity,
+            "table": row.table_name if isinstance(row.table_name, str) else None,
+            "message": row.message,
+            "cells": list(row.cells) if row.cells is not None else [],
+            "evidence": row.evidence if isinstance(row.evidence, str) else None,
+        }
+        for row in rows(frame)
+    ]
+
+
+def reporting_status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each body and year that should have a report: the body, its region, whether it
+    reported, whether by its deadline (NA when it did not or its date is unknown)."""
+    reports = current_reports(connection)
+    bodies = agency_frame(connection)
+    expected = expected_years(bodies, reports)
+    status = expected.merge(bodies, on="agency_id").merge(
+        reports[["agency_id", "year", "report_id", "published", "published_from", "template"]],
+        on=["agency_id", "year"],
+        how="left",
+    )
+    deadlines = load_deadlines()
+    due: list[date | None] = []
+    on_time: list[bool | None] = []
+    for row in rows(status):
+        deadline = deadline_for(deadlines, body_kind(row.level, row.is_government), row.province)
+        due.append(deadline.on(int(row.year)) if deadline else None)
+        if pd.isna(row.report_id) or pd.isna(row.published) or deadline is None:
+            on_time.append(None)
+        else:
+            on_time.append(pd.Timestamp(row.published).date() <= deadline.on(int(row.year)))
+    status["deadline"] = due
+    status["reported"] = status["report_id"].notna()
+    status["on_time"] = pd.array(on_time, dtype="boolean")
+    status["report_id"] = status["report_id"].astype("Int64")
+    return status
+
+
+def coverage_table(status: pd.DataFrame, by: str = "year") -> pd.DataFrame:
+    """应报, 已报, 未报, 按时, 逾期 and 日期不明 per ``by`` (a year, a province…)."""
+    grouped = status.assign(group=status[by].fillna("地区未知") if by != "year" else status[by]).groupby("group")
+    table = pd.DataFrame(
+        {
+            "应报": grouped.size(),
+            "已报": grouped["reported"].sum(),
+            "按时": grouped["on_time"].agg(lambda s: int(s.fillna(False).sum())),
+            "逾期": grouped["on_time"].agg(lambda s: int((~s.fillna(True)).sum())),
+        }
+    )
+    table["未报"] = table["应报"] - table["已报"]
+    table["日期不明"] = table["已报"] - table["按时"] - table["逾期"]
+    return table.reset_index(names=by)[[by, "应报", "已报", "未报", "按时", "逾期", "日期不明"]].astype(
+        {column: "int64" for column in ("应报", "已报", "未报", "按时", "逾期", "日期不明")}
+    )
+
+
+def coverage(connection: duckdb.DuckDBPyConnection, scope: Scope = Scope()) -> pd.DataFrame:
+    """Per year: 应报 (bodies that should have reported), 已报, 未报, 按时 and 逾期, within
+    the scope's region (and name search)."""
+    status = _in_scope(reporting_status(connection), scope)
+    if scope.year is not None:
+        status = status[status["year"] == scope.year]
+    return coverage_table(status).rename(columns={"year": "年度"})
+
+
+def _in_scope(bodies: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    chosen = bodies
+    for column in ("province", "city", "county"):
+        value = getattr(scope, column)
+        if value:
+            chosen = chosen[chosen[column] == value]
+    if scope.search:
+        chosen = chosen[chosen["agency"].str.contains(scope.search, regex=False)]
+    return chosen
+
+
+def issue_list_xlsx(frame: pd.DataFrame, scope: Scope) -> bytes:
+    """The 问题清单 for Excel: one sheet, one row per finding, header frozen with filters."""
+    sheet = frame.reindex(columns=list(SHEET_COLUMNS)).rename(columns=SHEET_COLUMNS)
+    sheet["报告编号"] = sheet["报告编号"].astype("Int64")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        sheet.to_excel(writer, index=False, sheet_name="问题清单", freeze_panes=(1, 0))
+        work = writer.sheets["问题清单"]
+        work.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet) + 1}"
+        widths = {"机关": 28, "问题类型": 16, "问题说明": 70, "原文或依据": 50}
+        for index, name in enumerate(sheet.columns, start=1):
+            work.column_dimensions[get_column_letter(index)].width = widths.get(name, 10)
+        about = pd.DataFrame(
+            {"项目": ["范围", "生成日期", "问题条数"], "内容": [scope.describe(), date.today().isoformat(), str(len(sheet))]}
+        )
+        about.to_excel(writer, index=False, sheet_name="说明")
+    return buffer.getvalue()

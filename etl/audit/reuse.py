@@ -1,0 +1,113 @@
+"""Rule 7: how much of a report repeats the same body's report of the year before.
+
+The text is compared part by part as overlapping runs of characters with the digits
+blanked, so a report copied with only its year and figures changed still reads as
+copied; the share is of this year's text found in last year's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+
+from etl.audit.facts import previous_reports, rows
+from etl.audit.finding import TEXT, Finding
+from etl.narrative import NARRATIVE_PARTS, NUMERALS, PARTS
+
+#: Runs of this many characters are compared.
+SHINGLE = 8
+#: A report whose narrative repeats at least this share of last year's is flagged.
+REUSED_SHARE = 0.8
+#: Too little text to judge (a report of a few lines may well repeat itself).
+MIN_CHARACTERS = 80
+#: Tables identical to last year's count only with at least this many non-zero cells.
+MIN_NONZERO = 5
+
+
+def shingles(text: str) -> set[str]:
+    plain = re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+    return {plain[i : i + SHINGLE] for i in range(max(len(plain) - SHINGLE + 1, 0))}
+
+
+def repeated_share(this: str, last: str) -> float | None:
+    """The share of ``this`` text's runs found in ``last``; None when it has none."""
+    mine = shingles(this)
+    return len(mine & shingles(last)) / len(mine) if mine else None
+
+
+def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) -> list[Finding]:
+    pairs = previous_reports(reports[reports["scope"].notna()])
+    if not len(pairs):
+        return []
+    wanted = sorted(set(pairs["report_id"]) | set(pairs["report_id_prev"]))
+    parts = connection.execute(
+        "SELECT report_id, part, text FROM report_parts WHERE list_contains(?, report_id) AND list_contains(?, part)",
+        [[int(r) for r in wanted], list(NARRATIVE_PARTS)],
+    ).fetchall()
+    texts: dict[int, dict[int, str]] = {}
+    for report_id, part, text in parts:
+        texts.setdefault(int(report_id), {})[int(part)] = text
+    found = []
+    for row in rows(pairs):
+        this, last = texts.get(int(row.report_id), {}), texts.get(int(row.report_id_prev), {})
+        shares, repeated, total = [], 0.0, 0
+        for number in NARRATIVE_PARTS:
+            if number not in this or number not in last:
+                continue
+            share = repeated_share(this[number], last[number])
+            if share is None:
+                continue
+            size = len(shingles(this[number]))
+            repeated += share * size
+            total += size
+            shares.append(f"{NUMERALS[number - 1]}、{PARTS[number][0]} {share:.0%}")
+        if total < MIN_CHARACTERS or repeated / total < REUSED_SHARE:
+            continue
+        overall = repeated / total
+        message = f"正文 {overall:.0%} 与上年（{row.year - 1} 年度）报告相同（数字不计）：{'；'.join(shares)}"
+        found.append(
+            Finding(
+                int(row.agency_id),
+                int(row.year),
+                int(row.report_id),
+                "text_reused",
+                "关注",
+                message,
+                TEXT,
+                numbers=[round(overall * 100, 1)],
+            )
+        )
+    found += _identical_tables(connection, pairs)
+    return found
+
+
+def _identical_tables(connection: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> list[Finding]:
+    frame = pairs[["agency_id", "year", "report_id", "report_id_prev"]].astype("int64")
+    connection.register("audit_pairs", frame)
+    try:
+        rows = connection.execute(
+            """SELECT p.agency_id, p.year, p.report_id, count(*) AS compared
+               FROM audit_pairs p
+               JOIN cells c ON c.report_id = p.report_id
+               JOIN cells l ON l.report_id = p.report_id_prev AND l.key = c.key
+               WHERE c.value IS NOT NULL AND l.value IS NOT NULL
+               GROUP BY ALL
+               HAVING bool_and(c.value = l.value) AND count_if(c.value <> 0) >= ?
+               ORDER BY p.report_id""",
+            [MIN_NONZERO],
+        ).fetchall()
+    finally:
+        connection.unregister("audit_pairs")
+    return [
+        Finding(
+            int(agency_id),
+            int(year),
+            int(report_id),
+            "tables_identical",
+            "关注",
+            f"三张表的 {int(compared)} 个数字与上年（{int(year) - 1} 年度）报告完全相同",
+        )
+        for agency_id, year, report_id, compared in rows
+    ]

@@ -1,0 +1,125 @@
+"""Rules 1 and 2: was the report published by its deadline, and which bodies have none.
+
+Deadlines are data (``etl/data/deadlines.csv``): the statutory ones of 《政府信息公开条例》
+art. 49, and any a province sets earlier, one row each.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from etl.audit.facts import rows
+from etl.audit.finding import AuditSeverity, Finding
+
+DEADLINES_CSV = Path(__file__).resolve().parent.parent / "data" / "deadlines.csv"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    body: str  # government, department or township
+    province: str | None  # None: the whole country
+    month: int
+    day: int
+    severity: AuditSeverity
+    basis: str
+
+    def on(self, year: int) -> date:
+        """The deadline for the report on ``year``, in the year after."""
+        return date(year + 1, self.month, self.day)
+
+
+def load_deadlines(path: Path = DEADLINES_CSV) -> list[Deadline]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [
+            Deadline(
+                row["body"],
+                row["province"] or None,
+                int(row["month"]),
+                int(row["day"]),
+                row["severity"],  # type: ignore[arg-type]
+                row["basis"],
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def body_kind(level: Any, is_government: Any) -> str:
+    """Which deadline applies: a township or street office, a people's government of a
+    county or above, or one of their departments."""
+    if level == "乡镇":
+        return "township"
+    return "government" if bool(is_government) and not pd.isna(is_government) else "department"
+
+
+def deadline_for(deadlines: list[Deadline], body: str, province: Any) -> Deadline | None:
+    """A province's own deadline wins over the national one."""
+    matching = [d for d in deadlines if d.body == body and d.province in (None, province)]
+    matching.sort(key=lambda d: d.province is None)
+    return matching[0] if matching else None
+
+
+def late_findings(reports: pd.DataFrame, deadlines: list[Deadline]) -> list[Finding]:
+    found = []
+    for row in rows(reports):
+        agency_id, year, report_id = int(row.agency_id), int(row.year), int(row.report_id)
+        if pd.isna(row.published):
+            message = f"{year} 年度报告：网页上没有发布日期，报告也没有落款日期，无法判断是否按时公布"
+            found.append(Finding(agency_id, year, report_id, "published_unknown", "提醒", message))
+            continue
+        deadline = deadline_for(deadlines, body_kind(row.level, row.is_government), row.province)
+        if deadline is None:
+            continue
+        published = pd.Timestamp(row.published).date()
+        due = deadline.on(year)
+        if published <= due:
+            continue
+        which = "网页发布日期" if row.published_from == "page" else "落款日期"
+        days = (published - due).days
+        message = f"{year} 年度报告的{which}为 {published:%Y年%m月%d日}，晚于 {due:%Y年%m月%d日} 的期限 {days} 天"
+        found.append(
+            Finding(
+                agency_id, year, report_id, "published_late", deadline.severity, message, numbers=[days], evidence=deadline.basis
+            )
+        )
+    return found
+
+
+def expected_years(agencies: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Each body's years that should have a report, and whether a roster says so
+    (agencies.csv reports_from/reports_to) or its reports in other years do."""
+    if not len(reports):
+        return pd.DataFrame(columns=["agency_id", "year", "from_roster"])
+    last = int(reports["year"].max())
+    first_report = reports.groupby("agency_id")["year"].min()
+    expected: list[tuple[int, int, bool]] = []
+    for agency in rows(agencies):
+        roster = not pd.isna(agency.reports_from)
+        if roster:
+            start = int(agency.reports_from)
+        elif agency.agency_id in first_report.index:
+            start = int(first_report.loc[agency.agency_id])
+        else:
+            continue
+        end = int(agency.reports_to) if not pd.isna(agency.reports_to) else last
+        expected += [(int(agency.agency_id), year, roster) for year in range(start, end + 1)]
+    return pd.DataFrame(expected, columns=["agency_id", "year", "from_roster"])
+
+
+def missing_findings(agencies: pd.DataFrame, reports: pd.DataFrame) -> list[Finding]:
+    expected = expected_years(agencies, reports)
+    have = set(zip(reports["agency_id"].astype(int), reports["year"].astype(int), strict=True))
+    found = []
+    for row in rows(expected):
+        if (row.agency_id, row.year) in have:
+            continue
+        why = "名单列明该机关应报" if row.from_roster else "该机关其他年度有报告"
+        severity: AuditSeverity = "错误" if row.from_roster else "提醒"
+        message = f"没有 {row.year} 年度的政府信息公开工作年度报告（{why}）"
+        found.append(Finding(int(row.agency_id), int(row.year), None, "report_missing", severity, message))
+    return found

@@ -1,0 +1,121 @@
+"""Rule 8: numbers that stand out, for a reader to look at, never errors: a main figure
+ten times last year's (or a tenth), a rate far from its peer group's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from etl.audit.facts import number, previous_reports, rows, values
+from etl.audit.finding import Finding, figure, placed
+from etl.indicators import DISCLOSURE, RANKED_FROM, REVIEW_CORRECTION, Indicator, peer_groups, ranking
+
+#: The figures whose jumps are worth a look.
+JUMP_KEYS = (
+    "requests.new_received.total",
+    "requests.total_processed.total",
+    "appeals.review.total",
+    "appeals.suit_direct.total",
+)
+JUMP_FACTOR = 10
+JUMP_FROM = 50
+PEER_RATES: tuple[Indicator, ...] = (DISCLOSURE, REVIEW_CORRECTION)
+PEER_SCOPE = "同省"
+#: A peer group needs this many ranked bodies for its middle half to mean anything.
+MIN_PEERS = 5
+
+
+def jump_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
+    """One finding per table and report: the first of its figures that jumps (新收 and
+    总计 move together, and one note says it)."""
+    pairs = previous_reports(reports)
+    found = []
+    for row in rows(pairs):
+        noted: set[str | None] = set()
+        for key in JUMP_KEYS:
+            this = _value(wide, row.report_id, key)
+            last = _value(wide, row.report_id_prev, key)
+            if this is None or last is None or max(this, last) < JUMP_FROM:
+                continue
+            up = this >= JUMP_FACTOR * last
+            down = this * JUMP_FACTOR <= last
+            if not (up or down):
+                continue
+            table, row_label, column_label = placed(key)
+            if table in noted:
+                continue
+            noted.add(table)
+            how = f"是上年的 {this / last:.1f} 倍" if up and last else ("上年为 0" if up else f"只有上年的 {this / last:.1%}")
+            message = f"{table}「{row_label}」本年 {figure(this)} 件，上年 {figure(last)} 件，{how}，请核实"
+            found.append(
+                Finding(
+                    int(row.agency_id),
+                    int(row.year),
+                    int(row.report_id),
+                    "year_jump",
+                    "关注",
+                    message,
+                    table,
+                    row_label,
+                    column_label,
+                    [key],
+                    [this, last],
+                )
+            )
+    return found
+
+
+def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
+    """Rates of single bodies far outside their peers' (同省同层级同类别), year by year;
+    area reports are compared with no one: they sum many bodies."""
+    single = reports[reports["scope"].fillna("own") == "own"]
+    frame = single.merge(wide, left_on="report_id", right_index=True, how="left")
+    found = []
+    for indicator in PEER_RATES:
+        if not all(key in frame.columns for key in indicator.keys):
+            continue
+        for _, group in frame.groupby("year"):
+            groups = peer_groups(group, PEER_SCOPE)
+            ranked = ranking(group, indicator, groups)
+            counted = (ranked["cases"] >= RANKED_FROM) & ranked["rate"].notna()
+            sizes = groups[counted].value_counts()
+            for index in ranked.index[ranked["outlier"]]:
+                peer = groups[index]
+                if sizes.get(peer, 0) < MIN_PEERS:
+                    continue
+                rates = ranked.loc[counted & (groups == peer), "rate"]
+                row: Any = group.loc[index]
+                rate, cases = number(ranked.at[index, "rate"]) or 0.0, number(ranked.at[index, "cases"])
+                message = (
+                    f"{indicator.name} {rate:.1%}（{figure(cases)} 件），"
+                    f"{peer} 共 {len(rates)} 个机关的中位数为 {rates.median():.1%}"
+                    f"（中间一半在 {rates.quantile(0.25):.1%}–{rates.quantile(0.75):.1%}）"
+                )
+                found.append(
+                    Finding(
+                        int(row["agency_id"]),
+                        int(row["year"]),
+                        int(row["report_id"]),
+                        "peer_outlier",
+                        "关注",
+                        message,
+                        placed(indicator.numerator[0])[0],
+                        cells=list(indicator.keys),
+                        numbers=[rate, float(rates.median())],
+                    )
+                )
+    return found
+
+
+def unusual_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) -> list[Finding]:
+    keys = sorted({*JUMP_KEYS, *(key for indicator in PEER_RATES for key in indicator.keys)})
+    wide = values(connection, keys)
+    return jump_findings(reports, wide) + peer_findings(reports, wide)
+
+
+def _value(wide: pd.DataFrame, report_id: Any, key: str) -> float | None:
+    if key not in wide.columns or report_id not in wide.index:
+        return None
+    return number(wide.at[report_id, key])

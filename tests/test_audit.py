@@ -1,0 +1,266 @@
+"""The annual review (年报审查) on the real samples: each rule finds what it should and
+nothing else, and the 问题清单 reaches its readers as JSON, Excel and Word."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from etl.audit import audit_findings
+from etl.audit.reuse import repeated_share
+from etl.audit.timeliness import Deadline, body_kind, deadline_for, load_deadlines
+from etl.document import FlatText
+from etl.ingest import ingest
+from etl.narrative import area_sentence, read_parts
+from etl.parse import parse_document
+from etl.readers import read_document, read_source
+from etl.recognise import find_tables
+from etl.statements import find_statements
+from etl.warehouse import building, refresh_agencies, refresh_cross_year_checks, save_reports
+from tests.helpers import PINGTAN, ROOT, SAMPLES, ZHUZHOU, sql
+
+HUAIAN = SAMPLES / "huaian-gov-2024.pdf"
+
+
+def findings(db: Path, rule: str | None = None) -> list[tuple[str, int, str, str, str | None, str]]:
+    """(agency, year, rule, severity, table, message) of the stored findings."""
+    rows = sql(
+        db,
+        """SELECT a.name, f.year, f.rule, f.severity, f.table_name, f.message
+           FROM findings f JOIN agencies a USING (agency_id) WHERE ? IS NULL OR f.rule = ? ORDER BY ALL""",
+        [rule, rule],
+    )
+    return [(str(r[0]), int(str(r[1])), str(r[2]), str(r[3]), r[4] if r[4] is None else str(r[4]), str(r[5])) for r in rows]
+
+
+def huaian_with(replace: tuple[str, str] | None = None) -> object:
+    """淮安's report as parsed, with one narrative figure changed where asked."""
+    document = read_document(HUAIAN, read_source(HUAIAN))
+    if replace is not None:
+        old, new = replace
+        changed = 0
+        for row in document.rows:
+            for index, cell in enumerate(row):
+                if old in cell.text and changed == 0:
+                    row[index] = dataclasses.replace(cell, text=cell.text.replace(old, new, 1))
+                    changed += 1
+        assert changed == 1
+    return parse_document(document, "huaian-" + (replace[1] if replace else "original"))
+
+
+def save(db: Path, *reports: object) -> None:
+    from etl.audit import refresh_findings
+
+    with building(db) as connection:
+        save_reports(connection, list(reports))  # type: ignore[arg-type]
+        refresh_agencies(connection)
+        refresh_cross_year_checks(connection)
+        refresh_findings(connection)
+
+
+def test_huaians_text_figures_agree_with_its_tables(db_path: Path) -> None:
+    document = read_document(HUAIAN, read_source(HUAIAN))
+    flat = FlatText.of(document.rows)
+    tables = find_tables(flat, "2021")
+    stated = {s.value for s in find_statements(flat.text, [(t.start, t.end) for t in tables])}
+    assert {3119, 3050, 34, 103, 351} <= stated
+    save(db_path, huaian_with())
+    assert findings(db_path, "text_disagrees") == []
+
+
+def test_one_narrative_figure_changed_gives_exactly_one_text_finding(db_path: Path) -> None:
+    save(db_path, huaian_with(("3119件", "3129件")))
+    found = findings(db_path, "text_disagrees")
+    assert len(found) == 1
+    agency, year, _, severity, table, message = found[0]
+    assert (agency, year, severity, table) == ("淮安市人民政府", 2024, "错误", "正文")
+    assert "3129" in message and "3119" in message and "表三" in message
+    quoted = sql(db_path, "SELECT evidence, numbers FROM findings WHERE rule = 'text_disagrees'")[0]
+    assert "3129件" in str(quoted[0])
+    assert list(quoted[1]) == [3129.0, 3119.0]  # type: ignore[call-overload]
+
+
+def test_a_report_dated_after_its_deadline_is_late(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = ZHUZHOU.read_text("utf-8")
+    assert "2020年1月14日" in text  # a department's report on 2019, due by 31 January 2020
+    (folder / "on-time.txt").write_text(text, "utf-8")
+    db = tmp_path / "on-time.duckdb"
+    ingest([folder / "on-time.txt"], db)
+    assert findings(db, "published_late") == []
+    (folder / "late.txt").write_text(text.replace("2020年1月14日", "2020年3月5日"), "utf-8")
+    late_db = tmp_path / "late.duckdb"
+    ingest([folder / "late.txt"], late_db)
+    ((agency, year, _, severity, _, message),) = findings(late_db, "published_late")
+    assert (agency, year, severity) == ("株洲市审计局", 2019, "错误")
+    assert "落款日期为 2020年03月05日" in message and "2020年01月31日" in message and "34 天" in message
+    assert "第四十九条" in str(sql(late_db, "SELECT evidence FROM findings WHERE rule = 'published_late'")[0][0])
+
+
+def test_the_pages_date_wins_over_the_signature(db_path: Path) -> None:
+    ingest([PINGTAN], db_path)
+    assert sql(db_path, "SELECT published, published_from FROM reports")[0][1] == "page"
+
+
+def test_a_roster_body_without_a_report_is_missing(tmp_path: Path) -> None:
+    roster = tmp_path / "agencies.csv"
+    roster.write_text(
+        "name,province,city,level,kind,is_government,reports_from,reports_to\n"
+        "株洲市审计局,湖南省,株洲市,市,审计,false,2019,2019\n"
+        "株洲市财政局,湖南省,株洲市,市,财政,false,2019,\n",
+        "utf-8-sig",
+    )
+    db = tmp_path / "warehouse.duckdb"
+    ingest([ZHUZHOU], db, agencies_csv=roster)
+    missing = findings(db, "report_missing")
+    assert missing == [
+        ("株洲市财政局", 2019, "report_missing", "错误", None, "没有 2019 年度的政府信息公开工作年度报告（名单列明该机关应报）")
+    ]
+    assert sql(db, "SELECT report_id FROM findings WHERE rule = 'report_missing'") == [(None,)]
+
+
+def test_a_roster_year_that_is_not_a_year_is_a_clear_error(tmp_path: Path) -> None:
+    roster = tmp_path / "agencies.csv"
+    roster.write_text("name,reports_from\n株洲市审计局,二〇一九\n", "utf-8")
+    with pytest.raises(ValueError, match="第 2 行"):
+        ingest([ZHUZHOU], tmp_path / "warehouse.duckdb", agencies_csv=roster)
+
+
+def test_last_years_report_with_the_year_changed_is_flagged_as_copied(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = PINGTAN.read_text("utf-8")
+    (folder / "2021.txt").write_text(text, "utf-8")
+    (folder / "2022.txt").write_text(text.replace("2022", "2023").replace("2021", "2022"), "utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    ingest([folder / "2021.txt", folder / "2022.txt"], db)
+    reused = findings(db, "text_reused")
+    assert [(a, y, s) for a, y, _, s, _, _ in reused] == [("平潭综合实验区", 2022, "关注")]
+    assert "正文 100% 与上年（2021 年度）报告相同" in reused[0][5]
+    assert "一、总体情况 100%" in reused[0][5] and "五、存在的主要问题及改进情况 100%" in reused[0][5]
+    assert [(a, y) for a, y, *_ in findings(db, "tables_identical")] == [("平潭综合实验区", 2022)]
+    assert findings(db, "report_missing") == []
+
+
+def test_a_report_of_its_own_is_not_a_copy(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PINGTAN.read_text("utf-8"), "utf-8")
+    zhuzhou = ZHUZHOU.read_text("utf-8").replace("株洲市审计局", "平潭综合实验区").replace("2019", "2020")
+    (folder / "b.txt").write_text(zhuzhou.replace("2020年1月14日", "2021年1月14日"), "utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    ingest([folder / "a.txt", folder / "b.txt"], db)
+    assert sql(db, "SELECT count(*) FROM reports") == [(2,)]
+    assert findings(db, "text_reused") == [] and findings(db, "tables_identical") == []
+
+
+def test_reuse_is_measured_without_the_figures() -> None:
+    assert repeated_share("2020年共收到申请12件。", "2019年共收到申请3件。") == 1.0
+    share = repeated_share("本年度政策解读形式还不够丰富。", "下一步将加强培训，提高答复质量。")
+    assert share is not None and share < 0.2
+
+
+def test_the_parts_are_found_in_run_together_crawler_text() -> None:
+    document = read_document(PINGTAN, read_source(PINGTAN))
+    flat = FlatText.of(document.rows)
+    tables = find_tables(flat, "2021")
+    parts = read_parts(flat.text, [(t.start, t.end) for t in tables])
+    assert [p.number for p in parts] == [1, 2, 3, 4, 5, 6]
+    five = next(p for p in parts if p.number == 5)
+    assert five.text.startswith("（一）存在的主要问题") and "六、" not in five.text
+    assert "信息处理费" in next(p for p in parts if p.number == 6).text
+    assert "全区共收到70件申请" in (area_sentence(parts) or "")
+
+
+def test_a_departments_report_speaks_for_itself_and_a_citys_for_its_area(db_path: Path) -> None:
+    ingest([ZHUZHOU, HUAIAN], db_path)
+    scopes = dict(sql(db_path, "SELECT agency_name, scope FROM reports"))
+    assert scopes == {"株洲市审计局": "own", "淮安市人民政府": "area"}
+    assert "全市共受理政府信息公开申请3119件" in str(
+        sql(db_path, "SELECT scope_sentence FROM reports WHERE scope = 'area'")[0][0]
+    )
+
+
+def test_an_empty_part_five_and_a_silent_part_six(tmp_path: Path) -> None:
+    text = PINGTAN.read_text("utf-8")
+    start, end = text.index("五、存在的主要问题及改进情况"), text.index("六、其他需要报告的事项")
+    changed = text[:start] + "五、存在的主要问题及改进情况无。" + text[end:].replace("无收取信息处理费情况", "无其他事项")
+    report = tmp_path / "pingtan.txt"
+    report.write_text(changed, "utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    ingest([report], db)
+    rules = {(rule, severity) for _, _, rule, severity, _, _ in findings(db)}
+    assert ("part_five_empty", "错误") in rules and ("fee_not_stated", "提醒") in rules
+    ingest([PINGTAN], tmp_path / "original.duckdb")
+    original = {rule for _, _, rule, *_ in findings(tmp_path / "original.duckdb")}
+    assert not original & {"part_five_empty", "fee_not_stated", "part_missing"}
+
+
+def test_deadlines_are_data_and_a_provinces_own_wins() -> None:
+    national = load_deadlines()
+    assert deadline_for(national, "department", "湖南省").on(2019).isoformat() == "2020-01-31"  # type: ignore[union-attr]
+    assert deadline_for(national, "government", "湖南省").on(2019).isoformat() == "2020-03-31"  # type: ignore[union-attr]
+    earlier = [*national, Deadline("government", "湖南省", 2, 28, "错误", "省规定")]
+    assert deadline_for(earlier, "government", "湖南省").on(2019).isoformat() == "2020-02-28"  # type: ignore[union-attr]
+    assert deadline_for(earlier, "government", "江苏省").on(2019).isoformat() == "2020-03-31"  # type: ignore[union-attr]
+    assert body_kind("县", True) == "government" and body_kind("县", False) == "department"
+    assert body_kind("乡镇", True) == "township"
+
+
+def test_an_old_template_after_2021_and_tables_that_do_not_add_up(warehouse: Path) -> None:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        found = audit_findings(connection)
+        stored = connection.execute("SELECT count(*) FROM findings").fetchall()[0][0]
+    finally:
+        connection.close()
+    assert stored == len(found)
+    broken = [f for f in found if f.rule == "table_sums"]
+    for finding in broken:
+        assert finding.table_name in ("表二", "表三", "表四") and finding.row_label and "「" in finding.message
+        assert "_" not in finding.message  # the report's words, not our keys
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "etl", *args], capture_output=True, text=True, cwd=ROOT, check=False)
+
+
+def test_the_audit_command_prints_json_and_writes_excel_and_word(tmp_path: Path) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    save(db, huaian_with(("3119件", "3129件")))
+    result = cli("audit", "--db", str(db), "--json", "--year", "2024")
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert items and all(
+        set(item) == {"agency", "agency_key", "year", "report_id", "rule", "severity", "table", "message", "cells", "evidence"}
+        for item in items
+    )
+    text = next(item for item in items if item["rule"] == "text_disagrees")
+    assert text["table"] == "正文" and text["severity"] == "错误" and text["cells"] == ["requests.new_received.total"]
+    xlsx, docx = tmp_path / "问题清单.xlsx", tmp_path / "审查.docx"
+    result = cli("audit", "--db", str(db), "--xlsx", str(xlsx), "--docx", str(docx), "--by-region")
+    assert result.returncode == 0, result.stderr
+    assert "应报" in result.stdout and "已写入" in result.stdout
+    book = load_workbook(xlsx)
+    sheet = book["问题清单"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref and sheet["A1"].value == "机关"
+    assert sheet.max_row == len(json.loads(cli("audit", "--db", str(db), "--json").stdout)) + 1
+    document = Document(io.BytesIO(docx.read_bytes()))
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    assert "淮安市人民政府" in headings and "江苏省淮安市" in headings
+    assert any("3129" in cell.text for table in document.tables for row in table.rows for cell in row.cells)
+
+
+def test_the_audit_command_on_a_missing_file_says_so(tmp_path: Path) -> None:
+    result = cli("audit", "--db", str(tmp_path / "none.duckdb"))
+    assert result.returncode != 0 and "none.duckdb" in result.stderr

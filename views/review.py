@@ -1,0 +1,154 @@
+"""年报审查: what a 政务公开 office checks in every report of its area, year by year: who
+should have reported and who did, on time or late, each body's findings, and the 问题清单
+to send back (Excel, Word)."""
+
+from urllib.parse import quote
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dashboard import answers
+from dashboard.ui import chart, filters, generated_banner, page_title, report_url, tiles, warehouse_ready
+from etl.audit import RULES, SEVERITIES
+from etl.audit.listing import SHEET_COLUMNS, Scope, coverage_table, issue_list_xlsx
+from etl.audit.review_document import review_docx
+
+SEVERITY_COLOURS = {"错误": "#c62828", "提醒": "#ef6c00", "关注": "#1565c0"}
+
+
+def finding_links(found: pd.DataFrame) -> pd.Series:
+    """Each finding's report, opened at its first cell where it names one."""
+    links: list[str | None] = []
+    for agency, year, report_id, cells in zip(found["agency"], found["year"], found["report_id"], found["cells"], strict=True):
+        if pd.isna(report_id):
+            links.append(None)
+            continue
+        link = report_url(agency, int(year))
+        if cells is not None and len(cells):
+            link += f"&cell={quote(str(cells[0]))}"
+        links.append(link)
+    return pd.Series(links, index=found.index, dtype="object")
+
+
+def bodies_ranked(found: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """Bodies by their findings, the most serious first: 错误, then 提醒, then 关注."""
+    counts = found.pivot_table(index="agency", columns="severity", values="rule", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
+    places = status.set_index("agency")[["province", "city", "county"]]
+    table = counts.join(places, how="left")
+    table["地区"] = table[["province", "city", "county"]].apply(
+        lambda r: "".join(p for p in r if isinstance(p, str)) or "地区未知", axis=1
+    )
+    table = table.sort_values(list(SEVERITIES), ascending=False).reset_index()
+    return table[["agency", "地区", *SEVERITIES]].rename(columns={"agency": "机关"})
+
+
+def show_rules() -> None:
+    for rule in RULES:
+        st.markdown(f"**{rule.title}**：{rule.explained}")
+
+
+page_title("年报审查")
+if warehouse_ready():
+    generated_banner()
+    chosen = filters()
+    years = answers.options().years
+    if not years:
+        st.info("当前没有报告。")
+        st.stop()
+    year = st.selectbox("审查年度", sorted(years, reverse=True), key="review-year", bind="query-params")
+    status = answers.review_status(chosen, int(year))
+    found = answers.review_findings(chosen, int(year))
+    reported = int(status["reported"].sum())
+    late = int((status["on_time"] == False).sum())  # noqa: E712 (a nullable column)
+    cards = tiles(6)
+    cards[0].metric("应报", len(status), help="名单列明的机关，或其他年度有报告的机关")
+    cards[1].metric("已报", reported)
+    cards[2].metric("未报", len(status) - reported)
+    cards[3].metric("按时公布", int((status["on_time"] == True).sum()))  # noqa: E712
+    cards[4].metric("逾期公布", late)
+    cards[5].metric("问题", len(found), help="错误、提醒、关注合计")
+
+    by = "city" if status["province"].nunique() == 1 else "province"
+    regions = coverage_table(status, by)
+    long = regions.melt(id_vars=[by], value_vars=["按时", "逾期", "日期不明", "未报"], var_name="情况", value_name="机关数")
+    chart(
+        px.bar(
+            long,
+            x=by,
+            y="机关数",
+            color="情况",
+            title=f"{year} 年度各{'市' if by == 'city' else '省'}报告情况",
+            labels={by: ""},
+            color_discrete_map={"按时": "#2e7d32", "逾期": "#ef6c00", "日期不明": "#9e9e9e", "未报": "#c62828"},
+        ),
+        empty="该筛选下没有应报的机关。",
+    )
+
+    search = st.text_input(
+        "查找机关", placeholder="名称的一部分，如 审计、某某镇、某某街道", key="review-search", bind="query-params"
+    )
+    if search:
+        found = found[found["agency"].str.contains(search, regex=False) | found["county"].fillna("").str.contains(search)]
+        status = status[status["agency"].str.contains(search, regex=False) | status["county"].fillna("").str.contains(search)]
+
+    missing_tab, bodies_tab, findings_tab, rules_tab = st.tabs(["未报名单", "按机关", "问题明细", "审查规则"])
+    with missing_tab:
+        missing = status[~status["reported"]]
+        if missing.empty:
+            st.success(f"{year} 年度应报的机关都已有报告。")
+        else:
+            shown = missing.assign(
+                地区=missing[["province", "city", "county"]].apply(lambda r: "".join(p for p in r if isinstance(p, str)), axis=1),
+                依据=missing["reports_from"].map(lambda v: "名单" if pd.notna(v) else "其他年度有报告"),
+            )
+            st.dataframe(shown[["agency", "地区", "依据"]].rename(columns={"agency": "机关"}), hide_index=True)
+    with bodies_tab:
+        if found.empty:
+            st.success("该筛选下没有发现问题。")
+        else:
+            st.dataframe(bodies_ranked(found, status), hide_index=True)
+    with findings_tab:
+        severities = st.multiselect("严重程度", list(SEVERITIES), key="review-severity", placeholder="全部", bind="query-params")
+        titles = sorted(found["rule_title"].dropna().unique())
+        kinds = st.multiselect("问题类型", titles, key="review-rule", placeholder="全部", bind="query-params")
+        shown = found
+        if severities:
+            shown = shown[shown["severity"].isin(severities)]
+        if kinds:
+            shown = shown[shown["rule_title"].isin(kinds)]
+        if shown.empty:
+            st.info("该筛选下没有问题。")
+        else:
+            table = shown.assign(报告=finding_links(shown))[[*SHEET_COLUMNS, "报告"]].rename(columns=SHEET_COLUMNS)
+            st.dataframe(
+                table.drop(columns=["报告编号"]),
+                hide_index=True,
+                column_config={
+                    "报告": st.column_config.LinkColumn("报告详情", display_text="查看"),
+                    "年度": st.column_config.NumberColumn(format="%d"),
+                },
+            )
+    with rules_tab:
+        show_rules()
+
+    one = {name: values[0] for name, values in (("province", chosen.provinces), ("city", chosen.cities)) if len(values) == 1}
+    scope = Scope(int(year), search=search or None, **one)
+    name = "_".join(p for p in (chosen.slug(), str(year), "年报审查问题清单") if p)
+    left, middle, right = st.columns(3)
+    left.download_button(
+        "下载问题清单（Excel）",
+        issue_list_xlsx(found, scope),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+    )
+    by_region = middle.toggle("Word 按地区分组", key="review-by-region")
+    right.download_button(
+        "下载审查意见（Word）",
+        review_docx(found, scope, coverage_table(status).rename(columns={"year": "年度"}), by_region),
+        file_name=f"{name}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        on_click="ignore",
+    )
