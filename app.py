@@ -14,7 +14,7 @@ st.set_page_config(page_title="政府信息公开年度报告分析", page_icon=
 
 NAVIGATION = [st.Page(page.script, title=page.title, icon=page.icon, default=page is PAGES[0]) for page in PAGES]
 
-page = st.navigation(NAVIGATION)
+page = st.navigation(NAVIGATION, expanded=True)  # every page in view: no "View more"
 
 with st.sidebar:
     st.header("筛选")

@@ -215,6 +215,14 @@ def by_agency(db: Path, filters: Filters, keys: Sequence[str], year: int | None 
     return _wide(long, ["agency", "province", "city", "level", "kind", "generated"], chosen)
 
 
+def area_agencies(db: Path, filters: Filters) -> list[str]:
+    """Agencies whose reports (within the filters) give a whole area's figures (全市、全县…
+    共), which peer rankings of single bodies leave out unless asked."""
+    q = where(filters)
+    rows = run(db, f"SELECT DISTINCT r.name FROM current_reports r WHERE {q.sql} AND r.scope = 'area'", q.params)
+    return sorted(str(name) for name in rows["name"])
+
+
 def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame:
     """One row per current report (agency × year) with the keys as columns: the download table."""
     q = where(filters)

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from etl.audit import audit_findings
+from etl.audit import RULES, audit_findings
 from etl.audit.reuse import repeated_share
 from etl.audit.timeliness import Deadline, body_kind, deadline_for, load_deadlines
 from etl.document import FlatText
@@ -264,3 +264,58 @@ def test_the_audit_command_prints_json_and_writes_excel_and_word(tmp_path: Path)
 def test_the_audit_command_on_a_missing_file_says_so(tmp_path: Path) -> None:
     result = cli("audit", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode != 0 and "none.duckdb" in result.stderr
+
+
+def test_the_review_page_counts_and_lists_what_the_warehouse_holds(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.audit.listing import Scope, coverage
+    from tests.helpers import open_page
+
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        years = coverage(connection, Scope())
+        stored = connection.execute("SELECT count(*) FROM findings WHERE year = 2021").fetchall()[0][0]
+    finally:
+        connection.close()
+    expected = years[years["年度"] == 2021].iloc[0]
+    app = open_page(warehouse, "review", monkeypatch, params={"review-year": "2021"})
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["应报"] == str(expected["应报"]) and metrics["已报"] == str(expected["已报"])
+    assert metrics["未报"] == str(expected["未报"]) and metrics["问题"] == str(stored)
+    texts = " ".join(str(frame.value.to_string()) for frame in app.dataframe)
+    assert "None" not in texts and "nan" not in texts
+    assert all(rule.title in " ".join(m.value for m in app.markdown) for rule in RULES)
+
+
+def test_a_finding_links_to_its_report_at_its_cell() -> None:
+    import pandas as pd
+
+    from dashboard.review_tables import finding_links
+
+    frame = pd.DataFrame(
+        {
+            "agency": ["株洲市审计局", "株洲市财政局"],
+            "year": [2019, 2020],
+            "report_id": [7, None],
+            "cells": [["requests.granted.total"], []],
+        }
+    )
+    links = finding_links(frame).tolist()
+    assert links[0].startswith("/report?report=") and links[0].endswith("&cell=requests.granted.total")
+    assert links[1] is None  # a missing report has nothing to open
+
+
+def test_area_reports_stay_out_of_rankings_of_single_bodies_unless_asked(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import open_page
+
+    def ranked_names(app: object) -> set[str]:
+        frames = [f.value for f in app.dataframe if "组内排名" in getattr(f.value, "columns", [])]  # type: ignore[attr-defined]
+        assert len(frames) == 1
+        data = frames[0].data if hasattr(frames[0], "data") else frames[0]
+        return set(data["机关"])
+
+    app = open_page(warehouse, "compare", monkeypatch)
+    assert "淮安市人民政府" not in ranked_names(app) and "株洲市审计局" in ranked_names(app)
+    app.toggle(key="rank-with-areas").set_value(True).run()
+    assert "淮安市人民政府" in ranked_names(app)

@@ -82,6 +82,14 @@ def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
     indicators = {indicator.name: indicator for indicator in rankable()}
     name = st.selectbox("指标", list(indicators), key="rank-by", bind="query-params")
     indicator = indicators[name]
+    areas = set(answers.area_agencies(filters()))
+    with_areas = bool(areas) and st.toggle(
+        f"包括汇总全市（县、区）数字的报告（{len(areas)} 个机关）",
+        key="rank-with-areas",
+        help="这些报告的数字是整个地区各机关之和，与单个机关不可比，默认不参加排名",
+    )
+    if not with_areas:
+        table = table[~table["agency"].isin(areas)]
     ranked = ranking(table, indicator, table["同类组"])
     shown = pd.DataFrame(
         {

@@ -2,46 +2,18 @@
 should have reported and who did, on time or late, each body's findings, and the 问题清单
 to send back (Excel, Word)."""
 
-from urllib.parse import quote
+from dataclasses import replace
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import chart, filters, generated_banner, page_title, report_url, tiles, warehouse_ready
+from dashboard.review_tables import bodies_ranked, findings_table, place
+from dashboard.ui import chart, filters, generated_banner, page_title, tiles, warehouse_ready
 from etl.audit import RULES, SEVERITIES
-from etl.audit.listing import SHEET_COLUMNS, Scope, coverage_table, issue_list_xlsx
+from etl.audit.listing import Scope, coverage_table, issue_list_xlsx
 from etl.audit.review_document import review_docx
-
-SEVERITY_COLOURS = {"错误": "#c62828", "提醒": "#ef6c00", "关注": "#1565c0"}
-
-
-def finding_links(found: pd.DataFrame) -> pd.Series:
-    """Each finding's report, opened at its first cell where it names one."""
-    links: list[str | None] = []
-    for agency, year, report_id, cells in zip(found["agency"], found["year"], found["report_id"], found["cells"], strict=True):
-        if pd.isna(report_id):
-            links.append(None)
-            continue
-        link = report_url(agency, int(year))
-        if cells is not None and len(cells):
-            link += f"&cell={quote(str(cells[0]))}"
-        links.append(link)
-    return pd.Series(links, index=found.index, dtype="object")
-
-
-def bodies_ranked(found: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
-    """Bodies by their findings, the most serious first: 错误, then 提醒, then 关注."""
-    counts = found.pivot_table(index="agency", columns="severity", values="rule", aggfunc="count", fill_value=0)
-    counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
-    places = status.set_index("agency")[["province", "city", "county"]]
-    table = counts.join(places, how="left")
-    table["地区"] = table[["province", "city", "county"]].apply(
-        lambda r: "".join(p for p in r if isinstance(p, str)) or "地区未知", axis=1
-    )
-    table = table.sort_values(list(SEVERITIES), ascending=False).reset_index()
-    return table[["agency", "地区", *SEVERITIES]].rename(columns={"agency": "机关"})
 
 
 def show_rules() -> None:
@@ -100,7 +72,7 @@ if warehouse_ready():
             st.success(f"{year} 年度应报的机关都已有报告。")
         else:
             shown = missing.assign(
-                地区=missing[["province", "city", "county"]].apply(lambda r: "".join(p for p in r if isinstance(p, str)), axis=1),
+                地区=place(missing),
                 依据=missing["reports_from"].map(lambda v: "名单" if pd.notna(v) else "其他年度有报告"),
             )
             st.dataframe(shown[["agency", "地区", "依据"]].rename(columns={"agency": "机关"}), hide_index=True)
@@ -108,7 +80,20 @@ if warehouse_ready():
         if found.empty:
             st.success("该筛选下没有发现问题。")
         else:
-            st.dataframe(bodies_ranked(found, status), hide_index=True)
+            ranked = bodies_ranked(found, status)
+            st.dataframe(ranked, hide_index=True)
+            body = st.selectbox(
+                "查看一个机关的问题", ranked["机关"], index=None, key="review-body", placeholder="选择机关", bind="query-params"
+            )
+            if body is not None:
+                st.dataframe(
+                    findings_table(found[found["agency"] == body]).drop(columns=["机关", "地区"]),
+                    hide_index=True,
+                    column_config={
+                        "报告": st.column_config.LinkColumn("报告详情", display_text="查看"),
+                        "问题说明": st.column_config.TextColumn(width="large"),
+                    },
+                )
     with findings_tab:
         severities = st.multiselect("严重程度", list(SEVERITIES), key="review-severity", placeholder="全部", bind="query-params")
         titles = sorted(found["rule_title"].dropna().unique())
@@ -121,13 +106,13 @@ if warehouse_ready():
         if shown.empty:
             st.info("该筛选下没有问题。")
         else:
-            table = shown.assign(报告=finding_links(shown))[[*SHEET_COLUMNS, "报告"]].rename(columns=SHEET_COLUMNS)
             st.dataframe(
-                table.drop(columns=["报告编号"]),
+                findings_table(shown),
                 hide_index=True,
                 column_config={
                     "报告": st.column_config.LinkColumn("报告详情", display_text="查看"),
-                    "年度": st.column_config.NumberColumn(format="%d"),
+                    "问题说明": st.column_config.TextColumn(width="large"),
+                    "原文或依据": st.column_config.TextColumn(width="medium"),
                 },
             )
     with rules_tab:
@@ -135,7 +120,7 @@ if warehouse_ready():
 
     one = {name: values[0] for name, values in (("province", chosen.provinces), ("city", chosen.cities)) if len(values) == 1}
     scope = Scope(int(year), search=search or None, **one)
-    name = "_".join(p for p in (chosen.slug(), str(year), "年报审查问题清单") if p)
+    name = "_".join(p for p in (replace(chosen, years=None).slug(), str(year), "年报审查问题清单") if p)
     left, middle, right = st.columns(3)
     left.download_button(
         "下载问题清单（Excel）",

@@ -4,7 +4,7 @@ and whether its text has the parts the template requires."""
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -95,29 +95,29 @@ def parts_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
         "SELECT DISTINCT report_id FROM issues WHERE list_contains(?, rule)", [list(INCOMPLETE_RULES)]
     ).fetchall()
     cut = {int(row[0]) for row in incomplete}
-    parts = connection.execute(
-        "SELECT report_id, part, text, location FROM report_parts WHERE list_contains(?, report_id)",
-        [read["report_id"].astype(int).tolist()],
-    ).df()
-    by_report: dict[int, pd.DataFrame] = {int(cast(int, k)): group for k, group in parts.groupby("report_id")}
+    texts: dict[int, dict[int, str]] = {}
+    places: dict[int, dict[int, str]] = {}
+    for report_id, part, text, location in connection.execute(
+        "SELECT report_id, part, text, location FROM report_parts JOIN current_reports USING (report_id)"
+    ).fetchall():
+        texts.setdefault(int(report_id), {})[int(part)] = str(text)
+        places.setdefault(int(report_id), {})[int(part)] = str(location or "")
     found = []
     for row in rows(read):
         report_id = int(row.report_id)
-        own = by_report.get(report_id)
-        texts = dict(zip(own["part"].astype(int), own["text"], strict=True)) if own is not None else {}
-        where = dict(zip(own["part"].astype(int), own["location"], strict=True)) if own is not None else {}
-        missing = [number for number in PARTS if number not in texts]
+        text, where = texts.get(report_id, {}), places.get(report_id, {})
+        missing = [number for number in PARTS if number not in text]
         # Parts 二 to 四 are the tables, whose absence the table rules report.
         # A file whose tables are cut off has lost what follows them, which its own finding says.
         for number in (n for n in missing if n == 1 or (n in (5, 6) and report_id not in cut)):
             heading = f"{NUMERALS[number - 1]}、{PARTS[number][0]}"
             found.append(_text_finding(row, "part_missing", "错误", f"报告中找不到第{NUMERALS[number - 1]}部分「{heading}」"))
-        five = texts.get(5)
+        five = text.get(5)
         if five is not None and _EMPTY_WORDS.match(re.sub(r"[\s。．.，,；;：:]", "", five)):
             quoted = five.strip() or "（空白）"
             message = f"第五部分「存在的主要问题及改进情况」没有内容（原文：{quoted}）"
             found.append(_text_finding(row, "part_five_empty", "错误", message, evidence=quoted, location=where.get(5)))
-        six = texts.get(6)
+        six = text.get(6)
         if row.template == "2021" and six is not None and "信息处理费" not in six:
             message = "第六部分「其他需要报告的事项」没有说明是否收取信息处理费（2021 版格式的要求）"
             found.append(_text_finding(row, "fee_not_stated", "提醒", message, evidence=six[:120] or None, location=where.get(6)))

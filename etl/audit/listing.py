@@ -132,8 +132,10 @@ def reporting_status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def coverage_table(status: pd.DataFrame, by: str = "year") -> pd.DataFrame:
-    """应报, 已报, 未报, 按时, 逾期 and 日期不明 per ``by`` (a year, a province…)."""
-    grouped = status.assign(group=status[by].fillna("地区未知") if by != "year" else status[by]).groupby("group")
+    """应报, 已报, 未报, 按时, 逾期 and 日期不明 per ``by`` (a year, a province, a city: the
+    province's own bodies have none, and count as 省直)."""
+    unknown = {"year": None, "city": "省直机关", "county": "市直机关"}.get(by, "地区未知")
+    grouped = status.assign(group=status[by].fillna(unknown) if unknown else status[by]).groupby("group")
     table = pd.DataFrame(
         {
             "应报": grouped.size(),

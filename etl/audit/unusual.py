@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from etl.audit.facts import number, previous_reports, rows, values
+from etl.audit.facts import number, previous_reports, values
 from etl.audit.finding import Finding, figure, placed
 from etl.indicators import DISCLOSURE, RANKED_FROM, REVIEW_CORRECTION, Indicator, peer_groups, ranking
 
@@ -32,28 +33,27 @@ def jump_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
     总计 move together, and one note says it)."""
     pairs = previous_reports(reports)
     found = []
-    for row in rows(pairs):
-        noted: set[str | None] = set()
-        for key in JUMP_KEYS:
-            this = _value(wide, row.report_id, key)
-            last = _value(wide, row.report_id_prev, key)
-            if this is None or last is None or max(this, last) < JUMP_FROM:
+    noted: set[tuple[int, str | None]] = set()
+    for key in (k for k in JUMP_KEYS if k in wide.columns):
+        this = wide[key].reindex(pairs["report_id"]).to_numpy(dtype="float64")
+        last = wide[key].reindex(pairs["report_id_prev"]).to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore"):
+            jumped = (np.fmax(this, last) >= JUMP_FROM) & ((this >= JUMP_FACTOR * last) | (this * JUMP_FACTOR <= last))
+        table, row_label, column_label = placed(key)
+        for index in np.flatnonzero(jumped):
+            row: Any = pairs.iloc[index]
+            now, before = float(this[index]), float(last[index])
+            if (int(row["report_id"]), table) in noted:
                 continue
-            up = this >= JUMP_FACTOR * last
-            down = this * JUMP_FACTOR <= last
-            if not (up or down):
-                continue
-            table, row_label, column_label = placed(key)
-            if table in noted:
-                continue
-            noted.add(table)
-            how = f"是上年的 {this / last:.1f} 倍" if up and last else ("上年为 0" if up else f"只有上年的 {this / last:.1%}")
-            message = f"{table}「{row_label}」本年 {figure(this)} 件，上年 {figure(last)} 件，{how}，请核实"
+            noted.add((int(row["report_id"]), table))
+            up = now >= JUMP_FACTOR * before
+            how = f"是上年的 {now / before:.1f} 倍" if up and before else ("上年为 0" if up else f"只有上年的 {now / before:.1%}")
+            message = f"{table}「{row_label}」本年 {figure(now)} 件，上年 {figure(before)} 件，{how}，请核实"
             found.append(
                 Finding(
-                    int(row.agency_id),
-                    int(row.year),
-                    int(row.report_id),
+                    int(row["agency_id"]),
+                    int(row["year"]),
+                    int(row["report_id"]),
                     "year_jump",
                     "关注",
                     message,
@@ -61,7 +61,7 @@ def jump_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
                     row_label,
                     column_label,
                     [key],
-                    [this, last],
+                    [now, before],
                 )
             )
     return found

@@ -1,0 +1,61 @@
+"""The annual review's tables as its page shows them: findings with where they stand and a
+link to the report at their cell, bodies by their findings, regions in one phrase."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pandas as pd
+
+from dashboard.ui import report_url
+from etl.audit import SEVERITIES
+
+
+def finding_links(found: pd.DataFrame) -> pd.Series:
+    """Each finding's report, opened at its first cell where it names one."""
+    links: list[str | None] = []
+    for agency, year, report_id, cells in zip(found["agency"], found["year"], found["report_id"], found["cells"], strict=True):
+        if pd.isna(report_id):
+            links.append(None)
+            continue
+        link = report_url(agency, int(year))
+        if cells is not None and len(cells):
+            link += f"&cell={quote(str(cells[0]))}"
+        links.append(link)
+    return pd.Series(links, index=found.index, dtype="object")
+
+
+def place(frame: pd.DataFrame) -> pd.Series:
+    """Each row's region in one phrase: 湖南省株洲市醴陵市."""
+    parts = frame[["province", "city", "county"]]
+    return parts.apply(lambda r: "".join(p for p in r if isinstance(p, str)) or "地区未知", axis=1)
+
+
+def findings_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The findings as a reader scans them: who, how serious, what, where, and the report."""
+    where = found[["table_name", "row_label", "column_label"]].apply(
+        lambda r: "｜".join(p for p in r if isinstance(p, str)), axis=1
+    )
+    return pd.DataFrame(
+        {
+            "机关": found["agency"],
+            "地区": place(found),
+            "严重程度": found["severity"],
+            "问题类型": found["rule_title"],
+            "位置": where,
+            "问题说明": found["message"],
+            "原文或依据": found["evidence"].fillna(""),
+            "报告": finding_links(found),
+        }
+    )
+
+
+def bodies_ranked(found: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """Bodies by their findings, the most serious first: 错误, then 提醒, then 关注."""
+    counts = found.pivot_table(index="agency", columns="severity", values="rule", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
+    places = status.set_index("agency")[["province", "city", "county"]]
+    table = counts.join(places, how="left")
+    table["地区"] = place(table)
+    table = table.sort_values(list(SEVERITIES), ascending=False).reset_index()
+    return table[["agency", "地区", *SEVERITIES]].rename(columns={"agency": "机关"})
