@@ -200,3 +200,44 @@ def test_a_click_on_a_province_of_the_map_filters_every_page(server: str, browse
         page.get_by_text("省份：湖南省").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
+
+
+def test_the_review_lists_findings_that_open_their_report_and_downloads_the_list(
+    server: str, browser: object, warehouse: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        year, count = connection.execute(
+            "SELECT year, count(*) FROM findings WHERE report_id IS NOT NULL GROUP BY year ORDER BY 2 DESC LIMIT 1"
+        ).fetchall()[0]
+    finally:
+        connection.close()
+    page = open_page(browser, f"{server}/review?review-year={year}")
+    try:
+        assert page.get_by_text("应报").count() >= 1  # type: ignore[attr-defined]
+        page.get_by_role("tab", name="问题明细").click()  # type: ignore[attr-defined]
+        page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+        with page.expect_download() as download:  # type: ignore[attr-defined]
+            page.get_by_text("下载问题清单（Excel）").click()  # type: ignore[attr-defined]
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name.endswith(f"{year}_年报审查问题清单.xlsx")
+        sheet = load_workbook(saved)["问题清单"]
+        assert sheet.max_row == count + 1 + _missing(warehouse, year) and sheet.freeze_panes == "A2"
+        page.get_by_role("tab", name="审查规则").click()  # type: ignore[attr-defined]
+        assert page.get_by_text("逾期公布").count() >= 1  # type: ignore[attr-defined]
+        page.screenshot(path=str(SHOTS / "review-1400.png"), full_page=True)  # type: ignore[attr-defined]
+    finally:
+        page.close()  # type: ignore[attr-defined]
+
+
+def _missing(warehouse: Path, year: int) -> int:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return int(
+            connection.execute("SELECT count(*) FROM findings WHERE report_id IS NULL AND year = ?", [year]).fetchall()[0][0]
+        )
+    finally:
+        connection.close()
