@@ -17,6 +17,7 @@ from etl.audit import SEVERITIES
 from etl.audit.listing import Scope, coverage, findings, issue_list_xlsx
 from etl.audit.listing import as_json as as_json_records
 from etl.audit.review_document import review_docx
+from etl.audit.timeliness import load_deadlines
 from etl.document import ReadError
 from etl.edits import rename_report_agency, upgrade
 from etl.export import ExportFormat
@@ -295,6 +296,12 @@ def upgrade_command(db_path: Path) -> None:
 @click.option("--xlsx", "xlsx_out", type=click.Path(path_type=Path), help="Write the 问题清单 as an Excel file.")
 @click.option("--docx", "docx_out", type=click.Path(path_type=Path), help="Write a printable review in Word.")
 @click.option("--by-region", is_flag=True, help="In the Word review, group bodies under their region.")
+@click.option(
+    "--deadlines",
+    "deadlines_csv",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A province's own deadlines (CSV: body, province, month, day, severity, basis); they win over the statutory ones.",
+)
 def audit_command(
     db_path: Path,
     year: int | None,
@@ -306,6 +313,7 @@ def audit_command(
     xlsx_out: Path | None,
     docx_out: Path | None,
     by_region: bool,
+    deadlines_csv: Path | None,
 ) -> None:
     """The annual review (年报审查): every body's findings, and who has not reported.
 
@@ -315,9 +323,10 @@ def audit_command(
     try:
         if needs_upgrade(db_path):
             raise Failure(f"{db_path} 是旧版结构，请先运行：python -m etl upgrade --db {db_path}")
+        deadlines = load_deadlines(deadlines_csv) if deadlines_csv is not None else None
         connection = connect_readonly(db_path)
         try:
-            frame, covered = findings(connection, scope), coverage(connection, scope)
+            frame, covered = findings(connection, scope, deadlines), coverage(connection, scope, deadlines)
         finally:
             connection.close()
         if xlsx_out is not None:
@@ -326,7 +335,7 @@ def audit_command(
         if docx_out is not None:
             docx_out.parent.mkdir(parents=True, exist_ok=True)
             docx_out.write_bytes(review_docx(frame, scope, covered, by_region))
-    except (WarehouseError, OSError) as error:
+    except (WarehouseError, OSError, ValueError) as error:
         raise Failure(str(error)) from error
     if as_json:
         click.echo(json.dumps(as_json_records(frame), ensure_ascii=False, indent=1))

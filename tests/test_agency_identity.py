@@ -132,6 +132,10 @@ def test_a_schema_1_warehouse_is_upgraded_in_place_keeping_every_number(v1_wareh
     assert rows(v1_warehouse, "SELECT count(*) FROM reports WHERE is_current") == [(2,)]
     assert rows(v1_warehouse, "SELECT count(*) FROM checks WHERE rule = 'cross_year_carried_over'") != [(0,)]
     assert rows(v1_warehouse, "SELECT count(page), count(box) FROM cells") == [(0, 0)]  # schema 3: text sources have no pages
+    # Schema 5: the annual review judges the old reports' tables and dates, not their text (not kept then).
+    assert rows(v1_warehouse, "SELECT count(*) FROM report_parts") == [(0,)]
+    judged = {str(rule) for (rule,) in rows(v1_warehouse, "SELECT DISTINCT rule FROM findings")}
+    assert not judged & {"part_missing", "part_five_empty", "fee_not_stated", "text_reused"}
 
 
 def test_the_dashboard_asks_for_an_upgrade_instead_of_failing(v1_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -319,3 +319,47 @@ def test_area_reports_stay_out_of_rankings_of_single_bodies_unless_asked(
     assert "淮安市人民政府" not in ranked_names(app) and "株洲市审计局" in ranked_names(app)
     app.toggle(key="rank-with-areas").set_value(True).run()
     assert "淮安市人民政府" in ranked_names(app)
+
+
+def test_a_provinces_earlier_deadline_given_to_the_audit_makes_a_report_late(tmp_path: Path) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    ingest([ZHUZHOU], db)  # a department's report signed 2020-01-14, by the statutory 01-31
+    earlier = tmp_path / "deadlines.csv"
+    earlier.write_text("body,province,month,day,severity,basis\ndepartment,湖南省,1,10,错误,湖南省的规定\n", "utf-8")
+    assert cli("audit", "--db", str(db), "--json").stdout.count("published_late") == 0
+    items = json.loads(cli("audit", "--db", str(db), "--json", "--deadlines", str(earlier)).stdout)
+    late = [item for item in items if item["rule"] == "published_late"]
+    assert len(late) == 1 and late[0]["evidence"] == "湖南省的规定" and "2020年01月10日" in late[0]["message"]
+    assert findings(db, "published_late") == []  # the stored findings keep the statutory deadlines
+    earlier.write_text("body,province,month,day,severity,basis\ndepartment,湖南省,2,30,错误,x\n", "utf-8")
+    result = cli("audit", "--db", str(db), "--deadlines", str(earlier))
+    assert result.returncode == 2 and "第 2 行" in result.stderr and "2月30日" in result.stderr
+
+
+def test_an_area_report_is_compared_with_its_bodies_once_all_have_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    city = SAMPLES / "city-2025.html"
+    template = ZHUZHOU.read_text("utf-8").replace("2019", "2025").replace("2020年1月14日", "2026年1月14日")
+    (folder / "a.txt").write_text(template.replace("株洲市审计局", "测试市审计局"), "utf-8")
+    roster = tmp_path / "agencies.csv"
+    bodies = "测试市,,,测试市,,市,政府,true,\n测试市审计局,,,测试市,,市,审计,false,测试市\n"
+    roster.write_text("name,aliases,province,city,county,level,kind,is_government,parent\n" + bodies, "utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    ingest([city, folder / "a.txt"], db, agencies_csv=roster)
+    assert sql(db, "SELECT scope FROM reports WHERE agency_name = '测试市'") == [("area",)]
+    differs = sql(db, "SELECT table_name, row_label, numbers FROM findings WHERE rule = 'aggregate_differs' ORDER BY ALL")
+    assert ("表三", "一、本年新收政府信息公开申请数量", [14069.0, 0.0]) in [(r[0], r[1], list(r[2])) for r in differs]  # type: ignore[call-overload]
+    # A second body with no report that year: no sum is compared.
+    roster.write_text(roster.read_text("utf-8") + "测试市财政局,,,测试市,,市,财政,false,测试市\n", "utf-8")
+    ingest([city], db, agencies_csv=roster)
+    assert sql(db, "SELECT count(*) FROM findings WHERE rule = 'aggregate_differs'") == [(0,)]
+
+
+def test_a_date_before_the_year_ends_is_not_a_publication_date(tmp_path: Path) -> None:
+    report = tmp_path / "early.txt"
+    report.write_text(ZHUZHOU.read_text("utf-8").replace("2020年1月14日", "2019年6月14日"), "utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    ingest([report], db)
+    ((*_, severity, _, message),) = findings(db, "published_unknown")
+    assert severity == "提醒" and "在所报年度结束之前" in message

@@ -4,7 +4,7 @@ page's table), who should have reported and who did, and the 问题清单 as Exc
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -14,8 +14,10 @@ from openpyxl.utils import get_column_letter
 
 from etl.audit.facts import agencies as agency_frame
 from etl.audit.facts import current_reports, rows
+from etl.audit.finding import Finding
 from etl.audit.rules import RULE_TITLES
-from etl.audit.timeliness import body_kind, deadline_for, expected_years, load_deadlines
+from etl.audit.run import audit_findings
+from etl.audit.timeliness import Deadline, body_kind, deadline_for, expected_years, load_deadlines
 
 
 @dataclass(frozen=True)
@@ -52,17 +54,30 @@ SHEET_COLUMNS = {
 }
 
 
-def findings(connection: duckdb.DuckDBPyConnection, scope: Scope = Scope()) -> pd.DataFrame:
-    """The findings in scope, by body, year and severity, with the body's region."""
+def findings(
+    connection: duckdb.DuckDBPyConnection, scope: Scope = Scope(), deadlines: list[Deadline] | None = None
+) -> pd.DataFrame:
+    """The findings in scope, by body, year and severity, with the body's region: those
+    stored at the last ingest, or, given other ``deadlines`` (a province's), the audit run
+    again with them (the warehouse is only read)."""
     where, parameters = _where(scope)
+    source = "findings"
+    if deadlines is not None:
+        found = audit_findings(connection, deadlines)
+        names = [f.name for f in fields(Finding)]
+        live = pd.DataFrame([[getattr(item, name) for name in names] for item in found], columns=names)
+        connection.register("live_findings", live.astype({"report_id": "Int64", "year": "int64", "agency_id": "int64"}))
+        source = "live_findings"
     frame = connection.execute(
         f"""SELECT a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind, a.generated, f.*
-            FROM findings f JOIN agencies a USING (agency_id)
+            FROM {source} f JOIN agencies a USING (agency_id)
             WHERE {where}
             ORDER BY a.province NULLS LAST, a.city NULLS LAST, a.county NULLS LAST, a.name, f.year,
                      list_position(['错误', '提醒', '关注'], f.severity)""",
         parameters,
     ).df()
+    if deadlines is not None:
+        connection.unregister("live_findings")
     frame["rule_title"] = frame["rule"].map(RULE_TITLES)
     frame["report_id"] = frame["report_id"].astype("Int64")
     return frame
@@ -103,7 +118,7 @@ def as_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def reporting_status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def reporting_status(connection: duckdb.DuckDBPyConnection, deadlines: list[Deadline] | None = None) -> pd.DataFrame:
     """Each body and year that should have a report: the body, its region, whether it
     reported, whether by its deadline (NA when it did not or its date is unknown)."""
     reports = current_reports(connection)
@@ -114,13 +129,18 @@ def reporting_status(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         on=["agency_id", "year"],
         how="left",
     )
-    deadlines = load_deadlines()
+    chosen = deadlines if deadlines is not None else load_deadlines()
     due: list[date | None] = []
     on_time: list[bool | None] = []
     for row in rows(status):
-        deadline = deadline_for(deadlines, body_kind(row.level, row.is_government), row.province)
+        deadline = deadline_for(chosen, body_kind(row.level, row.is_government), row.province)
         due.append(deadline.on(int(row.year)) if deadline else None)
-        if pd.isna(row.report_id) or pd.isna(row.published) or deadline is None:
+        if (
+            pd.isna(row.report_id)
+            or pd.isna(row.published)
+            or deadline is None
+            or pd.Timestamp(row.published).year <= int(row.year)
+        ):
             on_time.append(None)
         else:
             on_time.append(pd.Timestamp(row.published).date() <= deadline.on(int(row.year)))
@@ -151,10 +171,12 @@ def coverage_table(status: pd.DataFrame, by: str = "year") -> pd.DataFrame:
     )
 
 
-def coverage(connection: duckdb.DuckDBPyConnection, scope: Scope = Scope()) -> pd.DataFrame:
+def coverage(
+    connection: duckdb.DuckDBPyConnection, scope: Scope = Scope(), deadlines: list[Deadline] | None = None
+) -> pd.DataFrame:
     """Per year: 应报 (bodies that should have reported), 已报, 未报, 按时 and 逾期, within
     the scope's region (and name search)."""
-    status = _in_scope(reporting_status(connection), scope)
+    status = _in_scope(reporting_status(connection, deadlines), scope)
     if scope.year is not None:
         status = status[status["year"] == scope.year]
     return coverage_table(status).rename(columns={"year": "年度"})

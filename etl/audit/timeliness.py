@@ -7,6 +7,7 @@ art. 49, and any a province sets earlier, one row each.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,19 +35,46 @@ class Deadline:
         return date(year + 1, self.month, self.day)
 
 
-def load_deadlines(path: Path = DEADLINES_CSV) -> list[Deadline]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [
-            Deadline(
-                row["body"],
-                row["province"] or None,
-                int(row["month"]),
-                int(row["day"]),
-                row["severity"],  # type: ignore[arg-type]
-                row["basis"],
+_DEADLINE_COLUMNS = ("body", "province", "month", "day", "severity", "basis")
+_BODIES = ("government", "department", "township")
+
+
+def load_deadlines(extra: Path | None = None) -> list[Deadline]:
+    """The statutory deadlines, and a province's own from ``extra`` (a CSV of the same
+    columns: one row per body kind and province), which win over them."""
+    found = _read_deadlines(DEADLINES_CSV)
+    return found + _read_deadlines(extra) if extra is not None else found
+
+
+def _read_deadlines(path: Path) -> list[Deadline]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")  # saved by Excel on a Chinese system
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [column for column in _DEADLINE_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError(f"{path}：缺少 {', '.join(missing)} 列（应有列：{', '.join(_DEADLINE_COLUMNS)}）")
+    found = []
+    for line, row in enumerate(reader, start=2):
+        cell = {key: (value or "").strip() for key, value in row.items() if key}
+        try:
+            deadline = Deadline(
+                cell["body"],
+                cell["province"] or None,
+                int(cell["month"]),
+                int(cell["day"]),
+                cell["severity"],  # type: ignore[arg-type]
+                cell["basis"],
             )
-            for row in csv.DictReader(handle)
-        ]
+            deadline.on(2000)  # a real date
+        except ValueError as error:
+            raise ValueError(f"{path} 第 {line} 行：月份或日期无效（{cell['month']}月{cell['day']}日）") from error
+        if deadline.body not in _BODIES or deadline.severity not in ("错误", "提醒", "关注"):
+            raise ValueError(f"{path} 第 {line} 行：body 应为 {'、'.join(_BODIES)} 之一，severity 应为 错误、提醒 或 关注")
+        found.append(deadline)
+    return found
 
 
 def body_kind(level: Any, is_government: Any) -> str:
@@ -76,6 +104,10 @@ def late_findings(reports: pd.DataFrame, deadlines: list[Deadline]) -> list[Find
         if deadline is None:
             continue
         published = pd.Timestamp(row.published).date()
+        if published.year <= year:
+            message = f"{year} 年度报告的发布日期 {published:%Y年%m月%d日} 在所报年度结束之前，请核对日期"
+            found.append(Finding(agency_id, year, report_id, "published_unknown", "提醒", message))
+            continue
         due = deadline.on(year)
         if published <= due:
             continue

@@ -91,8 +91,9 @@ def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dic
     for alias, info in overrides.items():
         target = _agency_by_key(connection, agency_key(info.name))
         source = _agency_by_key(connection, agency_key(alias)) or _agency_by_name(connection, alias)
-        if source is None and target is None and info.on_roster and alias == info.name:
-            # A body on the roster with no report yet: the review lists it as 未报.
+        if source is None and target is None and (info.on_roster or info.parent) and alias == info.name:
+            # A body on the roster, or of an area, with no report yet: the review lists it as
+            # 未报, and knows that the area's sum lacks it.
             source = _create(connection, infer(info.name), agency_key(info.name), generated=False)
         if source is None:
             continue
