@@ -12,26 +12,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: The parts every report has, by the numeral of its heading, with the words that
-#: recognise the heading (agencies reword them: 五、政府信息公开工作存在的主要问题…).
-PARTS: dict[int, tuple[str, str]] = {
-    1: ("总体情况", r"总体情况|概述|基本情况"),
-    2: ("主动公开政府信息情况", r"主动公开"),
-    3: ("收到和处理政府信息公开申请情况", r"收到和处理|依申请"),
-    4: ("政府信息公开行政复议、行政诉讼情况", r"行政复议|行政诉讼"),
-    5: ("存在的主要问题及改进情况", r"问题|改进"),
-    6: ("其他需要报告的事项", r"其他需要报告|其他事项|其他需报告"),
+#: The parts every report has, by the numeral of its heading: the template's heading, the
+#: words that recognise it (agencies reword them: 五、政府信息公开工作存在的主要问题…) and
+#: the rest of the heading after them, which is not part of the text.
+PARTS: dict[int, tuple[str, str, str]] = {
+    1: ("总体情况", r"总体情况|概述|基本情况", r""),
+    2: ("主动公开政府信息情况", r"主动公开", r"(?:政府)?(?:信息)?(?:公开)?(?:工作)?情况"),
+    3: ("收到和处理政府信息公开申请情况", r"收到和处理|依申请", r"(?:政府信息公开)?(?:申请)?(?:的)?(?:办理)?(?:公开)?情况"),
+    4: ("政府信息公开行政复议、行政诉讼情况", r"行政复议|行政诉讼", r"(?:[、和及]行政诉讼)?(?:情况)?"),
+    5: ("存在的主要问题及改进情况", r"问题|改进", r"(?:[及和与、]?(?:改进|整改)(?:情况|措施))?"),
+    6: ("其他需要报告的事项", r"其他需要报告|其他需报告|其他事项", r"(?:的)?(?:事项)?"),
 }
 NUMERALS = "一二三四五六"
 #: The parts that are narrative (二 to 四 are the tables).
 NARRATIVE_PARTS = (1, 5, 6)
 
+
+def _spaced(pattern: str) -> str:
+    """The pattern with room for whitespace between its characters: a PDF line breaks
+    inside a heading (五、存在的主要问题及改进 / 情况)."""
+    pieces = re.split(r"(\[[^\]]*\])", pattern)  # never inside a character class
+    return "".join(
+        piece if piece.startswith("[") else re.sub(r"(?<=[\u4e00-\u9fff)?])(?=[\u4e00-\u9fff(])", r"\\s*", piece)
+        for piece in pieces
+    )
+
+
 _HEADINGS = {
     number: re.compile(
-        rf"(?<![（(一二三四五六七八九十])[{NUMERALS[number - 1]}]\s*[、.．]\s*[^。；\n]{{0,14}}?(?:{words})"
-        r"(?:[^。；\n（(]{0,12}?(?:情况|事项))?"
+        rf"(?<![（(一二三四五六七八九十])[{NUMERALS[number - 1]}]\s*[、.．]\s*[^。；，]{{0,14}}?(?:{_spaced(words)})"
+        rf"{_spaced(tail)}"
     )
-    for number, (_, words) in PARTS.items()
+    for number, (_, words, tail) in PARTS.items()
 }
 #: A sentence stating figures for a whole area (全市共受理…, 全区共收到…, 全县实际收取…).
 _AREA = re.compile(
@@ -39,6 +51,8 @@ _AREA = re.compile(
     r"(?:新?收到|受理|新收|办理|办结|收取|答复)"
 )
 _SENTENCE_END = "。；\n"
+#: The signature closing the last part: the body's name on a line, then the date.
+_SIGNATURE = re.compile(r"(?:\n[^\n。，；：]{2,40})?\n\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[^\n]{1,8}日\s*$")
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,8 @@ def read_parts(text: str, spans: list[tuple[int, int]]) -> list[Part]:
     for index, (number, start, end) in enumerate(found):
         stop = found[index + 1][1] if index + 1 < len(found) else len(text)
         body = _outside(text, end, stop, spans)
+        if index + 1 == len(found):
+            body = _SIGNATURE.sub("", body)
         heading = re.sub(r"\s+", "", text[start:end])
         parts.append(Part(number, heading, _squeeze(body), start))
     return parts

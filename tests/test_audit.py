@@ -182,6 +182,17 @@ def test_the_parts_are_found_in_run_together_crawler_text() -> None:
     assert "全区共收到70件申请" in (area_sentence(parts) or "")
 
 
+def test_a_heading_broken_over_lines_and_the_signature_are_not_the_parts_text() -> None:
+    text = (
+        "标题\n一、总体\n情况\n本机关基本情况良好。\n二、主动公开政府信息情况\n（表）\n"
+        "五、存在的主要问题及改进\n情况\n无\n六、其他需要报告的\n事项\n本年度未收取信息处理费。\n株洲市审计局\n2020年1月14日\n"
+    )
+    parts = {part.number: (part.heading, part.text) for part in read_parts(text, [])}
+    assert parts[1] == ("一、总体情况", "本机关基本情况良好。")
+    assert parts[5] == ("五、存在的主要问题及改进情况", "无")
+    assert parts[6] == ("六、其他需要报告的事项", "本年度未收取信息处理费。")
+
+
 def test_a_departments_report_speaks_for_itself_and_a_citys_for_its_area(db_path: Path) -> None:
     ingest([ZHUZHOU, HUAIAN], db_path)
     scopes = dict(sql(db_path, "SELECT agency_name, scope FROM reports"))
