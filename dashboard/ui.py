@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pandas as pd
 import plotly.express as px
@@ -494,3 +494,13 @@ def linked_table(frame: pd.DataFrame, names: dict[str, str], extra_links: dict[s
     for column, text in (extra_links or {}).items():
         config[column] = st.column_config.LinkColumn(column, display_text=text)
     st.dataframe(shown, hide_index=True, column_config=config)
+
+
+def rows_open_reports(table: Any, links: pd.Series, key: str, **options: Any) -> None:
+    """A table whose rows open their report when clicked (``links``: each row's report
+    link, in the table's order; a row without one opens nothing)."""
+    event = st.dataframe(table, on_select="rerun", selection_mode="single-row", key=key, **options)
+    chosen = list(event.selection.rows) if event is not None else []
+    if chosen and isinstance(links.iloc[chosen[0]], str):
+        target = urlsplit(links.iloc[chosen[0]])
+        st.switch_page(f"views{target.path}.py", query_params=dict(parse_qsl(target.query)))

@@ -21,6 +21,7 @@ from dashboard.ui import (
     latest_report_links,
     numbers_table,
     page_title,
+    rows_open_reports,
     warehouse_ready,
 )
 from etl.indicators import (
@@ -107,13 +108,13 @@ def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
         shown = shown[shown["同类组"] == peer]
     st.caption(
         f"{indicator.formula}。分母不足 {RANKED_FROM} 件的机关不排名；“明显偏离”：超出同类组四分位距 1.5 倍。"
-        "点击列名排序，表格右上角可搜索。"
+        "点击列名排序，表格右上角可搜索，点击一行打开该机关的报告。"
     )
-    st.dataframe(
-        numbers_table(
-            shown.sort_values(["同类组", "组内排名"], na_position="last"),
-            {name: PERCENT, "分母（件）": COUNT, "组内排名": RANK, "组内百分位": RANK},
-        ),
+    ordered = shown.sort_values(["同类组", "组内排名"], na_position="last")
+    rows_open_reports(
+        numbers_table(ordered, {name: PERCENT, "分母（件）": COUNT, "组内排名": RANK, "组内百分位": RANK}),
+        ordered["报告"],
+        "ranking-table",
         hide_index=True,
         column_config=REPORT_LINK,
     )
