@@ -48,11 +48,13 @@ def test_an_image_only_pdf_reads_as_its_text_pdf_or_says_which_cells_it_doubts(s
 
 
 def test_a_number_wiped_off_the_scan_is_recovered_from_the_sums_and_said(tmp_path: Path) -> None:
-    import pdfplumber
     from PIL import ImageDraw
 
-    with pdfplumber.open(HUAIAN) as pdf:  # where table 三 prints 本年新收 总计 (3119)
-        (word,) = [w for w in pdf.pages[3].extract_words() if w["text"] == "3119"]
+    from etl.readers.pdf_engine import read_pages
+
+    page_four = list(read_pages(HUAIAN.read_bytes()))[3]  # where table 三 prints 本年新收 总计 (3119)
+    ((_, x0, x1, top, bottom),) = [w for w in page_four.words if w[0] == "3119"]
+    word = {"x0": x0, "x1": x1, "top": top, "bottom": bottom}
     (page,) = _rasterised([3])
     scale = 200 / 72
     ImageDraw.Draw(page).rectangle(  # type: ignore[arg-type]

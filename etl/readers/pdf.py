@@ -10,19 +10,15 @@ no text layer is a scan, read by OCR (``ocr``) into the same lines.
 
 from __future__ import annotations
 
-import io
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
 from etl.document import FOOT_NUMBER, PAGE_NUMBER, Cell, ReadError, SourceDocument, fold_variants
+from etl.readers.pdf_engine import PdfUnreadable, page_count, read_pages
 from etl.readers.pdf_table import NUMERIC, SAME_LINE, Line, Word, page_cell, table_rows
 from etl.template import END_HEADING, REQUEST_COLUMNS, UNIT_WORDS, tables
-
-# pdfminer warns about every font without a bounding box (Chrome's fonts): noise to a user.
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _HEADINGS = [re.compile(table.heading) for table in tables("2021")] + [re.compile(END_HEADING)]
 _HEADERS = [re.compile(rf"^(?:{table.header})") for table in tables("2021")]
@@ -35,8 +31,6 @@ _MAX_PAGES = 300
 _PAGE_STRIDE = 10_000
 #: Page numbers are footers only in the bottom part of a page (share of its height).
 _FOOT_BAND = 0.85
-#: Points between two characters of one word (CJK text has no spaces; cells are further apart).
-_CHAR_GAP = 1.5
 #: A vertical border crosses a line when it reaches this many points above and below its middle.
 _CROSSING = 2.0
 #: Vertical borders closer than this (points) are one border drawn twice (cell borders of Word tables).
@@ -51,26 +45,19 @@ _UNIT_GAP = 14.0
 
 
 def read_pdf(data: bytes, path: str, on_page: Callable[[int, int], None] | None = None) -> SourceDocument:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) > _MAX_PAGES:
-                raise ReadError(f"{path}：PDF 有 {len(pdf.pages)} 页，年度报告不会超过 {_MAX_PAGES} 页，不读取")
-            lines = [line for number, page in enumerate(pdf.pages, start=1) for line in _page_lines(page, number)]
-    except ReadError:
-        raise
-    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
-        raise ReadError(f"{path}：PDF 文件有密码保护，请先在阅读器中去掉密码再导入") from error
-    except PDFSyntaxError as error:
-        raise ReadError(f"{path}：PDF 文件已损坏，无法打开（{error}）") from error
-    except Exception as error:  # pdfminer raises many kinds on broken files; the reason is the same
-        inner = error.args[0] if error.args and isinstance(error.args[0], Exception) else error  # pdfplumber wraps them
-        if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(inner).lower():
+        pages = page_count(data)
+        if pages > _MAX_PAGES:
+            raise ReadError(f"{path}：PDF 有 {pages} 页，年度报告不会超过 {_MAX_PAGES} 页，不读取")
+        lines = [
+            line
+            for number, content in enumerate(read_pages(data), start=1)
+            for line in page_lines([PageWord(*word) for word in content.words], number, content.height, content.edges)
+        ]
+    except PdfUnreadable as error:
+        if error.password:
             raise ReadError(f"{path}：PDF 文件有密码保护，请先在阅读器中去掉密码再导入") from error
-        raise ReadError(f"{path}：PDF 文件已损坏或不完整，无法读取（{type(error).__name__}）") from error
+        raise ReadError(f"{path}：PDF 文件已损坏或不完整，无法读取（{error}）") from error
     if _text_layer_unusable(lines):  # a scan: no text layer, or one of no words
         from etl.readers.ocr import read_scanned_pdf
 
@@ -88,12 +75,6 @@ def _text_layer_unusable(lines: list[Line]) -> bool:
     plain = _UNMAPPED_GLYPH.sub("", text)
     chinese = sum("\u4e00" <= char <= "\u9fff" for char in plain)
     return chinese < _LEAST_CHINESE_SHARE * len(text)
-
-
-def _page_lines(page: object, number: int) -> list[Line]:
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=_CHAR_GAP)  # type: ignore[attr-defined]
-    found = [PageWord(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"])) for w in words]
-    return page_lines(found, number, float(page.height), page.edges)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
