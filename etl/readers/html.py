@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup
-from bs4.element import NavigableString, Tag
+import lxml.html
+from lxml.html import HtmlElement
 
 from etl.document import Cell, ReadError, SourceDocument
 
@@ -64,14 +64,16 @@ def decode_html(data: bytes, path: str) -> str:
 
 
 def read_html(text: str, path: str) -> SourceDocument:
-    soup = BeautifulSoup(text, "lxml")
+    root = _parse(text, path)
     rows: list[list[Cell]] = []
-    _walk(soup, rows, [])
+    buffer: list[str] = []
+    _walk(root, rows, buffer)
+    _flush(buffer, rows)
     meta = {}
-    title = _title(soup)
+    title = _title(root)
     if title:
         meta["标题"] = title
-    published = _published_meta(soup)
+    published = _published_meta(root)
     if published:
         meta["发布时间"] = published
     if not rows:
@@ -79,25 +81,37 @@ def read_html(text: str, path: str) -> SourceDocument:
     return SourceDocument(path, "html", rows, meta)
 
 
+def _parse(text: str, path: str) -> HtmlElement:
+    """The page's tree, from lxml's HTML parser (what BeautifulSoup would use, without its
+    objects for every string: most of a page's reading time). The parser stops at 256
+    levels of nesting and drops what lies deeper: such a page is refused, not read in part."""
+    if not text.strip():
+        return lxml.html.fromstring("<html></html>")
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        raise ReadError(f"{path}：文件结构嵌套过深，无法读取")
+    return root
+
+
 #: The <meta> names government CMS pages give their publication time.
 _PUBLISHED_META = ("pubdate", "publishdate", "firstpublishedtime", "articlepubdate", "published_time", "article:published_time")
 
 
-def _published_meta(soup: BeautifulSoup) -> str:
-    for tag in soup.find_all("meta"):
+def _published_meta(root: HtmlElement) -> str:
+    for tag in root.iter("meta"):
         name = str(tag.get("name") or tag.get("property") or "").lower()
         if name in _PUBLISHED_META and tag.get("content"):
-            return str(tag["content"])
+            return str(tag.get("content"))
     return ""
 
 
-def _title(soup: BeautifulSoup) -> str:
+def _title(root: HtmlElement) -> str:
     """The page's own title when it names an annual report (sidebars list other reports)."""
-    for tag in [*soup.find_all(["h1", "h2"]), soup.title]:
-        if isinstance(tag, Tag):
-            text = _clean(tag.get_text(""))
-            if any(word in text for word in _TITLE_WORDS):
-                return text
+    for tag in [*root.iter("h1", "h2"), *root.iter("title")]:
+        text = _clean(tag.text_content())
+        if any(word in text for word in _TITLE_WORDS):
+            return text
     return ""
 
 
@@ -105,27 +119,27 @@ def _clean(text: str) -> str:
     return re.sub(r"[\s\u00a0\u3000]+", " ", text).strip()
 
 
-def _walk(node: Tag, rows: list[list[Cell]], buffer: list[str]) -> None:
-    """Emit paragraphs and table rows in document order."""
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if child.__class__.__name__ in ("Comment", "Doctype", "ProcessingInstruction", "Declaration"):
-                continue
-            buffer.append(str(child))
-            continue
-        if not isinstance(child, Tag) or child.name in _SKIP:
-            continue
-        if child.name == "table":
-            _flush(buffer, rows)
-            _table(child, rows)
-        elif child.name == "br":
-            _flush(buffer, rows)
-        elif child.name in _BLOCKS or child.name == "tr":
-            _flush(buffer, rows)
-            _walk(child, rows, buffer)
-            _flush(buffer, rows)
-        else:  # inline: span, font, b, o:p, a …
-            _walk(child, rows, buffer)
+def _walk(node: HtmlElement, rows: list[list[Cell]], buffer: list[str]) -> None:
+    """Emit paragraphs and table rows in document order: an element's own text, then each
+    child, then the text after that child (its ``tail``)."""
+    if node.text:
+        buffer.append(node.text)
+    for child in node:
+        name = child.tag.lower() if isinstance(child.tag, str) else ""
+        if name and name not in _SKIP:
+            if name == "table":
+                _flush(buffer, rows)
+                _table(child, rows)
+            elif name == "br":
+                _flush(buffer, rows)
+            elif name in _BLOCKS or name == "tr":
+                _flush(buffer, rows)
+                _walk(child, rows, buffer)
+                _flush(buffer, rows)
+            else:  # inline: span, font, b, o:p, a …
+                _walk(child, rows, buffer)
+        if child.tail:
+            buffer.append(child.tail)
 
 
 def _flush(buffer: list[str], rows: list[list[Cell]]) -> None:
@@ -135,18 +149,33 @@ def _flush(buffer: list[str], rows: list[list[Cell]]) -> None:
         rows.append([Cell(text, f"第{len(rows) + 1}段")])
 
 
-def _table(table: Tag, rows: list[list[Cell]]) -> None:
-    if table.find("table"):  # a layout table around the real one: read what is inside
+def _table(table: HtmlElement, rows: list[list[Cell]]) -> None:
+    if next(table.iterdescendants("table"), None) is not None:  # a layout table around the real one
         _walk(table, rows, [])
         return
     number = sum(1 for row in rows if len(row) > 1) + 1
-    for index, tr in enumerate(table.find_all("tr"), start=1):
-        cells = [Cell(_cell_text(td), f"表格第{number}行起第{index}行") for td in tr.find_all(["td", "th"], recursive=False)]
+    for index, tr in enumerate(table.iter("tr"), start=1):
+        cells = [
+            Cell(_cell_text(td), f"表格第{number}行起第{index}行")
+            for td in tr
+            if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")
+        ]
         if cells:
             rows.append(cells)
 
 
-def _cell_text(td: Tag) -> str:
+def _cell_text(td: HtmlElement) -> str:
     """A cell's text with <br> and <span> splits joined: labels and numbers wrap inside cells."""
-    parts = [str(piece) for piece in td.find_all(string=True) if piece.parent is None or piece.parent.name not in _SKIP]
+    parts: list[str] = []
+    _texts(td, parts)
     return re.sub(r"[\s\u00a0\u3000]+", " ", "".join(parts)).strip()
+
+
+def _texts(node: HtmlElement, parts: list[str]) -> None:
+    if node.text and not (isinstance(node.tag, str) and node.tag.lower() in _SKIP):
+        parts.append(node.text)
+    for child in node:
+        if isinstance(child.tag, str):
+            _texts(child, parts)
+        if child.tail:
+            parts.append(child.tail)
