@@ -61,6 +61,9 @@ _INDEX_COLUMN = re.compile(r"序\s*号|编\s*号")
 _APPEAL_HEADER = re.compile(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉|行政诉讼|行政复议")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def detect_version(text: str) -> Version | None:
     """The template version, from the table headers (never from the year)."""
     squeezed = re.sub(r"\s+", "", normalise(text))
@@ -333,7 +336,7 @@ def _value_lines(text: str, start: int, end: int, width: int, label_follows: boo
             last_line = line_index == len(pieces) - 1 and label_follows
             before_label = last_line and cell_index == len(cells) - 1
             label_side = after_label or last_line
-            squeezed = re.sub(r"\s+", "", normalise(cell))  # "251000 元" is a number with its unit
+            squeezed = _SPACES.sub("", normalise(cell))  # "251000 元" is a number with its unit
             text_cell = _CJK.search(cell) and cell.strip() not in DASHES and not _WHOLE_CELL.fullmatch(squeezed)
             if len(cells) > 1 and not after_label and text_cell:
                 cell_offset += len(cell) + 1  # a text cell of a table row (a header such as 数据1)

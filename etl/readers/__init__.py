@@ -8,7 +8,7 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from etl.document import ReadError, SourceDocument, fold_variants
+from etl.document import Cell, ReadError, SourceDocument, fold_variants
 from etl.readers.html import decode_html, read_html
 from etl.readers.markdown import read_markdown
 from etl.readers.ocr import PageProgress, read_image, read_page_images
@@ -77,8 +77,14 @@ def read_document(path: Path, data: bytes | None = None, on_page: PageProgress |
     longest = max((cell for row in document.rows for cell in row), key=lambda cell: len(cell.text), default=None)
     if longest is not None and len(longest.text) > MAX_CELL_CHARS:
         raise ReadError(f"{path}：{longest.location}有 {len(longest.text):,} 个字符连在一起，不像是年度报告的内容，不读取")
-    document.rows = [[replace(cell, text=fold_variants(cell.text)) for cell in row] for row in document.rows]
+    document.rows = [[_folded(cell) for cell in row] for row in document.rows]
     return document
+
+
+def _folded(cell: Cell) -> Cell:
+    """The cell with its characters' variant forms folded (a new cell only where one is)."""
+    folded = fold_variants(cell.text)
+    return cell if folded == cell.text else replace(cell, text=folded)
 
 
 def _read_by_format(path: Path, data: bytes, on_page: PageProgress | None) -> SourceDocument:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import cache
+from operator import attrgetter
 from pathlib import Path
 
 import duckdb
@@ -202,8 +204,14 @@ def _insert(
             connection.unregister("incoming")
 
 
+@cache
+def _key_parts(key: str) -> tuple[str, str, str]:
+    table_key, row_key, column_key = key.split(".", 2)
+    return table_key, row_key, column_key
+
+
 def _cell_row(report_id: int, cell: CellRecord) -> CellRow:
-    table_key, row_key, column_key = cell.key.split(".", 2)
+    table_key, row_key, column_key = _key_parts(cell.key)
     box = cell.box
     return CellRow(
         report_id,
@@ -222,13 +230,12 @@ def _cell_row(report_id: int, cell: CellRecord) -> CellRow:
 
 
 def _frame(rows: Sequence[object], record: type) -> pd.DataFrame:
-    """Rows of one record type as a frame whose columns are the record's fields."""
-    return pd.DataFrame([_values(row) for row in rows], columns=[f.name for f in fields(record)])
-
-
-def _values(row: object) -> tuple[object, ...]:
-    """A record's values in field order (``dataclasses.astuple`` would copy every list)."""
-    return tuple(getattr(row, f.name) for f in fields(row))  # type: ignore[arg-type]
+    """Rows of one record type as a frame whose columns are the record's fields (read with
+    one ``attrgetter`` call a row: ``dataclasses.astuple`` would copy every list, and
+    ``fields()`` a row costs more than the row)."""
+    names = [f.name for f in fields(record)]
+    values = attrgetter(*names)
+    return pd.DataFrame([values(row) for row in rows], columns=names)
 
 
 def log_ingest(
