@@ -22,10 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus.agencies import Agency, all_agencies  # noqa: E402
 from corpus.generate import generate  # noqa: E402
+from corpus.narrative import narrative  # noqa: E402
 from dashboard import queries  # noqa: E402
 from dashboard.queries import Filters  # noqa: E402
+from etl.audit import refresh_findings  # noqa: E402
 from etl.checks import check_identities  # noqa: E402
 from etl.equations import equations  # noqa: E402
+from etl.narrative import Part  # noqa: E402
 from etl.report import CellRecord, ParsedReport  # noqa: E402
 from etl.warehouse import building, needs_upgrade, refresh_cross_year_checks, save_reports  # noqa: E402
 
@@ -83,6 +86,7 @@ PAGES: dict[str, list[tuple[str, tuple[object, ...]]]] = {
             ),
         )
     ],
+    "年报审查": [("review_status", (2024,)), ("review_findings", (2024,))],
     "数据查询与下载": [("agency_year", (("requests.new_received.total", "requests.granted.total", "active.penalty.decisions"),))],
     "数据质量": [
         ("failed_checks", ()),
@@ -123,6 +127,12 @@ def build(path: Path, count: int) -> None:
                 f"generated/{number}.txt", f"{number:064x}", "txt", spec.agency, spec.year, spec.version, spec.published, cells
             )
             report.checks = check_identities(equations(spec.version, spec.with_org_subtotal, frozenset()), cells)
+            words = narrative(spec)  # the text a rendered report would have, for the annual review
+            report.parts = [
+                Part(1, "一、总体情况", "\n".join(words.overview), 0),
+                Part(5, "五、存在的主要问题及改进情况", words.problems, 0),
+                Part(6, "六、其他需要报告的事项", words.other, 0),
+            ]
             batch.append(report)
             if len(batch) == 2000:
                 save_reports(connection, batch, generated=True)
@@ -131,6 +141,9 @@ def build(path: Path, count: int) -> None:
         checked = time.perf_counter()
         refresh_cross_year_checks(connection)
         print(f"checks across years for {count} reports: {time.perf_counter() - checked:.1f} s")
+        audited = time.perf_counter()
+        found = refresh_findings(connection)
+        print(f"annual review of {count} reports: {found} findings in {time.perf_counter() - audited:.1f} s")
     print(f"built {path.name}: {count} reports in {time.perf_counter() - started:.0f} s")
 
 

@@ -17,7 +17,7 @@ from etl.audit.facts import current_reports, rows
 from etl.audit.finding import Finding
 from etl.audit.rules import RULE_TITLES
 from etl.audit.run import audit_findings
-from etl.audit.timeliness import Deadline, body_kind, deadline_for, expected_years, load_deadlines
+from etl.audit.timeliness import Deadline, due_dates, expected_years, load_deadlines
 
 
 @dataclass(frozen=True)
@@ -129,24 +129,13 @@ def reporting_status(connection: duckdb.DuckDBPyConnection, deadlines: list[Dead
         on=["agency_id", "year"],
         how="left",
     )
-    chosen = deadlines if deadlines is not None else load_deadlines()
-    due: list[date | None] = []
-    on_time: list[bool | None] = []
-    for row in rows(status):
-        deadline = deadline_for(chosen, body_kind(row.level, row.is_government), row.province)
-        due.append(deadline.on(int(row.year)) if deadline else None)
-        if (
-            pd.isna(row.report_id)
-            or pd.isna(row.published)
-            or deadline is None
-            or pd.Timestamp(row.published).year <= int(row.year)
-        ):
-            on_time.append(None)
-        else:
-            on_time.append(pd.Timestamp(row.published).date() <= deadline.on(int(row.year)))
-    status["deadline"] = due
+    due = due_dates(status, deadlines if deadlines is not None else load_deadlines())
+    published = pd.to_datetime(status["published"])
+    # A date before the reported year ended is no publication date: on time is not known.
+    judged = status["report_id"].notna() & published.notna() & due.notna() & (published.dt.year > status["year"])
+    status["deadline"] = due.dt.date
     status["reported"] = status["report_id"].notna()
-    status["on_time"] = pd.array(on_time, dtype="boolean")
+    status["on_time"] = (published <= due).astype("boolean").mask(~judged)
     status["report_id"] = status["report_id"].astype("Int64")
     return status
 

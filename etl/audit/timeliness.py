@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from etl.audit.facts import rows
@@ -129,18 +130,35 @@ def expected_years(agencies: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFram
         return pd.DataFrame(columns=["agency_id", "year", "from_roster"])
     last = int(reports["year"].max())
     first_report = reports.groupby("agency_id")["year"].min()
-    expected: list[tuple[int, int, bool]] = []
-    for agency in rows(agencies):
-        roster = not pd.isna(agency.reports_from)
-        if roster:
-            start = int(agency.reports_from)
-        elif agency.agency_id in first_report.index:
-            start = int(first_report.loc[agency.agency_id])
-        else:
-            continue
-        end = int(agency.reports_to) if not pd.isna(agency.reports_to) else last
-        expected += [(int(agency.agency_id), year, roster) for year in range(start, end + 1)]
-    return pd.DataFrame(expected, columns=["agency_id", "year", "from_roster"])
+    roster = agencies["reports_from"].notna()
+    start = agencies["reports_from"].where(roster, agencies["agency_id"].map(first_report))
+    known = start.notna()
+    start = start[known].astype("int64")
+    end = agencies.loc[known, "reports_to"].fillna(last).astype("int64")
+    counts = (end - start + 1).clip(lower=0).to_numpy()
+    steps = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return pd.DataFrame(
+        {
+            "agency_id": np.repeat(agencies.loc[known, "agency_id"].astype("int64").to_numpy(), counts),
+            "year": np.repeat(start.to_numpy(), counts) + steps,
+            "from_roster": np.repeat(roster[known].to_numpy(), counts),
+        }
+    )
+
+
+def due_dates(frame: pd.DataFrame, deadlines: list[Deadline]) -> pd.Series:
+    """The deadline of each row's report (its ``year``, ``level``, ``is_government`` and
+    ``province``), NaT where none applies: a province's own deadline, else the national one."""
+    government = frame["is_government"].fillna(False).astype(bool)
+    body = np.where(frame["level"] == "乡镇", "township", np.where(government, "government", "department"))
+    by_key = {(d.body, d.province): d for d in deadlines}
+    months, days = [], []
+    for kind, province in zip(body, frame["province"], strict=True):
+        deadline = by_key.get((kind, province)) or by_key.get((kind, None))
+        months.append(deadline.month if deadline else np.nan)
+        days.append(deadline.day if deadline else np.nan)
+    parts = pd.DataFrame({"year": frame["year"].to_numpy() + 1, "month": months, "day": days}, index=frame.index)
+    return pd.to_datetime(parts, errors="coerce")
 
 
 def missing_findings(agencies: pd.DataFrame, reports: pd.DataFrame) -> list[Finding]:
