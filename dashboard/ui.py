@@ -493,14 +493,24 @@ def linked_table(frame: pd.DataFrame, names: dict[str, str], extra_links: dict[s
     config: dict[str, Any] = {"报告": st.column_config.LinkColumn("报告详情", display_text="查看"), "report_id": None}
     for column, text in (extra_links or {}).items():
         config[column] = st.column_config.LinkColumn(column, display_text=text)
-    st.dataframe(shown, hide_index=True, column_config=config)
+    data_table(shown, hide_index=True, column_config=config)
 
 
 def rows_open_reports(table: Any, links: pd.Series, key: str, **options: Any) -> None:
     """A table whose rows open their report when clicked (``links``: each row's report
     link, in the table's order; a row without one opens nothing)."""
-    event = st.dataframe(table, on_select="rerun", selection_mode="single-row", key=key, **options)
+    event = data_table(table, on_select="rerun", selection_mode="single-row", key=key, **options)
     chosen = list(event.selection.rows) if event is not None else []
     if chosen and isinstance(links.iloc[chosen[0]], str):
         target = urlsplit(links.iloc[chosen[0]])
         st.switch_page(f"views{target.path}.py", query_params=dict(parse_qsl(target.query)))
+
+
+#: How a table writes a missing value: a dash, as the reports print it (Streamlit's default
+#: is a grey "None").
+MISSING = "—"
+
+
+def data_table(data: Any, **options: Any) -> Any:
+    """``st.dataframe`` with missing values written as "—", every table the same."""
+    return st.dataframe(data, placeholder=MISSING, **options)

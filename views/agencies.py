@@ -5,7 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import chart, downloads, filters, generated_banner, headed, page_title, tiles, warehouse_ready
+from dashboard.ui import chart, data_table, downloads, filters, generated_banner, headed, page_title, tiles, warehouse_ready
 from etl.indicators import years_text
 
 page_title("机关名录")
@@ -46,5 +46,5 @@ if warehouse_ready():
         aliases="其他写法",
         uncertain="推断",
     )
-    st.dataframe(table.fillna(""), hide_index=True)
+    data_table(table.fillna(""), hide_index=True)
     downloads(table, "机关名录")

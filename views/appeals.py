@@ -5,7 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import about_indicators, chart, filters, fmt_rate, generated_banner, page_title, warehouse_ready
+from dashboard.ui import about_indicators, chart, data_table, filters, fmt_rate, generated_banner, page_title, warehouse_ready
 from etl.indicators import APPEAL_GROUPS as GROUPS
 from etl.indicators import APPEAL_OUTCOME_COLOURS, correction
 
@@ -55,4 +55,4 @@ if warehouse_ready():
         )
     st.subheader(f"纠错率 = {correction('review').formula}")
     about_indicators(*(correction(group) for group in GROUPS))
-    st.dataframe(pd.concat(rates).sort_values(["年度"], kind="stable"), hide_index=True)
+    data_table(pd.concat(rates).sort_values(["年度"], kind="stable"), hide_index=True)

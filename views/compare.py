@@ -14,6 +14,7 @@ from dashboard.ui import (
     REPORT_LINK,
     about_indicators,
     chart,
+    data_table,
     filters,
     fmt_rate,
     generated_banner,
@@ -186,7 +187,7 @@ if warehouse_ready():
         ],
         **{"active.penalty.decisions": "行政处罚决定"},
     )
-    st.dataframe(
+    data_table(
         numbers_table(
             table_shown,
             {
@@ -219,4 +220,4 @@ if warehouse_ready():
     if picked:
         st.subheader("所选机关逐年对比")
         st.caption("办理结果为件数；纠错率 = 结果纠正 ÷（总计 − 尚未审结），括号内为已审结件数（分母）。")
-        st.dataframe(side_by_side(years), hide_index=True, column_config=SIDE_BY_SIDE_FORMATS)
+        data_table(side_by_side(years), hide_index=True, column_config=SIDE_BY_SIDE_FORMATS)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.queries import chinese_headers
-from dashboard.ui import downloads, filters, generated_banner, page_title, short_label, warehouse_ready
+from dashboard.ui import data_table, downloads, filters, generated_banner, page_title, short_label, warehouse_ready
 from etl.template import all_keys
 
 DEFAULT = (
@@ -24,5 +24,5 @@ if warehouse_ready():
     table = answers.agency_year(filters(), tuple(metrics))
     shown = chinese_headers(table)
     st.caption(f"{len(shown)} 行（每行一份报告）。空白表示报告中没有该项（未报告），0 表示报告填写为 0。")
-    st.dataframe(shown, hide_index=True)
+    data_table(shown, hide_index=True)
     downloads(shown, "政府信息公开年报数据")

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import answers
 from dashboard.answers import db_path
 from dashboard.queries import Filters
-from dashboard.ui import explain_write_access, report_url, writes_enabled
+from dashboard.ui import data_table, explain_write_access, report_url, writes_enabled
 from etl.ingest import FileOutcome, ingest
 from etl.uploads import UploadError, UploadLimits, save_upload
 from etl.words import STATUS_WORDS
@@ -104,7 +104,7 @@ if (files or agencies_file) and st.button("导入", type="primary"):
     st.cache_data.clear()
     rows = problems + outcome_rows(summary.outcomes)
     st.success(f"处理 {len(rows)} 个文件：" + "，".join(f"{STATUS_WORDS[k]} {v}" for k, v in summary.counts.items()))
-    st.dataframe(
+    data_table(
         pd.DataFrame(rows, columns=["文件", "结果", "机关", "年度", "报告", "原因"]),
         hide_index=True,
         column_config={

@@ -10,6 +10,7 @@ from dashboard import answers
 from dashboard.ui import (
     about_indicators,
     chart,
+    data_table,
     filters,
     generated_banner,
     headed,
@@ -83,4 +84,4 @@ if warehouse_ready():
     st.subheader("比率（分母为零时显示“—”）")
     about_indicators(*rates_shown)
     shown = rates_as_text(rates, [indicator.name for indicator in rates_shown])
-    st.dataframe(headed(shown), hide_index=True)
+    data_table(headed(shown), hide_index=True)

@@ -7,6 +7,7 @@ from dashboard import answers
 from dashboard.ui import (
     about_indicators,
     chart,
+    data_table,
     filters,
     fmt_count,
     fmt_rate,
@@ -82,6 +83,4 @@ if warehouse_ready():
             "review_settled": "复议已审结",
         }
     )
-    st.dataframe(
-        rates_as_text(table.drop(columns=["reports_passing"]), ["公开率", "复议纠错率", "通过全部校验"]), hide_index=True
-    )
+    data_table(rates_as_text(table.drop(columns=["reports_passing"]), ["公开率", "复议纠错率", "通过全部校验"]), hide_index=True)

@@ -4,7 +4,17 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import chart, filters, fmt_number, generated_banner, headed, page_title, top_agencies, warehouse_ready
+from dashboard.ui import (
+    chart,
+    data_table,
+    filters,
+    fmt_number,
+    generated_banner,
+    headed,
+    page_title,
+    top_agencies,
+    warehouse_ready,
+)
 from etl.indicators import rate_column
 
 page_title("政府集中采购")
@@ -32,6 +42,6 @@ if warehouse_ready():
             labels={"year": "年度"},
         )
     )
-    st.dataframe(headed(shown), hide_index=True)
+    data_table(headed(shown), hide_index=True)
     agencies = answers.by_agency(chosen, ("active.procurement.projects", "active.procurement.amount_wan"))
     top_agencies(agencies, "active.procurement.amount_wan", "采购金额最多的机关（万元）", "万元")

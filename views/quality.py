@@ -8,6 +8,7 @@ from dashboard import answers
 from dashboard.answers import db_path
 from dashboard.ui import (
     checks_in_words,
+    data_table,
     display_source,
     explain_write_access,
     filters,
@@ -32,7 +33,7 @@ from etl.words import INCOMPLETE_WORDS, READ_AS_WORDS, in_words
 
 def agencies_to_check(to_check: pd.DataFrame) -> None:
     """The agencies to confirm, their agencies.csv to download, and naming a nameless report."""
-    st.dataframe(
+    data_table(
         headed(
             to_check.drop(columns=["report_id", "aliases", "parent"]).assign(
                 source_path=to_check["source_path"].map(display_source)
@@ -108,7 +109,7 @@ if warehouse_ready():
         )
 
     st.subheader("跨年度检查（警告）")
-    st.dataframe(
+    data_table(
         cross_counts.assign(rule=cross_counts["rule"].map(CROSS_YEAR_TEXT)).rename(
             columns={
                 "rule": "检查",
@@ -157,7 +158,7 @@ if warehouse_ready():
         agencies_to_check(to_check)
 
     st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
-    st.dataframe(
+    data_table(
         counts.assign(read_as=counts["read_as"].map(lambda code: in_words(code, READ_AS_WORDS))).rename(
             columns={"read_as": "读取方式", "cells": "单元格数"}
         ),
@@ -178,7 +179,7 @@ if warehouse_ready():
         },
     )
     st.subheader("导入失败的文件")
-    st.dataframe(
+    data_table(
         bad_files.assign(
             reason=[without_paths(reason, file) for reason, file in zip(bad_files["reason"], bad_files["file"], strict=True)],
             file=bad_files["file"].map(display_source),

@@ -8,7 +8,17 @@ from plotly.colors import sample_colorscale
 
 from dashboard import answers
 from dashboard.tile_map import tiles
-from dashboard.ui import about_indicators, filters, fmt_count, fmt_rate, generated_banner, headed, page_title, warehouse_ready
+from dashboard.ui import (
+    about_indicators,
+    data_table,
+    filters,
+    fmt_count,
+    fmt_rate,
+    generated_banner,
+    headed,
+    page_title,
+    warehouse_ready,
+)
 from etl.indicators import rankable
 
 #: The rate's scale, light to dark; provinces without a rate are grey.
@@ -114,4 +124,4 @@ if warehouse_ready():
     table = headed(by_province[["province", "rate", "cases"]], rate=name, cases="分母（件）")
     table[name] = table[name].map(fmt_rate)
     table["分母（件）"] = table["分母（件）"].map(fmt_count)
-    st.dataframe(pd.DataFrame(table), hide_index=True)
+    data_table(pd.DataFrame(table), hide_index=True)

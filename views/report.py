@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import answers
 from dashboard.ui import (
     checks_in_words,
+    data_table,
     display_source,
     filters,
     fmt_number,
@@ -170,12 +171,10 @@ if warehouse_ready():
             if key in lacking:
                 st.warning(lacking[key], icon=":material/table_chart:")
             table = grid(cells, key, meta["template"], bad)
-            st.dataframe(
-                table.style.map(lambda v: "background-color: #ffd7d7" if str(v).startswith("⚠") else ""), width="stretch"
-            )
+            data_table(table.style.map(lambda v: "background-color: #ffd7d7" if str(v).startswith("⚠") else ""), width="stretch")
         if len(failed):
             st.subheader("未通过的勾稽关系（⚠ 标出所涉单元格）")
-            st.dataframe(
+            data_table(
                 checks_in_words(failed)
                 .rename(
                     columns={
@@ -191,7 +190,7 @@ if warehouse_ready():
             )
         if len(across):
             st.subheader("跨年度检查未通过（警告）")
-            st.dataframe(
+            data_table(
                 checks_in_words(across)
                 .rename(
                     columns={
@@ -207,7 +206,7 @@ if warehouse_ready():
             )
         if len(issues):
             st.subheader("问题")
-            st.dataframe(
+            data_table(
                 issues.assign(
                     severity=issues["severity"].map(lambda code: in_words(code, SEVERITY_WORDS)),
                     cells=issues["cells"].map(lambda keys: "；".join(label_for(key) for key in keys)),

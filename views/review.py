@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.review_tables import bodies_ranked, findings_table, place
-from dashboard.ui import chart, filters, generated_banner, page_title, tiles, warehouse_ready
+from dashboard.ui import chart, data_table, filters, generated_banner, page_title, tiles, warehouse_ready
 from etl.audit import RULES, SEVERITIES
 from etl.audit.listing import Scope, coverage_table, issue_list_xlsx
 from etl.audit.review_document import review_docx
@@ -75,18 +75,18 @@ if warehouse_ready():
                 地区=place(missing),
                 依据=missing["reports_from"].map(lambda v: "名单" if pd.notna(v) else "其他年度有报告"),
             )
-            st.dataframe(shown[["agency", "地区", "依据"]].rename(columns={"agency": "机关"}), hide_index=True)
+            data_table(shown[["agency", "地区", "依据"]].rename(columns={"agency": "机关"}), hide_index=True)
     with bodies_tab:
         if found.empty:
             st.success("该筛选下没有发现问题。")
         else:
             ranked = bodies_ranked(found, status)
-            st.dataframe(ranked, hide_index=True)
+            data_table(ranked, hide_index=True)
             body = st.selectbox(
                 "查看一个机关的问题", ranked["机关"], index=None, key="review-body", placeholder="选择机关", bind="query-params"
             )
             if body is not None:
-                st.dataframe(
+                data_table(
                     findings_table(found[found["agency"] == body]).drop(columns=["机关", "地区"]),
                     hide_index=True,
                     column_config={
@@ -106,7 +106,7 @@ if warehouse_ready():
         if shown.empty:
             st.info("该筛选下没有问题。")
         else:
-            st.dataframe(
+            data_table(
                 findings_table(shown),
                 hide_index=True,
                 column_config={
