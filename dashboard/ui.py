@@ -514,3 +514,27 @@ MISSING = "—"
 def data_table(data: Any, **options: Any) -> Any:
     """``st.dataframe`` with missing values written as "—", every table the same."""
     return st.dataframe(data, placeholder=MISSING, **options)
+
+
+#: Streamlit's file uploader speaks English whatever the page's language (its texts cannot
+#: be set: streamlit/streamlit#13500); these rules write its button and hint in Chinese.
+_UPLOADER_IN_CHINESE = """<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {
+  font-size: 0;
+}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {
+  content: "选择文件";
+  font-size: 0.875rem;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "或把文件拖放到这里（每个文件不超过 @MB@ MB）";
+  font-size: 0.875rem;
+}
+</style>"""
+
+
+def uploaders_in_chinese(max_mb: int) -> None:
+    """The page's file uploaders with their button and hint in Chinese, the hint with the
+    size limit the uploaders enforce."""
+    st.html(_UPLOADER_IN_CHINESE.replace("@MB@", str(int(max_mb))))

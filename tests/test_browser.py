@@ -255,3 +255,22 @@ def test_a_click_on_a_ranked_row_opens_that_agencys_report(server: str, browser:
         page.get_by_role("heading", name="报告详情").wait_for(timeout=30_000)  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
+
+
+def test_the_file_uploader_speaks_chinese(server: str, browser: object) -> None:
+    page = open_page(browser, f"{server}/import_reports")
+    try:
+        page.wait_for_selector('[data-testid="stFileUploaderDropzone"]', timeout=30_000)  # type: ignore[attr-defined]
+        shown = page.evaluate(  # type: ignore[attr-defined]
+            """() => {
+                const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+                const button = zone.querySelector('[data-testid="stBaseButton-secondary"] p');
+                const hint = zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+                const after = (node) => getComputedStyle(node, '::after').content;
+                return [after(button), getComputedStyle(button).fontSize, after(hint), getComputedStyle(hint).fontSize];
+            }"""
+        )
+        assert shown[0] == '"选择文件"' and shown[1] == "0px"
+        assert "拖放" in shown[2] and "50 MB" in shown[2] and shown[3] == "0px"
+    finally:
+        page.close()  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import answers
 from dashboard.answers import db_path
 from dashboard.queries import Filters
-from dashboard.ui import data_table, explain_write_access, report_url, writes_enabled
+from dashboard.ui import data_table, explain_write_access, report_url, uploaders_in_chinese, writes_enabled
 from etl.ingest import FileOutcome, ingest
 from etl.uploads import UploadError, UploadLimits, save_upload
 from etl.words import STATUS_WORDS
@@ -28,6 +28,7 @@ st.caption(
     f"支持 txt、html、docx、pdf（含扫描件）、md、图片（png、jpg、tif，经文字识别）以及包含这些文件的 zip 压缩包；单个文件（及压缩包中的每个文件）不超过 {MAX_MB} MB，"
     f"一个压缩包解压后共不超过 {LIMITS.total_bytes // 2**20} MB。同一机关同一年度的新文件会替换旧数字，旧版本记录保留。"
 )
+uploaders_in_chinese(MAX_MB)
 files = st.file_uploader(
     "选择报告文件",
     type=["txt", "htm", "html", "docx", "pdf", "md", "png", "jpg", "jpeg", "tif", "tiff", "zip"],
