@@ -327,6 +327,8 @@ def chart(figure: Any, empty: str = "当前筛选下没有这项数据。") -> N
         font_family="Noto Sans CJK SC, sans-serif",
         separators=".,",
         modebar_orientation="v",
+        # Below the chart, in rows: beside it, a legend of long names takes a phone's width.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
     )
     figure.update_yaxes(exponentformat="none", separatethousands=True, hoverformat=",.4~f")
     figure.update_xaxes(exponentformat="none", separatethousands=True, hoverformat=",.4~f")

@@ -8,12 +8,14 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.ui import (
+    COUNT,
     about_indicators,
     chart,
     data_table,
     filters,
     generated_banner,
     headed,
+    numbers_table,
     page_title,
     rates_as_text,
     short_label,
@@ -84,4 +86,4 @@ if warehouse_ready():
     st.subheader("比率（分母为零时显示“—”）")
     about_indicators(*rates_shown)
     shown = rates_as_text(rates, [indicator.name for indicator in rates_shown])
-    data_table(headed(shown), hide_index=True)
+    data_table(numbers_table(headed(shown), {"办理总计（分母）": COUNT}), hide_index=True)

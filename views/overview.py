@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.ui import (
+    COUNT,
     about_indicators,
     chart,
     data_table,
@@ -12,6 +13,7 @@ from dashboard.ui import (
     fmt_count,
     fmt_rate,
     generated_banner,
+    numbers_table,
     page_title,
     rates_as_text,
     tiles,
@@ -83,4 +85,6 @@ if warehouse_ready():
             "review_settled": "复议已审结",
         }
     )
-    data_table(rates_as_text(table.drop(columns=["reports_passing"]), ["公开率", "复议纠错率", "通过全部校验"]), hide_index=True)
+    counts = ["报告数", "机关数", "新收申请", "予以公开+部分公开", "办理总计", "复议纠正", "复议已审结"]
+    by_year = rates_as_text(table.drop(columns=["reports_passing"]), ["公开率", "复议纠错率", "通过全部校验"])
+    data_table(numbers_table(by_year, dict.fromkeys(counts, COUNT)), hide_index=True)
