@@ -15,6 +15,7 @@ from typing import cast
 import duckdb
 import pandas as pd
 
+from etl.audit import RULE_TITLES
 from etl.audit.listing import Scope, reporting_status
 from etl.audit.listing import findings as audit_findings
 from etl.indicators import DISCLOSURE, REVIEW_CORRECTION
@@ -426,6 +427,17 @@ def report_issues(db: Path, report_id: int) -> pd.DataFrame:
     return run(
         db, "SELECT severity, rule, message, cells, location FROM issues WHERE report_id = ? ORDER BY severity, rule", [report_id]
     )
+
+
+def report_findings(db: Path, report_id: int) -> pd.DataFrame:
+    """What the annual review found in one report, the most serious first."""
+    found = run(
+        db,
+        """SELECT severity, rule, table_name, row_label, column_label, message, evidence FROM findings
+           WHERE report_id = ? ORDER BY list_position(['错误', '提醒', '关注'], severity), rule""",
+        [report_id],
+    )
+    return found.assign(rule_title=found["rule"].map(RULE_TITLES))
 
 
 def neighbour_report(db: Path, report_id: int, step: int) -> int | None:

@@ -374,3 +374,12 @@ def test_a_date_before_the_year_ends_is_not_a_publication_date(tmp_path: Path) -
     ingest([report], db)
     ((*_, severity, _, message),) = findings(db, "published_unknown")
     assert severity == "提醒" and "在所报年度结束之前" in message
+
+
+def test_a_reports_page_lists_what_the_review_found_in_it(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import open_page
+
+    app = open_page(warehouse, "report", monkeypatch, params={"report": "淮安市人民政府 2024年"})
+    assert "年报审查发现的问题" in [header.value for header in app.subheader]
+    tables = [frame.value for frame in app.dataframe if "问题类型" in getattr(frame.value, "columns", [])]
+    assert len(tables) == 1 and "发布日期不明" in set(tables[0]["问题类型"])

@@ -215,6 +215,26 @@ if warehouse_ready():
                 ),
                 hide_index=True,
             )
+        review = answers.report_findings(report_id)
+        if len(review):
+            st.subheader("年报审查发现的问题")
+            where = review[["table_name", "row_label", "column_label"]].apply(
+                lambda r: "｜".join(p for p in r if isinstance(p, str)), axis=1
+            )
+            data_table(
+                pd.DataFrame(
+                    {
+                        "严重程度": review["severity"],
+                        "问题类型": review["rule_title"],
+                        "位置": where,
+                        "问题说明": review["message"],
+                        "原文或依据": review["evidence"].fillna(""),
+                    }
+                ),
+                hide_index=True,
+                column_config={"问题说明": st.column_config.TextColumn(width="large")},
+            )
+            st.page_link("views/review.py", label="到「年报审查」看本地区全部机关", icon=":material/rule:")
     with right:
         st.subheader("原文")
         st.caption(
