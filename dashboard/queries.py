@@ -19,7 +19,7 @@ from etl.audit import RULE_TITLES
 from etl.audit.listing import Scope, reporting_status
 from etl.audit.listing import findings as audit_findings
 from etl.indicators import DISCLOSURE, REVIEW_CORRECTION
-from etl.template import INCOMPLETE_RULES, all_keys, label_for
+from etl.template import INCOMPLETE_RULES, VERSIONS, all_keys, label_for, version_keys
 from etl.warehouse import WIDE_META_COLUMNS, connect_readonly
 
 #: The filters that choose among values: the attribute, the column it filters (an
@@ -157,63 +157,61 @@ def overview(db: Path, filters: Filters) -> pd.DataFrame:
     """Per year: reports, agencies, requests, the numerators and denominators of the headline rates, and reports passing every check."""
     q = where(filters)
     sql = f"""
-    WITH chosen AS (SELECT r.report_id, r.year, r.agency_id, r.report_id IN (SELECT report_id FROM checks WHERE status = 'failed' AND severity = 'error') AS failing
-                    FROM current_reports r WHERE {q.sql})
-    SELECT ch.year,
-           count(DISTINCT ch.report_id) AS reports,
-           count(DISTINCT ch.agency_id) AS agencies,
-           count(DISTINCT ch.report_id) FILTER (WHERE NOT ch.failing) AS reports_passing,
-           sum(c.value) FILTER (WHERE c.key = 'requests.new_received.total') AS received,
-           sum(c.value) FILTER (WHERE list_contains(?, c.key)) AS disclosed,
-           sum(c.value) FILTER (WHERE list_contains(?, c.key)) AS processed,
-           sum(c.value) FILTER (WHERE list_contains(?, c.key)) AS review_corrected,
-           sum(c.value) FILTER (WHERE list_contains(?, c.key)) - sum(c.value) FILTER (WHERE list_contains(?, c.key)) AS review_settled
-    FROM chosen ch LEFT JOIN cells c ON c.report_id = ch.report_id AND list_contains(?, c.key)
-    GROUP BY ch.year ORDER BY ch.year"""
-    parts = [  # the headline rates' parts, as the indicators declare them
-        list(DISCLOSURE.numerator),
-        list(DISCLOSURE.denominator),
-        list(REVIEW_CORRECTION.numerator),
-        list(REVIEW_CORRECTION.denominator),
-        list(REVIEW_CORRECTION.less),
-        ["requests.new_received.total", *DISCLOSURE.keys, *REVIEW_CORRECTION.keys],
-    ]
-    return run(db, sql, [*q.params, *parts])
+    SELECT r.year,
+           count(*) AS reports,
+           count(DISTINCT r.agency_id) AS agencies,
+           count(*) FILTER (WHERE r.report_id NOT IN (SELECT report_id FROM checks WHERE status = 'failed' AND severity = 'error'))
+               AS reports_passing,
+           {_sum_of(("requests.new_received.total",))} AS received,
+           {_sum_of(DISCLOSURE.numerator)} AS disclosed,
+           {_sum_of(DISCLOSURE.denominator)} AS processed,
+           {_sum_of(REVIEW_CORRECTION.numerator)} AS review_corrected,
+           {_sum_of(REVIEW_CORRECTION.denominator)} - {_sum_of(REVIEW_CORRECTION.less)} AS review_settled
+    FROM report_values r WHERE {q.sql}
+    GROUP BY r.year ORDER BY r.year"""
+    return run(db, sql, q.params)
+
+
+def _sum_of(keys: Sequence[str]) -> str:
+    """SQL summing the keys' columns of ``report_values`` over a group's reports, NULL when
+    no report has any of them (as a sum over their cells would be)."""
+    columns = [f'r."{key}"' for key in _keys(keys)]
+    counts = " + ".join(f"count({column})" for column in columns)
+    sums = " + ".join(f"coalesce(sum({column}), 0)" for column in columns)
+    return f"(CASE WHEN {counts} = 0 THEN NULL ELSE {sums} END)"
 
 
 def sums_by_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame:
-    """Sum of each key per year, with how many reports reported it (NULL when none did)."""
+    """Sum of each key per year (NULL when no report of the year has it)."""
     q = where(filters)
     chosen = _keys(keys)
-    sql = f"""
-    SELECT r.year, c.key, sum(c.value) AS value, count(c.value) AS reporting
-    FROM current_reports r JOIN cells c USING (report_id)
-    WHERE {q.sql} AND list_contains(?, c.key)
-    GROUP BY r.year, c.key ORDER BY r.year"""
-    long = run(db, sql, [*q.params, chosen])
-    years = run(db, f"SELECT DISTINCT r.year FROM current_reports r WHERE {q.sql} ORDER BY 1", q.params)
-    wide = long.pivot(index="year", columns="key", values="value") if len(long) else pd.DataFrame()
-    return wide.reindex(index=years["year"], columns=chosen).rename_axis("year").reset_index()
+    sums = "".join(f', sum(r."{key}") AS "{key}"' for key in chosen)
+    sql = f"SELECT r.year{sums} FROM report_values r WHERE {q.sql} GROUP BY r.year ORDER BY r.year"
+    return run(db, sql, q.params).astype({key: "float64" for key in chosen})
 
 
 def by_agency(db: Path, filters: Filters, keys: Sequence[str], year: int | None = None) -> pd.DataFrame:
-    """Each agency's values of the keys (summed over the chosen years, or one year)."""
+    """Each agency's values of the keys (summed over the chosen years, or one year), for
+    the agencies with a report in a template version that has them."""
     q = where(filters)
     chosen = _keys(keys)
-    params = [*q.params, chosen]
+    params = [*q.params, sorted(_versions_having(chosen))]
     year_sql = ""
     if year is not None:
         year_sql = " AND r.year = ?"
         params.append(year)
+    sums = "".join(f', sum(r."{key}") AS "{key}"' for key in chosen)
     sql = f"""
-    SELECT r.name AS agency, r.province, r.city, r.level, r.kind, r.generated, c.key, sum(c.value) AS value
-    FROM current_reports r JOIN cells c USING (report_id)
-    WHERE {q.sql} AND list_contains(?, c.key){year_sql}
+    SELECT r.name AS agency, r.province, r.city, r.level, r.kind, r.generated{sums}
+    FROM report_values r
+    WHERE {q.sql} AND list_contains(?, r.template){year_sql}
     GROUP BY ALL"""
-    long = run(db, sql, params)
-    if not len(long):
-        return pd.DataFrame(columns=["agency", "province", "city", "level", "kind", "generated", *chosen])
-    return _wide(long, ["agency", "province", "city", "level", "kind", "generated"], chosen)
+    return run(db, sql, params).astype({key: "float64" for key in chosen})
+
+
+def _versions_having(keys: Sequence[str]) -> set[str]:
+    """The template versions that have any of the keys."""
+    return {version for version in VERSIONS if any(key in version_keys(version) for key in keys)}
 
 
 def area_agencies(db: Path, filters: Filters) -> list[str]:
@@ -228,24 +226,15 @@ def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame
     """One row per current report (agency × year) with the keys as columns: the download table."""
     q = where(filters)
     chosen = _keys(keys)
-    # Column names are template keys from the allow-list above; the values are bound.
-    columns = "".join(f', max(c.value) FILTER (WHERE c.key = ?) AS "{key}"' for key in chosen)
+    # Column names are template keys from the allow-list above.
+    columns = "".join(f', r."{key}"' for key in chosen)
     sql = f"""
-    SELECT r.report_id, r.name AS agency, r.agency_key, r.province, r.city, r.county, r.level, r.kind, r.generated, r.year, r.template,
-           r.published{columns}
-    FROM current_reports r LEFT JOIN cells c ON c.report_id = r.report_id AND list_contains(?, c.key)
+    SELECT r.report_id, r.name AS agency, r.agency_key, r.province, r.city, r.county, r.level, r.kind, r.generated, r.year,
+           r.template, r.published{columns}
+    FROM report_values r
     WHERE {q.sql}
-    GROUP BY ALL ORDER BY agency, r.year"""
-    return run(db, sql, [*chosen, chosen, *q.params])
-
-
-def _wide(long: pd.DataFrame, index: list[str], keys: list[str]) -> pd.DataFrame:
-    """Long (…, key, value) rows to one column per key; a key no row has stays NULL."""
-    filled = long.assign(key=long["key"].fillna(keys[0] if keys else ""))
-    wide = filled.set_index([*index, "key"])["value"].unstack("key")
-    wide = wide.reindex(columns=keys)
-    wide.columns.name = None
-    return wide.reset_index()
+    ORDER BY agency, r.year"""
+    return run(db, sql, q.params).astype({key: "float64" for key in chosen})
 
 
 def chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:

@@ -408,6 +408,12 @@ def cell_specs(version: Version, optional: bool = False) -> tuple[CellSpec, ...]
 
 
 @cache
+@cache
+def version_keys(version: Version) -> frozenset[str]:
+    """Every key a report in this version may have (the local variant's too)."""
+    return frozenset(spec.key for spec in cell_specs(version, optional=True))
+
+
 def all_keys() -> tuple[str, ...]:
     """Every key of both versions (national cells first, local-variant cells last)."""
     keys: dict[str, None] = {}

@@ -25,6 +25,7 @@ from typing import IO
 import duckdb
 
 from etl.warehouse.schema import WarehouseError, prepare
+from etl.warehouse.wide import refresh_report_values
 
 #: A building copy with more than this share of its blocks free is rewritten compactly.
 COMPACT_FREE_SHARE = 0.3
@@ -57,6 +58,7 @@ def building(
             connection = duckdb.connect(str(work))
             prepare(connection)
             yield connection
+            refresh_report_values(connection)
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('published_at', ?)", [datetime.now().isoformat()])
             connection.execute("CHECKPOINT")
             compact = _free_share(connection) > COMPACT_FREE_SHARE
