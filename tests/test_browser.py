@@ -198,6 +198,10 @@ def test_a_click_on_a_province_of_the_map_filters_every_page(server: str, browse
         box = tile.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # type: ignore[attr-defined]
         page.get_by_text("省份：湖南省").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+        page.wait_for_url(re.compile(r"province=%E6%B9%96%E5%8D%97%E7%9C%81"), timeout=30_000)  # type: ignore[attr-defined]
+        assert page.locator("h1").first.inner_text() == "地区分布"  # type: ignore[attr-defined]  # the page still stands
+        page.reload()  # type: ignore[attr-defined]  # and the link reproduces the view
+        page.get_by_text("省份：湖南省").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
 
