@@ -481,10 +481,10 @@ def review_status(db: Path, filters: Filters, year: int) -> pd.DataFrame:
     """Each body that should have reported on ``year``: whether it did, and on time."""
     connection = connect_readonly(db)
     try:
-        status = reporting_status(connection)
+        status = reporting_status(connection, year=year)
     finally:
         connection.close()
-    return _review_filtered(status[status["year"] == year], filters).reset_index(drop=True)
+    return _review_filtered(status, filters).reset_index(drop=True)
 
 
 def review_findings(db: Path, filters: Filters, year: int) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from etl.audit.facts import agencies as agency_frame
-from etl.audit.facts import current_reports, rows
+from etl.audit.facts import rows
 from etl.audit.finding import Finding
 from etl.audit.rules import RULE_TITLES
 from etl.audit.run import audit_findings
@@ -118,12 +118,20 @@ def as_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def reporting_status(connection: duckdb.DuckDBPyConnection, deadlines: list[Deadline] | None = None) -> pd.DataFrame:
-    """Each body and year that should have a report: the body, its region, whether it
-    reported, whether by its deadline (NA when it did not or its date is unknown)."""
-    reports = current_reports(connection)
+def reporting_status(
+    connection: duckdb.DuckDBPyConnection, deadlines: list[Deadline] | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """Each body and year (or only ``year``) that should have a report: the body, its
+    region, whether it reported, whether by its deadline (NA when it did not or its date
+    is unknown)."""
+    reports = connection.execute(
+        """SELECT agency_id, year, report_id, published, published_from, template FROM current_reports
+           WHERE NOT coalesce(needs_name, FALSE)"""
+    ).df()
     bodies = agency_frame(connection)
     expected = expected_years(bodies, reports)
+    if year is not None:
+        expected = expected[expected["year"] == year]
     status = expected.merge(bodies, on="agency_id").merge(
         reports[["agency_id", "year", "report_id", "published", "published_from", "template"]],
         on=["agency_id", "year"],
