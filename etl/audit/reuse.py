@@ -26,8 +26,12 @@ MIN_CHARACTERS = 80
 MIN_NONZERO = 5
 
 
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+
+
 def shingles(text: str) -> set[str]:
-    plain = re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+    plain = _DIGITS.sub("#", _SPACE.sub("", text))
     return {plain[i : i + SHINGLE] for i in range(max(len(plain) - SHINGLE + 1, 0))}
 
 
@@ -46,20 +50,18 @@ def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
         "SELECT report_id, part, text FROM report_parts WHERE list_contains(?, report_id) AND list_contains(?, part)",
         [[int(r) for r in wanted], list(NARRATIVE_PARTS)],
     ).fetchall()
-    texts: dict[int, dict[int, str]] = {}
+    runs: dict[int, dict[int, set[str]]] = {}  # each report's parts as runs, made once
     for report_id, part, text in parts:
-        texts.setdefault(int(report_id), {})[int(part)] = text
+        runs.setdefault(int(report_id), {})[int(part)] = shingles(text)
     found = []
     for row in rows(pairs):
-        this, last = texts.get(int(row.report_id), {}), texts.get(int(row.report_id_prev), {})
+        this, last = runs.get(int(row.report_id), {}), runs.get(int(row.report_id_prev), {})
         shares, repeated, total = [], 0.0, 0
         for number in NARRATIVE_PARTS:
-            if number not in this or number not in last:
+            if number not in this or number not in last or not this[number]:
                 continue
-            share = repeated_share(this[number], last[number])
-            if share is None:
-                continue
-            size = len(shingles(this[number]))
+            size = len(this[number])
+            share = len(this[number] & last[number]) / size
             repeated += share * size
             total += size
             shares.append(f"{NUMERALS[number - 1]}、{PARTS[number][0]} {share:.0%}")

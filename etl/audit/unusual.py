@@ -34,6 +34,7 @@ def jump_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
     pairs = previous_reports(reports)
     found = []
     noted: set[tuple[int, str | None]] = set()
+    report_ids, agency_ids, years = (pairs[column].to_numpy() for column in ("report_id", "agency_id", "year"))
     for key in (k for k in JUMP_KEYS if k in wide.columns):
         this = wide[key].reindex(pairs["report_id"]).to_numpy(dtype="float64")
         last = wide[key].reindex(pairs["report_id_prev"]).to_numpy(dtype="float64")
@@ -41,19 +42,19 @@ def jump_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
             jumped = (np.fmax(this, last) >= JUMP_FROM) & ((this >= JUMP_FACTOR * last) | (this * JUMP_FACTOR <= last))
         table, row_label, column_label = placed(key)
         for index in np.flatnonzero(jumped):
-            row: Any = pairs.iloc[index]
+            report_id, agency_id, year = int(report_ids[index]), int(agency_ids[index]), int(years[index])
             now, before = float(this[index]), float(last[index])
-            if (int(row["report_id"]), table) in noted:
+            if (report_id, table) in noted:
                 continue
-            noted.add((int(row["report_id"]), table))
+            noted.add((report_id, table))
             up = now >= JUMP_FACTOR * before
             how = f"是上年的 {now / before:.1f} 倍" if up and before else ("上年为 0" if up else f"只有上年的 {now / before:.1%}")
             message = f"{table}「{row_label}」本年 {figure(now)} 件，上年 {figure(before)} 件，{how}，请核实"
             found.append(
                 Finding(
-                    int(row["agency_id"]),
-                    int(row["year"]),
-                    int(row["report_id"]),
+                    agency_id,
+                    year,
+                    report_id,
                     "year_jump",
                     "关注",
                     message,
