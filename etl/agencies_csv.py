@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.agency_inference import normalise_name
+from etl.user_csv import user_csv
 
 CSV_COLUMNS = (
     "name",
@@ -54,12 +55,7 @@ def load_overrides(path: Path) -> dict[str, Override]:
     row's name, so the reports of both are one agency.
     """
     found: dict[str, Override] = {}
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")  # saved by Excel on a Chinese system
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = user_csv(path)
     if "name" not in (reader.fieldnames or []):
         raise ValueError(f"{path}：缺少 name 列（应有列：{', '.join(CSV_COLUMNS)}）")
     for line, row in enumerate(reader, start=2):

@@ -8,7 +8,7 @@ import re
 import duckdb
 import pandas as pd
 
-from etl.audit.finding import TEXT, Finding, cell_words, figure, placed
+from etl.audit.finding import TEXT, AuditSeverity, Finding, cell_words, figure, placed
 from etl.checks import RULE_TEXT
 from etl.cross_year_rules import CROSS_YEAR_TEXT, MISSING_YEAR_RULE
 
@@ -35,42 +35,28 @@ def sums_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) 
             found.append(Finding(agency_id, year, report_id, "table_sums", "错误", message, placed(cells[0])[0], cells=cells))
             continue
         table, row_label, column_label = placed(cells[0]) if cells else (None, None, None)
+        where = f"{table}「{row_label}｜{column_label}」"
+        severity: AuditSeverity
         if rule in CROSS_YEAR_TEXT:
             last = years.get(related, year - 1)
-            message = (
-                f"{table}「{row_label}｜{column_label}」为 {figure(actual)}，按上年（{last} 年度）报告应为 {figure(expected)}："
-                f"{CROSS_YEAR_TEXT[rule]}"
-            )
-            finding = Finding(
-                agency_id,
-                year,
-                report_id,
-                "cross_year",
-                "提醒",
-                message,
-                table,
-                row_label,
-                column_label,
-                cells,
-                _numbers(expected, actual),
-            )
+            code, severity = "cross_year", "提醒"
+            message = f"{where}为 {figure(actual)}，按上年（{last} 年度）报告应为 {figure(expected)}：{CROSS_YEAR_TEXT[rule]}"
         else:
-            message = (
-                f"{table}「{row_label}｜{column_label}」填 {figure(expected)}，而各分项合计为 {figure(actual)}：{RULE_TEXT[rule]}"
-            )
-            finding = Finding(
-                agency_id,
-                year,
-                report_id,
-                "table_sums",
-                "错误",
-                message,
-                table,
-                row_label,
-                column_label,
-                cells,
-                _numbers(expected, actual),
-            )
+            code, severity = "table_sums", "错误"
+            message = f"{where}填 {figure(expected)}，而各分项合计为 {figure(actual)}：{RULE_TEXT[rule]}"
+        finding = Finding(
+            agency_id,
+            year,
+            report_id,
+            code,
+            severity,
+            message,
+            table,
+            row_label,
+            column_label,
+            cells,
+            _numbers(expected, actual),
+        )
         found.append(finding)
     return found
 

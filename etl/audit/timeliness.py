@@ -6,8 +6,6 @@ art. 49, and any a province sets earlier, one row each.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +16,7 @@ import pandas as pd
 
 from etl.audit.facts import rows
 from etl.audit.finding import AuditSeverity, Finding
+from etl.user_csv import user_csv
 
 DEADLINES_CSV = Path(__file__).resolve().parent.parent / "data" / "deadlines.csv"
 
@@ -48,12 +47,7 @@ def load_deadlines(extra: Path | None = None) -> list[Deadline]:
 
 
 def _read_deadlines(path: Path) -> list[Deadline]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")  # saved by Excel on a Chinese system
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = user_csv(path)
     missing = [column for column in _DEADLINE_COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
         raise ValueError(f"{path}：缺少 {', '.join(missing)} 列（应有列：{', '.join(_DEADLINE_COLUMNS)}）")
