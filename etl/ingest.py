@@ -36,6 +36,7 @@ from etl.report import ParsedReport
 from etl.warehouse import (
     apply_agency_overrides,
     building,
+    loaded_digests,
     loaded_reports_for_shas,
     log_ingest,
     refresh_agencies,
@@ -108,7 +109,7 @@ def ingest(
     overrides: dict[str, Override] = load_overrides(agencies_csv) if agencies_csv is not None else {}
     canonical = canonical_names(overrides)
     with building(db_path, wait, on_wait) as connection:
-        known = {str(row[0]) for row in connection.execute("SELECT DISTINCT sha256 FROM reports").fetchall()}
+        known = loaded_digests(connection)
         entries = []
         batch: list[ParsedFile] = []
 

@@ -383,3 +383,15 @@ def test_a_reports_page_lists_what_the_review_found_in_it(warehouse: Path, monke
     assert "年报审查发现的问题" in [header.value for header in app.subheader]
     tables = [frame.value for frame in app.dataframe if "问题类型" in getattr(frame.value, "columns", [])]
     assert len(tables) == 1 and "发布日期不明" in set(tables[0]["问题类型"])
+
+
+def test_a_report_loaded_before_its_text_was_kept_is_read_again_when_loaded_again(tmp_path: Path) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    ingest([PINGTAN], db)
+    with duckdb.connect(str(db)) as connection:  # as a warehouse upgraded from schema 4 holds it
+        connection.execute("UPDATE reports SET scope = NULL, scope_sentence = NULL")
+        connection.execute("DELETE FROM report_parts")
+    again = ingest([PINGTAN], db)
+    assert [outcome.status for outcome in again.outcomes] == ["replaced"]
+    assert sql(db, "SELECT count(*) FROM report_parts JOIN reports USING (report_id) WHERE is_current") == [(6,)]
+    assert [outcome.status for outcome in ingest([PINGTAN], db).outcomes] == ["unchanged"]  # and then never again

@@ -16,7 +16,7 @@ from etl.warehouse.schema import (
     needs_upgrade,
     schema_version,
 )
-from etl.warehouse.store import WIDE_META_COLUMNS, loaded_reports_for_shas, log_ingest, save_reports, wide_cells
+from etl.warehouse.store import WIDE_META_COLUMNS, loaded_digests, loaded_reports_for_shas, log_ingest, save_reports, wide_cells
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -27,6 +27,7 @@ __all__ = [
     "apply_agency_overrides",
     "building",
     "connect_readonly",
+    "loaded_digests",
     "loaded_reports_for_shas",
     "log_ingest",
     "name_report",

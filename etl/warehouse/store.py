@@ -16,6 +16,16 @@ from etl import PARSER_VERSION
 from etl.report import CellRecord, ParsedReport
 from etl.warehouse.agencies import agency_ids, placeholder_agency, supersede
 
+#: A current report loaded before schema 5 kept no text (its parts, its scope): loaded
+#: again, it is read again, so that the annual review's rules on text apply to it.
+_READ_IN_FULL = "NOT (is_current AND scope IS NULL)"
+
+
+def loaded_digests(connection: duckdb.DuckDBPyConnection) -> set[str]:
+    """The file contents already loaded in full, which an ingest does not parse again."""
+    rows = connection.execute(f"SELECT sha256 FROM reports GROUP BY sha256 HAVING bool_and({_READ_IN_FULL})").fetchall()
+    return {str(row[0]) for row in rows}
+
 
 def loaded_reports_for_shas(connection: duckdb.DuckDBPyConnection, digests: list[str]) -> dict[str, int]:
     """The report already loaded from each of these file contents (the current one where
@@ -24,8 +34,8 @@ def loaded_reports_for_shas(connection: duckdb.DuckDBPyConnection, digests: list
     report in a folder (its web page and its PDF) would otherwise replace each other on
     every re-ingest."""
     rows = connection.execute(
-        """SELECT sha256, arg_max(report_id, (is_current, report_id)) FROM reports
-           WHERE list_contains(?, sha256) GROUP BY sha256""",
+        f"""SELECT sha256, arg_max(report_id, (is_current, report_id)) FROM reports
+            WHERE list_contains(?, sha256) GROUP BY sha256 HAVING bool_and({_READ_IN_FULL})""",
         [digests],
     ).fetchall()
     return {str(sha): int(report_id) for sha, report_id in rows}
