@@ -18,7 +18,9 @@ import pandas as pd
 from etl.audit import RULE_TITLES
 from etl.audit.listing import Scope, reporting_status
 from etl.audit.listing import findings as audit_findings
+from etl.audit.reuse import repeated_share
 from etl.indicators import DISCLOSURE, REVIEW_CORRECTION
+from etl.narrative import NARRATIVE_PARTS, NUMERALS, PARTS
 from etl.template import INCOMPLETE_RULES, VERSIONS, all_keys, label_for, version_keys
 from etl.warehouse import WIDE_META_COLUMNS, connect_readonly
 
@@ -427,6 +429,23 @@ def report_findings(db: Path, report_id: int) -> pd.DataFrame:
         [report_id],
     )
     return found.assign(rule_title=found["rule"].map(RULE_TITLES))
+
+
+def text_repeated(db: Path, report_id: int) -> list[tuple[str, float]]:
+    """Each narrative part of the report with the share of its text found in the same
+    agency's report of the year before (digits not counted); empty without that report."""
+    previous = neighbour_report(db, report_id, -1)
+    if previous is None:
+        return []
+    parts = run(db, "SELECT report_id, part, text FROM report_parts WHERE list_contains(?, report_id)", [[report_id, previous]])
+    texts = {(int(r), int(p)): str(t) for r, p, t in zip(parts["report_id"], parts["part"], parts["text"], strict=True)}
+    shares = []
+    for number in NARRATIVE_PARTS:
+        this, last = texts.get((report_id, number)), texts.get((previous, number))
+        share = repeated_share(this, last) if this is not None and last is not None else None
+        if share is not None:
+            shares.append((f"{NUMERALS[number - 1]}、{PARTS[number][0]}", share))
+    return shares
 
 
 def neighbour_report(db: Path, report_id: int, step: int) -> int | None:

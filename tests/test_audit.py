@@ -150,6 +150,15 @@ def test_last_years_report_with_the_year_changed_is_flagged_as_copied(tmp_path: 
     assert "一、总体情况 100%" in reused[0][5] and "五、存在的主要问题及改进情况 100%" in reused[0][5]
     assert [(a, y) for a, y, *_ in findings(db, "tables_identical")] == [("平潭综合实验区", 2022)]
     assert findings(db, "report_missing") == []
+    from dashboard.queries import text_repeated  # the share per part, as 报告详情 shows it
+
+    ids = dict(sql(db, "SELECT year, report_id FROM reports"))
+    assert text_repeated(db, int(str(ids[2022]))) == [
+        ("一、总体情况", 1.0),
+        ("五、存在的主要问题及改进情况", 1.0),
+        ("六、其他需要报告的事项", 1.0),
+    ]
+    assert text_repeated(db, int(str(ids[2021]))) == []
 
 
 def test_a_report_of_its_own_is_not_a_copy(tmp_path: Path) -> None:

@@ -215,6 +215,13 @@ if warehouse_ready():
                 ),
                 hide_index=True,
             )
+        repeated = answers.text_repeated(report_id)
+        if repeated:
+            st.caption(
+                "正文与上年报告相同的比例（数字不计）："
+                + "；".join(f"{heading} {share:.0%}" for heading, share in repeated)
+                + "。80% 以上提请关注。"
+            )
         review = answers.report_findings(report_id)
         if len(review):
             st.subheader("年报审查发现的问题")
