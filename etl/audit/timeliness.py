@@ -89,13 +89,12 @@ def deadline_for(deadlines: list[Deadline], body: str, province: Any) -> Deadlin
 
 def late_findings(reports: pd.DataFrame, deadlines: list[Deadline]) -> list[Finding]:
     found = []
-    for row in rows(reports):
+    for row, deadline in zip(rows(reports), deadlines_of(reports, deadlines), strict=True):
         agency_id, year, report_id = int(row.agency_id), int(row.year), int(row.report_id)
         if pd.isna(row.published):
             message = f"{year} 年度报告：网页上没有发布日期，报告也没有落款日期，无法判断是否按时公布"
             found.append(Finding(agency_id, year, report_id, "published_unknown", "提醒", message))
             continue
-        deadline = deadline_for(deadlines, body_kind(row.level, row.is_government), row.province)
         if deadline is None:
             continue
         published = pd.Timestamp(row.published).date()
@@ -140,18 +139,30 @@ def expected_years(agencies: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFram
     )
 
 
+def deadlines_of(frame: pd.DataFrame, deadlines: list[Deadline]) -> list[Deadline | None]:
+    """The deadline that applies to each row's body (its ``level``, ``is_government`` and
+    ``province``), looked up once per kind of body and province."""
+    chosen: dict[tuple[str, Any], Deadline | None] = {}
+    found = []
+    for level, government, province in zip(frame["level"], frame["is_government"], frame["province"], strict=True):
+        key = (body_kind(level, government), province)
+        if key not in chosen:
+            chosen[key] = deadline_for(deadlines, *key)
+        found.append(chosen[key])
+    return found
+
+
 def due_dates(frame: pd.DataFrame, deadlines: list[Deadline]) -> pd.Series:
-    """The deadline of each row's report (its ``year``, ``level``, ``is_government`` and
-    ``province``), NaT where none applies: a province's own deadline, else the national one."""
-    government = frame["is_government"].fillna(False).astype(bool)
-    body = np.where(frame["level"] == "乡镇", "township", np.where(government, "government", "department"))
-    by_key = {(d.body, d.province): d for d in deadlines}
-    months, days = [], []
-    for kind, province in zip(body, frame["province"], strict=True):
-        deadline = by_key.get((kind, province)) or by_key.get((kind, None))
-        months.append(deadline.month if deadline else np.nan)
-        days.append(deadline.day if deadline else np.nan)
-    parts = pd.DataFrame({"year": frame["year"].to_numpy() + 1, "month": months, "day": days}, index=frame.index)
+    """The deadline of each row's report (its ``year`` and body), NaT where none applies."""
+    applying = deadlines_of(frame, deadlines)
+    parts = pd.DataFrame(
+        {
+            "year": frame["year"].to_numpy() + 1,
+            "month": [d.month if d else np.nan for d in applying],
+            "day": [d.day if d else np.nan for d in applying],
+        },
+        index=frame.index,
+    )
     return pd.to_datetime(parts, errors="coerce")
 
 
