@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+from etl import PARSER_VERSION
 from etl.agencies_csv import Override, canonical_names, load_overrides
 from etl.audit import refresh_findings
 from etl.document import ReadError
@@ -32,7 +33,6 @@ from etl.parse import parse_document
 from etl.readers import read_document, read_source
 from etl.readers.ocr import THREADS_VARIABLE
 from etl.readers.pages import IMAGE_SUFFIXES
-from etl.report import ParsedReport
 from etl.warehouse import (
     apply_agency_overrides,
     building,
@@ -43,6 +43,7 @@ from etl.warehouse import (
     refresh_cross_year_checks,
     save_reports,
 )
+from etl.warehouse.rows import ReportRows, rows_of
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ def ingest(
 _BATCH = 200
 
 
-Parsed = ParsedReport | FileOutcome | None  # None: unchanged since the last ingest
+Parsed = ReportRows | FileOutcome | None  # None: unchanged since the last ingest
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ def _parse_one(path: Path) -> ParsedFile:
         return ParsedFile(path, digest, None, time.perf_counter() - started)  # unchanged: loaded before
     on_page = None if _pages_to is None else partial(_pages_to, path)
     try:
-        parsed: Parsed = parse_document(read_document(path, data, on_page), digest)
+        parsed: Parsed = rows_of(parse_document(read_document(path, data, on_page), digest), PARSER_VERSION)
     except ReadError as error:
         parsed = FileOutcome(str(path), "failed", str(error), "parse")
     except Exception as error:  # a parser bug must not stop the batch; it is logged in full
@@ -266,7 +267,7 @@ def _save_batch(
     """Outcomes for a batch; the reports among them are saved in one transaction. If
     that fails, each is saved alone so that one bad record cannot sink the others."""
     outcomes: list[FileOutcome | None] = []
-    to_save: list[tuple[int, Path, ParsedReport]] = []
+    to_save: list[tuple[int, Path, ReportRows]] = []
     seen: set[str] = set()
     loaded = loaded_reports_for_shas(connection, [item.sha256 for item in batch if item.sha256])
     for item in batch:
@@ -294,7 +295,7 @@ def _save_batch(
 
 
 def _save_alone(
-    connection: duckdb.DuckDBPyConnection, path: Path, report: ParsedReport, generated: bool, canonical: dict[str, str]
+    connection: duckdb.DuckDBPyConnection, path: Path, report: ReportRows, generated: bool, canonical: dict[str, str]
 ) -> FileOutcome:
     try:
         report_id, status = save_reports(connection, [report], generated, canonical)[0]

@@ -62,6 +62,7 @@ _APPEAL_HEADER = re.compile(r"总计|尚未审结|其他结果|结果纠正|结�
 
 
 _SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\S+")
 
 
 def detect_version(text: str) -> Version | None:
@@ -131,6 +132,19 @@ class _Marker:
     anchor: Anchor | None
 
 
+_MARKER_ORDERS: dict[int, tuple[Table, list[tuple[Row | Anchor, re.Pattern[str]]]]] = {}
+
+
+def _marker_patterns(table: Table) -> list[tuple[Row | Anchor, re.Pattern[str]]]:
+    """The table's markers in order with their patterns, kept by the table's identity (as
+    ``_optional_keys``)."""
+    entry = _MARKER_ORDERS.get(id(table))
+    if entry is None or entry[0] is not table:
+        order = [(item, row_pattern(item) if isinstance(item, Row) else anchor_pattern(item)) for item in _marker_order(table)]
+        entry = _MARKER_ORDERS[id(table)] = (table, order)
+    return entry[1]
+
+
 def _marker_order(table: Table) -> list[Row | Anchor]:
     """Rows and group headings in the order they are printed (a heading before its rows)."""
     order: list[Row | Anchor] = []
@@ -162,26 +176,35 @@ def _text_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _find_markers(text: str, start: int, end: int, table: Table) -> list[_Marker]:
     """The longest run of labels found in template order (labels out of order are noise)."""
-    order = _marker_order(table)
     candidates: list[_Marker] = []
     spans = _text_spans(text, start, end)
-    for index, item in enumerate(order):
-        pattern = row_pattern(item) if isinstance(item, Row) else anchor_pattern(item)
+    for index, (item, pattern) in enumerate(_marker_patterns(table)):
+        row = item if isinstance(item, Row) else None
+        anchor = item if isinstance(item, Anchor) else None
         for low, high in spans:
             for match in pattern.finditer(text, low, high):
-                row = item if isinstance(item, Row) else None
-                anchor = item if isinstance(item, Anchor) else None
                 candidates.append(_Marker(index, match.start(), match.end(), row, anchor))
     candidates.sort(key=lambda marker: (marker.start, marker.index))
-    best: list[list[_Marker]] = []
+    # The longest chain ending at each candidate, as its length and the candidate before
+    # it (the earliest such one, so that ties keep the first reading).
+    lengths: list[int] = []
+    before: list[int] = []
     for i, marker in enumerate(candidates):
-        chain = [marker]
+        length, previous = 1, -1
         for j in range(i):
-            previous = best[j]
-            if previous[-1].index < marker.index and previous[-1].end <= marker.start and len(previous) + 1 > len(chain):
-                chain = [*previous, marker]
-        best.append(chain)
-    return max(best, key=len) if best else []
+            earlier = candidates[j]
+            if lengths[j] >= length and earlier.index < marker.index and earlier.end <= marker.start:
+                length, previous = lengths[j] + 1, j
+        lengths.append(length)
+        before.append(previous)
+    if not candidates:
+        return []
+    position = lengths.index(max(lengths))
+    chain: list[_Marker] = []
+    while position >= 0:
+        chain.append(candidates[position])
+        position = before[position]
+    return chain[::-1]
 
 
 def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
@@ -192,10 +215,10 @@ def _read_labelled_rows(flat: FlatText, found: TableText) -> None:
     found.with_org_subtotal = "小" in flat.text[found.start : header_end]
     keys = [row.key for row in table.rows]
     segments: list[tuple[_Marker, list[tuple[list[Chunk], bool]], list[str]]] = []
+    width = min(len(row_columns(row, found.with_org_subtotal)) for row in table.rows)
     for position, marker in enumerate(markers):
         following = markers[position + 1] if position + 1 < len(markers) else None
         segment_end = following.start if following else found.end
-        width = min(len(row_columns(row, found.with_org_subtotal)) for row in table.rows)
         lines = _value_lines(flat.text, marker.end, segment_end, width, following is not None)
         if marker.anchor is not None and lines and lines[0][1] and all(chunk.blank for chunk in lines[0][0]):
             lines = lines[1:]  # a group heading's own empty cells: its subtotal, if any, prints numbers
@@ -310,7 +333,19 @@ def _first_key_index(keys: list[str], marker: _Marker, table: Table) -> int:
 
 
 def _is_optional(table: Table, key: str) -> bool:
-    return any(row.key == key and row.optional for row in table.rows)
+    return key in _optional_keys(table)
+
+
+_OPTIONAL_KEYS: dict[int, tuple[Table, frozenset[str]]] = {}
+
+
+def _optional_keys(table: Table) -> frozenset[str]:
+    """Kept by the table's identity (the entry holds the table, so the id stays its own):
+    hashing a table, every row and column, costs more than the lookup saves."""
+    entry = _OPTIONAL_KEYS.get(id(table))
+    if entry is None or entry[0] is not table:
+        entry = _OPTIONAL_KEYS[id(table)] = (table, frozenset(row.key for row in table.rows if row.optional))
+    return entry[1]
 
 
 def _value_lines(text: str, start: int, end: int, width: int, label_follows: bool = True) -> list[tuple[list[Chunk], bool]]:
@@ -331,10 +366,14 @@ def _value_lines(text: str, start: int, end: int, width: int, label_follows: boo
         cells = line.split("\t")
         chunks: list[Chunk] = []
         cell_offset = offset
+        last_line = line_index == len(pieces) - 1 and label_follows
         for cell_index, cell in enumerate(cells):
             after_label = line_index == 0 and cell_index == 0
-            last_line = line_index == len(pieces) - 1 and label_follows
             before_label = last_line and cell_index == len(cells) - 1
+            if cell.isdigit() and cell.isascii():  # most cells: one number, nothing to normalise
+                chunks.append(Chunk(cell, cell, cell_offset, separated=not (after_label or before_label)))
+                cell_offset += len(cell) + 1
+                continue
             label_side = after_label or last_line
             squeezed = _SPACES.sub("", normalise(cell))  # "251000 元" is a number with its unit
             text_cell = _CJK.search(cell) and cell.strip() not in DASHES and not _WHOLE_CELL.fullmatch(squeezed)
@@ -345,12 +384,14 @@ def _value_lines(text: str, start: int, end: int, width: int, label_follows: boo
             cell_offset += len(cell) + 1
         offset += len(line) + 1
         has_value = any(not chunk.blank for chunk in chunks)
-        has_text = any(
-            _CJK.search(cell) and cell.strip() not in DASHES for index, cell in enumerate(cells) if line_index or index
-        )
-        if has_value or (not has_text and len(chunks) >= width):
+        if has_value or (len(chunks) >= width and not _has_text(cells, line_index == 0)):
             lines.append((chunks, line_index == 0))
     return lines
+
+
+def _has_text(cells: list[str], first_line: bool) -> bool:
+    """Whether a line's cells hold words (the label's own cell on the first line aside)."""
+    return any(_CJK.search(cell) and cell.strip() not in DASHES for cell in cells[1 if first_line else 0 :])
 
 
 def _cell_chunks(cell: str, offset: int, count_blank: bool, touches_label: tuple[bool, bool] = (False, False)) -> list[Chunk]:
@@ -363,7 +404,7 @@ def _cell_chunks(cell: str, offset: int, count_blank: bool, touches_label: tuple
     if not cell.strip():
         return [Chunk("", cell, offset, blank=True)] if count_blank else []
     chunks: list[Chunk] = []
-    for word in re.finditer(r"\S+", cell):
+    for word in _WORD.finditer(cell):
         text = word.group(0)
         squeezed = normalise(text)
         if squeezed in UNIT_WORDS and chunks and not chunks[-1].blank:  # "251000 元"
@@ -376,7 +417,7 @@ def _cell_chunks(cell: str, offset: int, count_blank: bool, touches_label: tuple
             continue
         for match in _TOKEN.finditer(squeezed):
             token = match.group(0)
-            chunks.append(Chunk(re.sub(r"\s+", "", token), token, offset + word.start() + match.start(), separated=False))
+            chunks.append(Chunk(_SPACES.sub("", token), token, offset + word.start() + match.start(), separated=False))
     return chunks
 
 

@@ -37,6 +37,8 @@ class CellValue:
 
 def normalise(text: str) -> str:
     """Full-width to half-width, and the minus signs reports use to a plain '-'."""
+    if text.isascii():  # most cells: NFKC leaves ASCII as it is, and the signs are not ASCII
+        return text
     text = unicodedata.normalize("NFKC", text)
     return text.replace("−", "-").replace("－", "-").replace("﹣", "-")
 

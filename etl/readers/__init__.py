@@ -83,6 +83,8 @@ def read_document(path: Path, data: bytes | None = None, on_page: PageProgress |
 
 def _folded(cell: Cell) -> Cell:
     """The cell with its characters' variant forms folded (a new cell only where one is)."""
+    if cell.text.isascii():
+        return cell
     folded = fold_variants(cell.text)
     return cell if folded == cell.text else replace(cell, text=folded)
 
@@ -112,6 +114,8 @@ def _read_by_format(path: Path, data: bytes, on_page: PageProgress | None) -> So
 
 def _looks_like_markdown(text: str) -> bool:
     """OCR tools' output: several pipe-table rows and a separator row."""
+    if text.count("|") < 15:
+        return False
     lines = [line.strip() for line in text.splitlines()]
     pipes = sum(1 for line in lines if line.startswith("|") and line.count("|") >= 3)
     return pipes >= 5 and any(set(line) <= set("|-: ") and "---" in line for line in lines)

@@ -14,6 +14,7 @@ from etl.document import Cell, ReadError, SourceDocument
 
 _CRAWLER_FIELDS = ("标题", "发布时间", "发布机构", "原文链接")
 _HEADING = re.compile(r"\s*[一二三四五六七八九十]+\s*[、.．]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, newline, form feed and return
 
 
 def decode(data: bytes, path: str) -> str:
@@ -64,7 +65,7 @@ def _looks_like_text(text: str) -> bool:
 def _checked(text: str | None, path: str) -> str:
     if text is None:
         raise ReadError(f"{path}：无法识别文件的文字编码，可能是二进制文件或已损坏，不是可读的文本报告")
-    control = sum(1 for ch in text[:5000] if ord(ch) < 32 and ch not in "\t\r\n\f")
+    control = len(_CONTROL.findall(text, 0, 5000))
     if control > len(text[:5000]) // 20:
         raise ReadError(f"{path}：这是一个二进制文件，不是文本报告")
     return text

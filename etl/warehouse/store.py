@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from datetime import date, datetime
-from functools import cache
-from operator import attrgetter
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from etl import PARSER_VERSION
-from etl.report import CellRecord, ParsedReport
+from etl.report import ParsedReport
 from etl.warehouse.agencies import agency_ids, placeholder_agency, supersede
+from etl.warehouse.rows import TABLES, ReportRows, report_batch, rows_of, table_batch
 
 #: A current report loaded before schema 5 kept no text (its parts, its scope): loaded
 #: again, it is read again, so that the annual review's rules on text apply to it.
@@ -43,11 +41,11 @@ def loaded_reports_for_shas(connection: duckdb.DuckDBPyConnection, digests: list
 
 def save_reports(
     connection: duckdb.DuckDBPyConnection,
-    reports: list[ParsedReport],
+    reports: Sequence[ParsedReport | ReportRows],
     generated: bool = False,
     canonical: dict[str, str] | None = None,
 ) -> list[tuple[int, str]]:
-    """Insert parsed reports in one transaction, in bulk.
+    """Insert parsed reports (or their rows, built by a parse worker) in one transaction, in bulk.
 
     A changed file for the same agency and year replaces the old numbers; the old
     report's record stays, marked as superseded by the new one. A report that names no
@@ -55,27 +53,31 @@ def save_reports(
     """
     if not reports:
         return []
+    rows = [report if isinstance(report, ReportRows) else rows_of(report, PARSER_VERSION) for report in reports]
     connection.execute("BEGIN TRANSACTION")
     try:
-        named = agency_ids(connection, [r.agency for r in reports if r.agency], generated, canonical or {})
+        named = agency_ids(connection, [r.agency for r in rows if r.agency], generated, canonical or {})
         owners = [
             named[r.agency] if r.agency else placeholder_agency(connection, Path(r.source).stem, r.sha256, generated)
-            for r in reports
+            for r in rows
         ]
         current = {
             (a, y): r
-            for r, a, y in connection.execute("SELECT report_id, agency_id, year FROM reports WHERE is_current").fetchall()
+            for r, a, y in connection.execute(
+                "SELECT report_id, agency_id, year FROM reports WHERE is_current AND list_contains(?, agency_id)",
+                [sorted(set(owners))],
+            ).fetchall()
         }
-        ids = [int(row[0]) for row in connection.execute("SELECT nextval('report_ids') FROM range(?)", [len(reports)]).fetchall()]
+        ids = [int(row[0]) for row in connection.execute("SELECT nextval('report_ids') FROM range(?)", [len(rows)]).fetchall()]
         outcomes, superseded = [], []
-        for report, report_id, owner in zip(reports, ids, owners, strict=True):
+        for report, report_id, owner in zip(rows, ids, owners, strict=True):
             assert report.year is not None
             slot = (owner, report.year)
             if slot in current:
                 superseded.append((current[slot], report_id))
             outcomes.append((report_id, "replaced" if slot in current else "loaded"))
             current[slot] = report_id
-        _insert(connection, reports, ids, owners, datetime.now())
+        _insert(connection, rows, ids, owners, datetime.now())
         supersede(connection, superseded)
         connection.execute("COMMIT")
     except BaseException:
@@ -84,170 +86,16 @@ def save_reports(
     return outcomes
 
 
-@dataclass(frozen=True)
-class ReportRow:
-    """A row of ``reports``: the fields are the columns, written here once."""
-
-    report_id: int
-    agency_id: int
-    year: int | None
-    template: str
-    published: date | None
-    source_path: str
-    source_format: str
-    sha256: str
-    parser_version: str
-    loaded_at: datetime
-    is_current: bool
-    superseded_at: datetime | None
-    superseded_by: int | None
-    error_count: int
-    warning_count: int
-    agency_name: str | None
-    agency_from: str | None
-    published_from: str | None
-    scope: str
-    scope_sentence: str | None
-
-
-@dataclass(frozen=True)
-class PartRow:
-    """A part of the report's text (一 … 六), for the annual review."""
-
-    report_id: int
-    part: int
-    heading: str
-    text: str
-    location: str
-
-
-@dataclass(frozen=True)
-class CellRow:
-    report_id: int
-    key: str
-    table_key: str
-    row_key: str
-    column_key: str
-    value: float | None
-    raw: str
-    read_as: str
-    location: str
-    note: str
-    page: int | None
-    box: list[float] | None  # x0, top, x1, bottom in points on the page
-
-
-@dataclass(frozen=True)
-class CheckRow:
-    report_id: int
-    rule: str
-    subject: str
-    status: str
-    severity: str
-    expected: float | None
-    actual: float | None
-    cells: list[str]
-
-
-@dataclass(frozen=True)
-class IssueRow:
-    report_id: int
-    severity: str
-    rule: str
-    message: str
-    cells: list[str]
-    location: str
-
-
 def _insert(
-    connection: duckdb.DuckDBPyConnection, reports: list[ParsedReport], ids: list[int], agency_ids: list[int], now: datetime
+    connection: duckdb.DuckDBPyConnection, reports: list[ReportRows], ids: list[int], agency_ids: list[int], now: datetime
 ) -> None:
-    report_rows: list[ReportRow] = []
-    cell_rows: list[tuple[object, ...]] = []
-    check_rows: list[CheckRow] = []
-    issue_rows: list[IssueRow] = []
-    part_rows: list[PartRow] = []
-    for report, report_id, agency_id in zip(reports, ids, agency_ids, strict=True):
-        errors = sum(issue.severity == "error" for issue in report.issues)
-        report_rows.append(
-            ReportRow(
-                report_id,
-                agency_id,
-                report.year,
-                report.template,
-                report.published,
-                report.source,
-                report.format,
-                report.sha256,
-                PARSER_VERSION,
-                now,
-                True,
-                None,
-                None,
-                errors,
-                len(report.issues) - errors,
-                report.agency,
-                report.agency_from or None,
-                report.published_from or None,
-                report.scope,
-                report.scope_sentence or None,
-            )
-        )
-        part_rows += [PartRow(report_id, p.number, p.heading, p.text, p.location) for p in report.parts]
-        cell_rows += [_cell_values(report_id, cell) for cell in report.cells.values()]
-        check_rows += [
-            CheckRow(report_id, c.rule, c.subject, c.status, c.severity, c.expected, c.actual, list(c.cells))
-            for c in report.checks
-        ]
-        issue_rows += [IssueRow(report_id, i.severity, i.rule, i.message, list(i.cells), i.location) for i in report.issues]
-    frames = {
-        "reports": _frame(report_rows, ReportRow).astype({"superseded_at": "datetime64[us]", "superseded_by": "Int64"}),
-        "cells": pd.DataFrame(cell_rows, columns=[f.name for f in fields(CellRow)]).astype({"value": "float64", "page": "Int64"}),
-        "checks": _frame(check_rows, CheckRow).astype({"expected": "float64", "actual": "float64"}),
-        "issues": _frame(issue_rows, IssueRow),
-        "report_parts": _frame(part_rows, PartRow),
-    }
-    for table, frame in frames.items():
-        if len(frame):
-            connection.register("incoming", frame)
+    batches = {"reports": report_batch(reports, [(i, a, now, True, None, None) for i, a in zip(ids, agency_ids, strict=True)])}
+    batches.update({table: table_batch(table, reports, ids) for table in TABLES})
+    for table, batch in batches.items():
+        if batch.num_rows:
+            connection.register("incoming", batch)
             connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
             connection.unregister("incoming")
-
-
-@cache
-def _key_parts(key: str) -> tuple[str, str, str]:
-    table_key, row_key, column_key = key.split(".", 2)
-    return table_key, row_key, column_key
-
-
-def _cell_values(report_id: int, cell: CellRecord) -> tuple[object, ...]:
-    """A cell's row, its values in ``CellRow``'s field order: a plain tuple, since a frozen
-    record a cell (two hundred a report) costs the writer more than the insert."""
-    table_key, row_key, column_key = _key_parts(cell.key)
-    box = cell.box
-    return (
-        report_id,
-        cell.key,
-        table_key,
-        row_key,
-        column_key,
-        cell.value,
-        cell.raw,
-        cell.read_as,
-        cell.location,
-        cell.note,
-        None if box is None else box.page,
-        None if box is None else [round(v, 1) for v in (box.x0, box.top, box.x1, box.bottom)],
-    )
-
-
-def _frame(rows: Sequence[object], record: type) -> pd.DataFrame:
-    """Rows of one record type as a frame whose columns are the record's fields (read with
-    one ``attrgetter`` call a row: ``dataclasses.astuple`` would copy every list, and
-    ``fields()`` a row costs more than the row)."""
-    names = [f.name for f in fields(record)]
-    values = attrgetter(*names)
-    return pd.DataFrame([values(row) for row in rows], columns=names)
 
 
 def log_ingest(

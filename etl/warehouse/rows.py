@@ -1,0 +1,186 @@
+"""A parsed report as the rows the warehouse keeps, column by column.
+
+They are built where the report was parsed (a parse worker), so that the one process
+that writes only numbers them and inserts them in bulk: turning two hundred cells a
+report into rows was most of the writer's time, and the writer is what the workers wait
+for. Columns travel as plain lists (they pickle in C) and become Arrow tables, typed by
+the schemas below, in the writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from itertools import repeat
+
+import pyarrow as pa
+
+from etl.report import ParsedReport
+
+#: The columns of each table a report fills, after ``report_id``, and their Arrow types.
+_COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
+    "cells": (
+        ("key", pa.string()),
+        ("table_key", pa.string()),
+        ("row_key", pa.string()),
+        ("column_key", pa.string()),
+        ("value", pa.float64()),
+        ("raw", pa.string()),
+        ("read_as", pa.string()),
+        ("location", pa.string()),
+        ("note", pa.string()),
+        ("page", pa.int32()),
+        ("box", pa.list_(pa.float64())),  # x0, top, x1, bottom in points on the page
+    ),
+    "checks": (
+        ("rule", pa.string()),
+        ("subject", pa.string()),
+        ("status", pa.string()),
+        ("severity", pa.string()),
+        ("expected", pa.float64()),
+        ("actual", pa.float64()),
+        ("cells", pa.list_(pa.string())),
+    ),
+    "issues": (
+        ("severity", pa.string()),
+        ("rule", pa.string()),
+        ("message", pa.string()),
+        ("cells", pa.list_(pa.string())),
+        ("location", pa.string()),
+    ),
+    "report_parts": (
+        ("part", pa.int32()),
+        ("heading", pa.string()),
+        ("text", pa.string()),
+        ("location", pa.string()),
+    ),
+}
+#: The columns of ``reports`` a report fills itself (the writer adds its number, its
+#: agency, when it was loaded and whether it is current).
+_REPORT_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
+    ("year", pa.int32()),
+    ("template", pa.string()),
+    ("published", pa.date32()),
+    ("source_path", pa.string()),
+    ("source_format", pa.string()),
+    ("sha256", pa.string()),
+    ("parser_version", pa.string()),
+    ("error_count", pa.int32()),
+    ("warning_count", pa.int32()),
+    ("agency_name", pa.string()),
+    ("agency_from", pa.string()),
+    ("published_from", pa.string()),
+    ("scope", pa.string()),
+    ("scope_sentence", pa.string()),
+)
+_WRITER_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
+    ("report_id", pa.int32()),
+    ("agency_id", pa.int32()),
+    ("loaded_at", pa.timestamp("us")),
+    ("is_current", pa.bool_()),
+    ("superseded_at", pa.timestamp("us")),
+    ("superseded_by", pa.int32()),
+)
+TABLES = tuple(_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ReportRows:
+    """One report's rows: its own row of ``reports`` and, per table, its columns."""
+
+    source: str
+    sha256: str
+    agency: str | None
+    year: int | None
+    report: tuple[object, ...]  # in the order of _REPORT_COLUMNS
+    tables: dict[str, tuple[list[object], ...]]  # table -> its columns, in the order of _COLUMNS
+
+
+def rows_of(report: ParsedReport, parser_version: str) -> ReportRows:
+    """The rows of one parsed report, without the numbers only the writer can give."""
+    errors = sum(issue.severity == "error" for issue in report.issues)
+    own = (
+        report.year,
+        report.template,
+        report.published,
+        report.source,
+        report.format,
+        report.sha256,
+        parser_version,
+        errors,
+        len(report.issues) - errors,
+        report.agency,
+        report.agency_from or None,
+        report.published_from or None,
+        report.scope,
+        report.scope_sentence or None,
+    )
+    cells = list(report.cells.values())
+    parts = [_key_parts(cell.key) for cell in cells]
+    boxes = [cell.box for cell in cells]
+    tables: dict[str, tuple[list[object], ...]] = {
+        "cells": (
+            [cell.key for cell in cells],
+            [part[0] for part in parts],
+            [part[1] for part in parts],
+            [part[2] for part in parts],
+            [cell.value for cell in cells],
+            [cell.raw for cell in cells],
+            [cell.read_as for cell in cells],
+            [cell.location for cell in cells],
+            [cell.note for cell in cells],
+            [None if box is None else box.page for box in boxes],
+            [None if box is None else [round(v, 1) for v in (box.x0, box.top, box.x1, box.bottom)] for box in boxes],
+        ),
+        "checks": tuple(
+            list(column)
+            for column in _columns(
+                [(c.rule, c.subject, c.status, c.severity, c.expected, c.actual, list(c.cells)) for c in report.checks], 7
+            )
+        ),
+        "issues": tuple(
+            list(column)
+            for column in _columns([(i.severity, i.rule, i.message, list(i.cells), i.location) for i in report.issues], 5)
+        ),
+        "report_parts": tuple(
+            list(column) for column in _columns([(p.number, p.heading, p.text, p.location) for p in report.parts], 4)
+        ),
+    }
+    return ReportRows(report.source, report.sha256, report.agency, report.year, own, tables)
+
+
+def _columns(rows: list[tuple[object, ...]], width: int) -> list[tuple[object, ...]]:
+    return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
+
+
+@cache
+def _key_parts(key: str) -> tuple[str, str, str]:
+    table_key, row_key, column_key = key.split(".", 2)
+    return table_key, row_key, column_key
+
+
+def table_batch(name: str, reports: list[ReportRows], ids: list[int]) -> pa.Table:
+    """One table's rows of many reports as one Arrow table, each row with its report's number."""
+    columns = _COLUMNS[name]
+    merged: list[list[object]] = [[] for _ in range(len(columns) + 1)]
+    for rows, report_id in zip(reports, ids, strict=True):
+        own = rows.tables[name]
+        merged[0].extend(repeat(report_id, len(own[0])))
+        for target, values in zip(merged[1:], own, strict=True):
+            target.extend(values)
+    schema = pa.schema([("report_id", pa.int32()), *columns])
+    return pa.Table.from_arrays(
+        [pa.array(values, type) for values, type in zip(merged, schema.types, strict=True)], schema=schema
+    )
+
+
+def report_batch(reports: list[ReportRows], writer_values: list[tuple[object, ...]]) -> pa.Table:
+    """The ``reports`` rows: what the writer gives (in the order of _WRITER_COLUMNS) and
+    what each report filled itself."""
+    columns = (*_WRITER_COLUMNS, *_REPORT_COLUMNS)
+    rows = [(*given, *report.report) for report, given in zip(reports, writer_values, strict=True)]
+    values = _columns(rows, len(columns))
+    return pa.Table.from_arrays(
+        [pa.array(list(column), type) for column, (_, type) in zip(values, columns, strict=True)],
+        names=[name for name, _ in columns],
+    )
