@@ -44,6 +44,7 @@ from etl.warehouse import (
     save_reports,
 )
 from etl.warehouse.rows import ReportRows, rows_of
+from etl.warehouse.wide import refresh_report_values
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +133,25 @@ def ingest(
                 flush()
         flush()
         log_ingest(connection, run_started, entries)
-        apply_agency_overrides(connection, overrides)
-        refresh_agencies(connection)
-        refresh_cross_year_checks(connection)
-        refresh_findings(connection)
+        touched: set[int] | None = _agencies_given_reports(connection, summary)
+        if apply_agency_overrides(connection, overrides):
+            touched = None  # the user's CSV may have merged agencies or changed the roster: judge all again
+        changed = refresh_agencies(connection)
+        touched = None if touched is None or changed is None else touched | changed
+        refresh_cross_year_checks(connection, touched)
+        refresh_report_values(connection)  # the audit reads it (a no-op at publish then)
+        refresh_findings(connection, touched)
     return summary
+
+
+def _agencies_given_reports(connection: duckdb.DuckDBPyConnection, summary: IngestSummary) -> set[int]:
+    """The agencies this ingest loaded or replaced a report of: the only ones whose
+    checks across years and findings on their own reports can have changed."""
+    saved = [outcome.report_id for outcome in summary.outcomes if outcome.status in ("loaded", "replaced")]
+    if not saved:
+        return set()
+    rows = connection.execute("SELECT DISTINCT agency_id FROM reports WHERE list_contains(?, report_id)", [saved]).fetchall()
+    return {int(row[0]) for row in rows}
 
 
 _BATCH = 200

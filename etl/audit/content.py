@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.audit.facts import rows
+from etl.audit.facts import JUDGED, rows
 from etl.audit.finding import TEXT, AuditSeverity, Finding, cell_words, placed
 from etl.narrative import NUMERALS, PARTS
 from etl.template import INCOMPLETE_RULES, TABLE_NAMES
@@ -39,7 +39,7 @@ def incomplete_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataF
     owners = reports.set_index("report_id")[["agency_id", "year"]]
     rules = [*INCOMPLETE_RULES, "missing_row"]
     rows = connection.execute(
-        "SELECT report_id, rule, message, cells, location FROM issues WHERE list_contains(?, rule) ORDER BY report_id",
+        f"SELECT report_id, rule, message, cells, location FROM issues WHERE list_contains(?, rule) AND {JUDGED} ORDER BY report_id",
         [rules],
     ).fetchall()
     found = []
@@ -62,8 +62,8 @@ def incomplete_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataF
             )
         )
     unreadable = connection.execute(
-        """SELECT report_id, table_key, list(key ORDER BY key) FROM cells
-           WHERE read_as = 'unreadable' GROUP BY ALL ORDER BY report_id, table_key"""
+        f"""SELECT report_id, table_key, list(key ORDER BY key) FROM cells
+            WHERE read_as = 'unreadable' AND {JUDGED} GROUP BY ALL ORDER BY report_id, table_key"""
     ).fetchall()
     for report_id, table_key, keys in unreadable:
         if report_id not in owners.index:
@@ -92,13 +92,13 @@ def parts_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
     loaded before their text was kept (scope unknown) are not judged."""
     read = reports[reports["scope"].notna()]
     incomplete = connection.execute(
-        "SELECT DISTINCT report_id FROM issues WHERE list_contains(?, rule)", [list(INCOMPLETE_RULES)]
+        f"SELECT DISTINCT report_id FROM issues WHERE list_contains(?, rule) AND {JUDGED}", [list(INCOMPLETE_RULES)]
     ).fetchall()
     cut = {int(row[0]) for row in incomplete}
     texts: dict[int, dict[int, str]] = {}
     places: dict[int, dict[int, str]] = {}
     for report_id, part, text, location in connection.execute(
-        "SELECT report_id, part, text, location FROM report_parts JOIN current_reports USING (report_id)"
+        f"SELECT report_id, part, text, location FROM report_parts WHERE {JUDGED}"
     ).fetchall():
         texts.setdefault(int(report_id), {})[int(part)] = str(text)
         places.setdefault(int(report_id), {})[int(part)] = str(location or "")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 import duckdb
 import pandas as pd
+
+from etl.warehouse.wide import report_values_fresh
 
 
 def current_reports(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -27,16 +30,36 @@ def agencies(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def values(connection: duckdb.DuckDBPyConnection, keys: list[str] | None = None) -> pd.DataFrame:
-    """Current reports' cells, one row per report, one column per key (NULL: not reported)."""
-    chosen = "AND list_contains(?, c.key)" if keys is not None else ""
+#: A condition on ``report_id``: the reports an audit judges by their own contents (those
+#: of the agencies a change touched), registered by ``judging``.
+JUDGED = "report_id IN (SELECT report_id FROM audit_judged)"
+
+
+@contextmanager
+def judging(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) -> Iterator[None]:
+    """Make ``JUDGED`` mean these reports while the rules run."""
+    connection.register("audit_judged", reports[["report_id"]])
+    try:
+        yield
+    finally:
+        connection.unregister("audit_judged")
+
+
+def values(connection: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
+    """Current reports' cells, one row per report, one column per key (NULL: not
+    reported): from ``report_values`` where it is up to date (a few columns of one row a
+    report), else pivoted from ``cells``."""
+    if report_values_fresh(connection):
+        # The keys are the template's own (an allow-list), never user input.
+        chosen = ", ".join(f'"{key}"' for key in keys)
+        return connection.execute(f"SELECT report_id, {chosen} FROM report_values").df().set_index("report_id")
     cells = connection.execute(
-        f"""SELECT c.report_id, c.key, c.value FROM cells c JOIN reports r USING (report_id)
-            WHERE r.is_current {chosen}""",
-        [keys] if keys is not None else [],
+        """SELECT c.report_id, c.key, c.value FROM cells c JOIN reports r USING (report_id)
+           WHERE r.is_current AND list_contains(?, c.key)""",
+        [keys],
     ).df()
     if not len(cells):
-        return pd.DataFrame(columns=keys or [])
+        return pd.DataFrame(columns=keys)
     return cells.pivot(index="report_id", columns="key", values="value")
 
 

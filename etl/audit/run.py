@@ -1,12 +1,18 @@
 """The audit stage: every rule over the warehouse, its findings stored in ``findings``.
 
-Findings depend on other reports (last year's, the roster, the peers), so they are
-recomputed for the whole warehouse after every change, as the checks across years are.
+Most rules judge a body by its own reports (this year's, last year's): after an ingest
+they are run again only for the bodies it gave reports to. A few compare a body with
+others (the warehouse's latest year, its peers, an area's bodies) and run over the
+whole warehouse every time; they are the cheap ones. Everything is found again when the
+rules themselves or the deadlines changed (their fingerprint is kept in ``meta``).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Collection
 from dataclasses import fields
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -16,32 +22,58 @@ from etl.audit.aggregates import aggregate_findings
 from etl.audit.finding import SEVERITIES, Finding
 from etl.audit.rules import RULES
 
+#: The findings of rules that compare a body with others, found again over the whole warehouse.
+ACROSS_BODIES = ("report_missing", "peer_outlier", "aggregate_differs")
 
-def audit_findings(connection: duckdb.DuckDBPyConnection, deadlines: list[timeliness.Deadline] | None = None) -> list[Finding]:
+
+def audit_findings(
+    connection: duckdb.DuckDBPyConnection,
+    deadlines: list[timeliness.Deadline] | None = None,
+    bodies: Collection[int] | None = None,
+) -> list[Finding]:
+    """The findings of every rule; with ``bodies``, those of the rules on a body's own
+    reports only for these bodies (and the rules across bodies for all)."""
     reports = facts.current_reports(connection)
     agencies = facts.agencies(connection)
+    judged = reports if bodies is None else reports[reports["agency_id"].isin(list(bodies))]
     chosen = deadlines if deadlines is not None else timeliness.load_deadlines()
-    found = [
-        *timeliness.late_findings(reports, chosen),
-        *timeliness.missing_findings(agencies, reports),
-        *content.template_findings(reports),
-        *content.incomplete_findings(connection, reports),
-        *sums.sums_findings(connection, reports),
-        *sums.text_findings(connection, reports),
-        *content.parts_findings(connection, reports),
-        *reuse.reuse_findings(connection, reports),
-        *unusual.unusual_findings(connection, reports),
-        *aggregate_findings(connection, reports, agencies),
-    ]
+    figures = unusual.unusual_values(connection)
+    with facts.judging(connection, judged):
+        found = [
+            *timeliness.late_findings(judged, chosen),
+            *content.template_findings(judged),
+            *content.incomplete_findings(connection, judged),
+            *sums.sums_findings(connection, judged),
+            *sums.text_findings(connection, judged),
+            *content.parts_findings(connection, judged),
+            *reuse.reuse_findings(connection, judged),
+            *unusual.jump_findings(judged, figures),
+            *timeliness.missing_findings(agencies, reports),
+            *unusual.peer_findings(reports, figures),
+            *aggregate_findings(connection, reports, agencies),
+        ]
     order = {rule.code: index for index, rule in enumerate(RULES)}
     found.sort(key=lambda f: (f.agency_id, f.year, SEVERITIES.index(f.severity), order[f.rule]))
     return found
 
 
-def refresh_findings(connection: duckdb.DuckDBPyConnection) -> int:
-    """Audit the warehouse again and store what was found; returns how many findings."""
-    found = audit_findings(connection)
-    connection.execute("DELETE FROM findings")
+def refresh_findings(connection: duckdb.DuckDBPyConnection, bodies: Collection[int] | None = None) -> int:
+    """Audit the warehouse again (for ``bodies`` only where a rule allows it, see the
+    module's note) and store what was found; returns how many findings were stored."""
+    stamp = rules_fingerprint()
+    stored = connection.execute("SELECT value FROM meta WHERE key = 'audited_with'").fetchall()
+    if stored != [(stamp,)]:
+        bodies = None
+    elif bodies is not None and not bodies:
+        return 0  # no body's reports or attributes changed: neither did any finding
+    found = audit_findings(connection, bodies=bodies)
+    if bodies is None:
+        connection.execute("DELETE FROM findings")
+    else:
+        connection.execute(
+            "DELETE FROM findings WHERE list_contains(?, rule) OR list_contains(?, agency_id)",
+            [list(ACROSS_BODIES), sorted(bodies)],
+        )
     if found:
         names = [f.name for f in fields(Finding)]
         frame = pd.DataFrame([[getattr(item, name) for name in names] for item in found], columns=names)
@@ -51,4 +83,14 @@ def refresh_findings(connection: duckdb.DuckDBPyConnection) -> int:
             connection.execute("INSERT INTO findings BY NAME SELECT * FROM incoming_findings")
         finally:
             connection.unregister("incoming_findings")
+    connection.execute("INSERT OR REPLACE INTO meta VALUES ('audited_with', ?)", [stamp])
     return len(found)
+
+
+def rules_fingerprint() -> str:
+    """The rules' code and the statutory deadlines, in one value: findings stored under
+    another one were found by other rules, and are all found again."""
+    digest = hashlib.sha256(repr(timeliness.load_deadlines()).encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:16]

@@ -8,6 +8,7 @@ import re
 import duckdb
 import pandas as pd
 
+from etl.audit.facts import JUDGED
 from etl.audit.finding import TEXT, AuditSeverity, Finding, cell_words, figure, placed
 from etl.checks import RULE_TEXT
 from etl.cross_year_rules import CROSS_YEAR_TEXT, MISSING_YEAR_RULE
@@ -19,8 +20,8 @@ def sums_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) 
     owners = reports.set_index("report_id")[["agency_id", "year"]]
     years = reports.set_index("report_id")["year"]
     rows = connection.execute(
-        """SELECT report_id, rule, subject, expected, actual, cells, related_report_id FROM checks
-           WHERE status = 'failed' AND rule <> ? ORDER BY report_id""",
+        f"""SELECT report_id, rule, subject, expected, actual, cells, related_report_id FROM checks
+            WHERE status = 'failed' AND rule <> ? AND {JUDGED} ORDER BY report_id""",
         [MISSING_YEAR_RULE],
     ).fetchall()
     found = []
@@ -66,7 +67,7 @@ def text_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) 
     parser, which quotes the sentence)."""
     owners = reports.set_index("report_id")[["agency_id", "year"]]
     rows = connection.execute(
-        "SELECT report_id, message, cells, location FROM issues WHERE rule = 'text_disagrees' ORDER BY report_id"
+        f"SELECT report_id, message, cells, location FROM issues WHERE rule = 'text_disagrees' AND {JUDGED} ORDER BY report_id"
     ).fetchall()
     found = []
     for report_id, message, cells, location in rows:

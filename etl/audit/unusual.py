@@ -110,10 +110,9 @@ def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
     return found
 
 
-def unusual_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) -> list[Finding]:
-    keys = sorted({*JUMP_KEYS, *(key for indicator in PEER_RATES for key in indicator.keys)})
-    wide = values(connection, keys)
-    return jump_findings(reports, wide) + peer_findings(reports, wide)
+def unusual_values(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The figures both rules read, one row per current report."""
+    return values(connection, sorted({*JUMP_KEYS, *(key for indicator in PEER_RATES for key in indicator.keys)}))
 
 
 def _value(wide: pd.DataFrame, report_id: Any, key: str) -> float | None:

@@ -25,17 +25,35 @@ def agency_ids(
 
     ``canonical`` maps the user's aliases to the name they stand for.
     """
-    known = dict(connection.execute("SELECT agency_key, agency_id FROM agencies").fetchall())
-    found: dict[str, int] = {}
-    for name in dict.fromkeys(names):
-        target = canonical.get(name, name)
-        key = agency_key(target)
+    wanted = {name: agency_key(canonical.get(name, name)) for name in dict.fromkeys(names)}
+    known = dict(
+        connection.execute(
+            "SELECT agency_key, agency_id FROM agencies WHERE list_contains(?, agency_key)", [sorted(set(wanted.values()))]
+        ).fetchall()
+    )
+    new: dict[str, str] = {}  # key -> the name it is created under: the first spelling met
+    for name, key in wanted.items():
         if key not in known:
-            known[key] = _create(connection, infer(target), key, generated)
-        found[name] = int(known[key])
+            new.setdefault(key, canonical.get(name, name))
+    known.update(_create_many(connection, {key: infer(target) for key, target in new.items()}, generated))
+    found = {name: int(known[key]) for name, key in wanted.items()}
     if found:
-        connection.executemany("INSERT OR IGNORE INTO agency_names VALUES (?, ?)", list(found.items()))
+        connection.execute("INSERT OR IGNORE INTO agency_names SELECT unnest(?), unnest(?)", [list(found), list(found.values())])
     return found
+
+
+def _create_many(connection: duckdb.DuckDBPyConnection, infos: dict[str, AgencyInfo], generated: bool) -> dict[str, int]:
+    """New agencies in one insert, by identity key: a first ingest meets hundreds."""
+    if not infos:
+        return {}
+    ids = [int(row[0]) for row in connection.execute("SELECT nextval('agency_ids') FROM range(?)", [len(infos)]).fetchall()]
+    frame = pd.DataFrame(
+        [_agency_row(new_id, info, key, generated) for new_id, (key, info) in zip(ids, infos.items(), strict=True)]
+    )
+    connection.register("new_agencies", frame)
+    connection.execute("INSERT INTO agencies BY NAME SELECT * FROM new_agencies")
+    connection.unregister("new_agencies")
+    return dict(zip(infos, ids, strict=True))
 
 
 def placeholder_agency(connection: duckdb.DuckDBPyConnection, label: str, sha256: str, generated: bool) -> int:
@@ -58,7 +76,17 @@ def _create(
     note: str | None = None,
 ) -> int:
     new_id = int(connection.execute("SELECT nextval('agency_ids')").fetchall()[0][0])
-    values = {
+    values = _agency_row(new_id, info, key, generated, needs_name, note)
+    columns = ", ".join(values)
+    connection.execute(f"INSERT INTO agencies ({columns}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
+    return new_id
+
+
+def _agency_row(
+    new_id: int, info: AgencyInfo, key: str, generated: bool, needs_name: bool = False, note: str | None = None
+) -> dict[str, object]:
+    """A new agency's row, its attributes as inferred from its name."""
+    return {
         "agency_id": new_id,
         "agency_key": key,
         "name": info.name,
@@ -76,9 +104,6 @@ def _create(
         "needs_name": needs_name,
         "note": note if note is not None else info.note or None,
     }
-    columns = ", ".join(values)
-    connection.execute(f"INSERT INTO agencies ({columns}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
-    return new_id
 
 
 def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dict[str, Override]) -> int:
@@ -229,15 +254,18 @@ def rekey_agencies(connection: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-def refresh_agencies(connection: duckdb.DuckDBPyConnection) -> None:
+def refresh_agencies(connection: duckdb.DuckDBPyConnection) -> set[int] | None:
     """After reports change: display names follow each agency's latest report, and what
     was inferred is inferred again for the renamed agencies only, or for all of them once
-    when the gazetteer or the parser (whose version covers the inference rules) changed."""
+    when the gazetteer or the parser (whose version covers the inference rules) changed.
+    Returns the agencies whose name or attributes changed (None: all were inferred again)."""
     renamed = _refresh_display_names(connection)
     stamp = f"{PARSER_VERSION}/{gazetteer_fingerprint()}"
     stored = connection.execute("SELECT value FROM meta WHERE key = 'inferred_with'").fetchall()
-    _refresh_inferred(connection, renamed if stored == [(stamp,)] else None)
+    every = stored != [(stamp,)]
+    changed = _refresh_inferred(connection, None if every else renamed)
     connection.execute("INSERT OR REPLACE INTO meta VALUES ('inferred_with', ?)", [stamp])
+    return None if every else {*renamed, *changed}
 
 
 def _refresh_display_names(connection: duckdb.DuckDBPyConnection) -> list[int]:
@@ -254,10 +282,11 @@ def _refresh_display_names(connection: duckdb.DuckDBPyConnection) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
-def _refresh_inferred(connection: duckdb.DuckDBPyConnection, only: list[int] | None) -> None:
-    """Infer again what the user has not set (for ``only`` these agencies, or all)."""
+def _refresh_inferred(connection: duckdb.DuckDBPyConnection, only: list[int] | None) -> list[int]:
+    """Infer again what the user has not set (for ``only`` these agencies, or all);
+    returns the agencies whose attributes changed."""
     if only == []:
-        return
+        return []
     columns = ("province", "city", "county", "division_code", "level", "kind", "is_government", "uncertain", "note")
     chosen = "" if only is None else " AND list_contains(?, agency_id)"
     rows = connection.execute(
@@ -273,6 +302,7 @@ def _refresh_inferred(connection: duckdb.DuckDBPyConnection, only: list[int] | N
     if changed:
         assignments = ", ".join(f"{column} = ?" for column in columns)
         connection.executemany(f"UPDATE agencies SET {assignments} WHERE agency_id = ?", changed)
+    return [int(row[-1]) for row in changed]
 
 
 def agency_table(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:

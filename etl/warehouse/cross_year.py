@@ -1,12 +1,14 @@
 """Checks across an agency's years, recorded in ``checks`` as warnings.
 
-They depend on two reports, so they are recomputed for the whole warehouse after every
-change (an ingest, a merge of agencies, a report named by the user) instead of being
-parsed with one report. A failed one is a warning, not an error: agencies do restate
+They depend on two reports of one agency, so they are recomputed after every change
+instead of being parsed with one report: for the agencies an ingest gave reports, or
+for the whole warehouse after a merge of agencies or a report named by the user. A failed one is a warning, not an error: agencies do restate
 last year's numbers, and either year may be the one that is wrong.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import duckdb
 import pandas as pd
@@ -14,24 +16,36 @@ import pandas as pd
 from etl.cross_year_rules import MISSING_YEAR_RULE, cross_year_rules
 
 
-def refresh_cross_year_checks(connection: duckdb.DuckDBPyConnection) -> None:
+def refresh_cross_year_checks(connection: duckdb.DuckDBPyConnection, agencies: Collection[int] | None = None) -> None:
+    """The checks across years again, for these agencies (None: every agency)."""
     rules = pd.DataFrame(
         [(r.rule, r.subject, r.this_year, r.last_year, r.plus, r.minus, r.version) for r in cross_year_rules()],
         columns=["rule", "subject", "this_key", "last_key", "plus_key", "minus_key", "version"],
     ).astype(object)
     names = sorted({r.rule for r in cross_year_rules()} | {MISSING_YEAR_RULE})
-    connection.execute("DELETE FROM checks WHERE list_contains(?, rule)", [names])
+    chosen = sorted(agencies) if agencies is not None else []
+    if agencies is None:
+        connection.execute("DELETE FROM checks WHERE list_contains(?, rule)", [names])
+    elif chosen:
+        connection.execute(
+            """DELETE FROM checks WHERE list_contains(?, rule)
+               AND report_id IN (SELECT report_id FROM reports WHERE list_contains(?, agency_id))""",
+            [names, chosen],
+        )
+    else:
+        return
+    among = "TRUE" if agencies is None else "list_contains(?, agency_id)"
     connection.register("cross_year_rules", rules)
     try:
-        connection.execute(_PAIR_CHECKS)
-        connection.execute(_MISSING_YEARS, [MISSING_YEAR_RULE])
+        connection.execute(_PAIR_CHECKS.format(among=among), [] if agencies is None else [chosen])
+        connection.execute(_MISSING_YEARS.format(among=among), [MISSING_YEAR_RULE, *([] if agencies is None else [chosen])])
     finally:
         connection.unregister("cross_year_rules")
 
 
 _PAIR_CHECKS = """
 INSERT INTO checks BY NAME
-WITH cur AS (SELECT report_id, agency_id, year, template FROM reports WHERE is_current),
+WITH cur AS (SELECT report_id, agency_id, year, template FROM reports WHERE is_current AND {among}),
 pairs AS (
     SELECT c.report_id, p.report_id AS prev_id, c.template, p.template AS prev_template
     FROM cur c JOIN cur p ON p.agency_id = c.agency_id AND p.year = c.year - 1),
@@ -66,6 +80,6 @@ SELECT report_id, ?::VARCHAR AS rule,
        'failed' AS status, 'warning' AS severity, NULL::DOUBLE AS expected, NULL::DOUBLE AS actual,
        []::VARCHAR[] AS cells, prev_id AS related_report_id
 FROM (SELECT report_id, year, lag(year) OVER w AS prev_year, lag(report_id) OVER w AS prev_id
-      FROM reports WHERE is_current WINDOW w AS (PARTITION BY agency_id ORDER BY year))
+      FROM reports WHERE is_current AND {among} WINDOW w AS (PARTITION BY agency_id ORDER BY year))
 WHERE year - prev_year > 1
 """

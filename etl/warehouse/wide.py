@@ -37,11 +37,7 @@ def refresh_report_values(connection: duckdb.DuckDBPyConnection) -> bool:
     """Build ``report_values`` again if the current reports or their agencies changed;
     returns whether it was built."""
     fingerprint = _fingerprint(connection)
-    stored = connection.execute("SELECT value FROM meta WHERE key = 'report_values'").fetchall()
-    exists = connection.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'report_values' AND database_name = current_database()"
-    ).fetchall()[0][0]
-    if exists and stored == [(fingerprint,)]:
+    if _holds(connection, fingerprint):
         return False
     # Keys are the template's own (an allow-list), never user input; a key no report has
     # is a column of NULLs, so that every page can ask for any key.
@@ -58,6 +54,20 @@ def refresh_report_values(connection: duckdb.DuckDBPyConnection) -> bool:
     )
     connection.execute("INSERT OR REPLACE INTO meta VALUES ('report_values', ?)", [fingerprint])
     return True
+
+
+def report_values_fresh(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``report_values`` holds what the warehouse holds now: readers that may run
+    before a publish (the audit) read it then, and ``cells`` otherwise."""
+    return _holds(connection, _fingerprint(connection))
+
+
+def _holds(connection: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
+    stored = connection.execute("SELECT value FROM meta WHERE key = 'report_values'").fetchall()
+    exists = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'report_values' AND database_name = current_database()"
+    ).fetchall()[0][0]
+    return bool(exists) and stored == [(fingerprint,)]
 
 
 def _fingerprint(connection: duckdb.DuckDBPyConnection) -> str:

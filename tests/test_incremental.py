@@ -1,0 +1,87 @@
+"""An ingest judges again only the agencies it gave reports to: what it stores is what
+judging the whole warehouse again would store, and an unchanged folder changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.agencies import all_agencies
+from corpus.generate import generate, write
+from etl.audit import refresh_findings
+from etl.ingest import find_files, ingest
+from etl.warehouse import building, refresh_cross_year_checks
+from tests.helpers import sql
+
+_FINDINGS = """SELECT agency_id, year, report_id, rule, severity, table_name, row_label, column_label, message,
+                      cells, numbers, evidence, location FROM findings ORDER BY ALL"""
+_CROSS_YEAR = """SELECT report_id, rule, subject, status, expected, actual, related_report_id FROM checks
+                 WHERE related_report_id IS NOT NULL OR rule = 'missing_year' ORDER BY ALL"""
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[Path]]:
+    """Two batches of one city's bodies: the first has every body's early years, the
+    second the later years and everything of four more bodies. One body has no 2022
+    report; another none for 2020 and none after 2022, so that the second batch gives it
+    no report but makes its later years missing (findings on a body it did not touch)."""
+    folder = tmp_path_factory.mktemp("incremental")
+    bodies = [a for a in all_agencies() if a.city == "株洲市"][:14]
+    first, second = [], []
+    for report in generate(11, agencies=bodies):
+        body, year = bodies.index(report.agency), report.spec.year
+        if (body, year) in ((0, 2022), (1, 2020)) or (body == 1 and year > 2022):
+            continue
+        path = write(report, folder)
+        (second if body >= 10 or year >= 2023 else first).append(path)
+    return first, second
+
+
+def _judged_again(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with building(db) as connection:
+        refresh_cross_year_checks(connection)
+        connection.execute("DELETE FROM meta WHERE key = 'audited_with'")
+        refresh_findings(connection)
+    return sql(db, _FINDINGS), sql(db, _CROSS_YEAR)
+
+
+def test_a_second_ingest_stores_what_judging_everything_again_would(
+    corpus: tuple[list[Path], list[Path]], tmp_path: Path
+) -> None:
+    first, second = corpus
+    db = tmp_path / "w.duckdb"
+    ingest(first, db, generated=True)
+    summary = ingest(second, db, generated=True)
+    assert summary.counts["loaded"] == len(second)
+    stored = sql(db, _FINDINGS), sql(db, _CROSS_YEAR)
+    assert stored[0] and stored[1]
+    assert {row[3] for row in stored[0]} >= {"report_missing", "published_late"}
+    assert _judged_again(db) == stored
+
+
+def test_a_replaced_report_is_judged_again(corpus: tuple[list[Path], list[Path]], tmp_path: Path) -> None:
+    first, _ = corpus
+    db = tmp_path / "w.duckdb"
+    ingest(first, db, generated=True)
+    target = next(path for path in first if path.suffix == ".txt")
+    changed = tmp_path / target.name
+    text = target.read_text(encoding="utf-8")
+    assert "五、存在的主要问题及改进情况" in text
+    head, tail = text.split("五、存在的主要问题及改进情况", 1)
+    changed.write_text(head + "五、存在的主要问题及改进情况\n无。\n六、" + tail.split("六、", 1)[1], encoding="utf-8")
+    summary = ingest([changed], db, generated=True)
+    assert summary.counts["replaced"] == 1
+    stored = sql(db, _FINDINGS), sql(db, _CROSS_YEAR)
+    assert any(row[3] == "part_five_empty" for row in stored[0])
+    assert _judged_again(db) == stored
+
+
+def test_an_unchanged_folder_changes_no_finding(corpus: tuple[list[Path], list[Path]], tmp_path: Path) -> None:
+    first, second = corpus
+    db = tmp_path / "w.duckdb"
+    ingest(first + second, db, generated=True)
+    before = sql(db, _FINDINGS), sql(db, _CROSS_YEAR)
+    summary = ingest(find_files([first[0].parent.parent]), db, generated=True)
+    assert set(summary.counts) == {"unchanged"}
+    assert (sql(db, _FINDINGS), sql(db, _CROSS_YEAR)) == before
