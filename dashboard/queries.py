@@ -22,7 +22,7 @@ from etl.audit.reuse import repeated_share
 from etl.indicators import DISCLOSURE, REVIEW_CORRECTION
 from etl.narrative import NARRATIVE_PARTS, NUMERALS, PARTS
 from etl.template import INCOMPLETE_RULES, VERSIONS, all_keys, label_for, version_keys
-from etl.warehouse import WIDE_META_COLUMNS, connect_readonly
+from etl.warehouse import WIDE_META_COLUMNS, reading
 
 #: The filters that choose among values: the attribute, the column it filters (an
 #: allow-list: only these are written into SQL) and its name in words. The builder and the
@@ -107,12 +107,9 @@ def _keys(keys: Sequence[str]) -> list[str]:
 
 
 def run(db: Path, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
-    """One short-lived read-only connection per question (DuckDB locks whole files)."""
-    connection = connect_readonly(db)
-    try:
+    """One question, on a cursor of the warehouse as it is now."""
+    with reading(db) as connection:
         return connection.execute(sql, list(params)).df()
-    finally:
-        connection.close()
 
 
 # ---- What is in the warehouse --------------------------------------------------------------------
@@ -289,7 +286,10 @@ def read_as_counts(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"SELECT c.read_as, count(*) AS cells FROM cells c JOIN current_reports r USING (report_id) WHERE {q.sql} GROUP BY 1 ORDER BY 2 DESC",
+        f"""SELECT read_as, sum(cells)::BIGINT AS cells
+            FROM (SELECT unnest(map_keys(r.read_as_cells)) AS read_as, unnest(map_values(r.read_as_cells)) AS cells
+                  FROM report_values r WHERE {q.sql})
+            GROUP BY 1 ORDER BY 2 DESC""",
         q.params,
     )
 
@@ -498,19 +498,13 @@ def _review_filtered(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 def review_status(db: Path, filters: Filters, year: int) -> pd.DataFrame:
     """Each body that should have reported on ``year``: whether it did, and on time."""
-    connection = connect_readonly(db)
-    try:
+    with reading(db) as connection:
         status = reporting_status(connection, year=year)
-    finally:
-        connection.close()
     return _review_filtered(status, filters).reset_index(drop=True)
 
 
 def review_findings(db: Path, filters: Filters, year: int) -> pd.DataFrame:
     """The findings of ``year`` for the bodies the filters choose."""
-    connection = connect_readonly(db)
-    try:
+    with reading(db) as connection:
         found = audit_findings(connection, Scope(year=year))
-    finally:
-        connection.close()
     return _review_filtered(found, filters).reset_index(drop=True)

@@ -139,7 +139,7 @@ def ingest(
         changed = refresh_agencies(connection)
         touched = None if touched is None or changed is None else touched | changed
         refresh_cross_year_checks(connection, touched)
-        refresh_report_values(connection)  # the audit reads it (a no-op at publish then)
+        refresh_report_values(connection, touched)  # the audit reads it (a no-op at publish then)
         refresh_findings(connection, touched)
     return summary
 

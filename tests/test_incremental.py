@@ -1,5 +1,6 @@
-"""An ingest judges again only the agencies it gave reports to: what it stores is what
-judging the whole warehouse again would store, and an unchanged folder changes nothing."""
+"""An ingest makes again only what depends on the agencies it gave reports to (checks
+across years, findings, the dashboard's wide table): what it stores is what making
+everything again would store, and an unchanged folder changes nothing."""
 
 from __future__ import annotations
 
@@ -12,12 +13,18 @@ from corpus.generate import generate, write
 from etl.audit import refresh_findings
 from etl.ingest import find_files, ingest
 from etl.warehouse import building, refresh_cross_year_checks
+from etl.warehouse.wide import refresh_report_values
 from tests.helpers import sql
 
 _FINDINGS = """SELECT agency_id, year, report_id, rule, severity, table_name, row_label, column_label, message,
                       cells, numbers, evidence, location FROM findings ORDER BY ALL"""
 _CROSS_YEAR = """SELECT report_id, rule, subject, status, expected, actual, related_report_id FROM checks
                  WHERE related_report_id IS NOT NULL OR rule = 'missing_year' ORDER BY ALL"""
+_VALUES = "SELECT * FROM report_values ORDER BY report_id"
+
+
+def _stored(db: Path) -> tuple[list[tuple[object, ...]], ...]:
+    return sql(db, _FINDINGS), sql(db, _CROSS_YEAR), sql(db, _VALUES)
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +45,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[P
     return first, second
 
 
-def _judged_again(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+def _judged_again(db: Path) -> tuple[list[tuple[object, ...]], ...]:
+    """What the warehouse holds with every agency's checks, findings and values made again."""
     with building(db) as connection:
         refresh_cross_year_checks(connection)
-        connection.execute("DELETE FROM meta WHERE key = 'audited_with'")
+        connection.execute("DELETE FROM meta WHERE key = 'audited_with' OR key = 'report_values'")
+        refresh_report_values(connection)
         refresh_findings(connection)
-    return sql(db, _FINDINGS), sql(db, _CROSS_YEAR)
+    return _stored(db)
 
 
 def test_a_second_ingest_stores_what_judging_everything_again_would(
@@ -54,8 +63,8 @@ def test_a_second_ingest_stores_what_judging_everything_again_would(
     ingest(first, db, generated=True)
     summary = ingest(second, db, generated=True)
     assert summary.counts["loaded"] == len(second)
-    stored = sql(db, _FINDINGS), sql(db, _CROSS_YEAR)
-    assert stored[0] and stored[1]
+    stored = _stored(db)
+    assert stored[0] and stored[1] and len(stored[2]) == len(first) + len(second)
     assert {row[3] for row in stored[0]} >= {"report_missing", "published_late"}
     assert _judged_again(db) == stored
 
@@ -72,7 +81,7 @@ def test_a_replaced_report_is_judged_again(corpus: tuple[list[Path], list[Path]]
     changed.write_text(head + "五、存在的主要问题及改进情况\n无。\n六、" + tail.split("六、", 1)[1], encoding="utf-8")
     summary = ingest([changed], db, generated=True)
     assert summary.counts["replaced"] == 1
-    stored = sql(db, _FINDINGS), sql(db, _CROSS_YEAR)
+    stored = _stored(db)
     assert any(row[3] == "part_five_empty" for row in stored[0])
     assert _judged_again(db) == stored
 
@@ -81,7 +90,7 @@ def test_an_unchanged_folder_changes_no_finding(corpus: tuple[list[Path], list[P
     first, second = corpus
     db = tmp_path / "w.duckdb"
     ingest(first + second, db, generated=True)
-    before = sql(db, _FINDINGS), sql(db, _CROSS_YEAR)
+    before = _stored(db)
     summary = ingest(find_files([first[0].parent.parent]), db, generated=True)
     assert set(summary.counts) == {"unchanged"}
-    assert (sql(db, _FINDINGS), sql(db, _CROSS_YEAR)) == before
+    assert _stored(db) == before

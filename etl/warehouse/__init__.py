@@ -14,6 +14,7 @@ from etl.warehouse.schema import (
     WarehouseError,
     connect_readonly,
     needs_upgrade,
+    reading,
     schema_version,
 )
 from etl.warehouse.store import WIDE_META_COLUMNS, loaded_digests, loaded_reports_for_shas, log_ingest, save_reports, wide_cells
@@ -27,6 +28,7 @@ __all__ = [
     "apply_agency_overrides",
     "building",
     "connect_readonly",
+    "reading",
     "loaded_digests",
     "loaded_reports_for_shas",
     "log_ingest",

@@ -56,6 +56,7 @@ def building(
             if path.exists():
                 shutil.copyfile(path, work)
             connection = duckdb.connect(str(work))
+            connection.execute("SET enable_progress_bar = false")  # the ingest shows its own
             prepare(connection)
             yield connection
             refresh_report_values(connection)

@@ -6,7 +6,10 @@ by ``prepare`` in the building copy, so a failed upgrade leaves the old file as 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,6 +214,70 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise WarehouseError(f"{path}：数据库文件不存在，请先导入报告")
     return duckdb.connect(str(path), read_only=True)
+
+
+@dataclass
+class _Open:
+    """A warehouse file kept open for readers, and how many questions are reading it."""
+
+    identity: tuple[int, ...]  # device, inode, size and time of the file it opened
+    database: duckdb.DuckDBPyConnection
+    readers: int = 0
+
+
+_OPEN: OrderedDict[Path, _Open] = OrderedDict()
+_OPEN_CHANGED = threading.Condition()
+_KEEP_OPEN = 4
+#: How long a question waits for questions still reading the previous version of a file.
+_WAIT_FOR_READERS = 5.0
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only cursor on the warehouse as it is now, from a database kept open between
+    questions: opening the file costs about 20 ms, more than most of the dashboard's
+    questions take.
+
+    An ingest publishes a new file in the old one's place: a file of another identity is
+    opened afresh, once the questions still reading the old one are done (DuckDB gives a
+    path's open database to whoever opens that path again, so the old must close first).
+    """
+    kept = _acquire(path)
+    cursor = kept.database.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+        with _OPEN_CHANGED:
+            kept.readers -= 1
+            _OPEN_CHANGED.notify_all()
+
+
+def _acquire(path: Path) -> _Open:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise WarehouseError(f"{path}：数据库文件不存在，请先导入报告") from None
+    identity = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+    key = path.resolve()
+    with _OPEN_CHANGED:
+        kept = _OPEN.get(key)
+        if kept is not None and kept.identity != identity:
+            # Another version: wait for its readers, then close it (a reader still at it
+            # after the wait is one question on the version before, not an error).
+            old = kept
+            _OPEN_CHANGED.wait_for(lambda: old.readers == 0, timeout=_WAIT_FOR_READERS)
+            if old.readers == 0:
+                old.database.close()
+                del _OPEN[key]
+                kept = None
+        if kept is None:
+            kept = _OPEN[key] = _Open(identity, connect_readonly(path))
+        _OPEN.move_to_end(key)
+        kept.readers += 1
+        for other in [k for k, v in _OPEN.items() if v.readers == 0][: max(0, len(_OPEN) - _KEEP_OPEN)]:
+            _OPEN.pop(other).database.close()
+        return kept
 
 
 def schema_version(connection: duckdb.DuckDBPyConnection) -> str | None:

@@ -3,11 +3,15 @@ per template key, materialised when a warehouse is published.
 
 The dashboard's pages sum a few keys over many reports; from ``cells`` (two hundred rows
 a report) that is a scan of millions of rows for every chart, from this table a scan of
-a few columns. It is rebuilt only when what it holds changed: its fingerprint is the
-current reports and their agencies' attributes.
+a few columns. It is made again only when what it holds changed (its fingerprint is the
+current reports and their agencies' attributes), and after an ingest only for the
+agencies the ingest gave reports to.
 """
 
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
 
 import duckdb
 
@@ -33,27 +37,61 @@ REPORT_COLUMNS = (
 )
 
 
-def refresh_report_values(connection: duckdb.DuckDBPyConnection) -> bool:
-    """Build ``report_values`` again if the current reports or their agencies changed;
-    returns whether it was built."""
+#: How many of the report's cells were read each way (number, blank, dash…), as a map.
+READ_AS_COLUMN = "read_as_cells"
+
+
+def refresh_report_values(connection: duckdb.DuckDBPyConnection, agencies: Collection[int] | None = None) -> bool:
+    """Bring ``report_values`` up to date if the current reports or their agencies
+    changed; returns whether anything was done. With ``agencies`` (those whose reports or
+    attributes changed) only their rows and the rows of reports no longer current are
+    made again; a table built by another version of this code is built whole."""
     fingerprint = _fingerprint(connection)
     if _holds(connection, fingerprint):
         return False
+    stored = connection.execute("SELECT value FROM meta WHERE key = 'report_values'").fetchall()
+    same_layout = bool(stored) and str(stored[0][0]).startswith(f"{_layout()}:")
+    if agencies is None or not same_layout:
+        connection.execute(f"CREATE OR REPLACE TABLE report_values AS {_rows('TRUE')} ORDER BY r.year, r.report_id")
+    else:
+        chosen = sorted(agencies)
+        connection.execute(
+            """DELETE FROM report_values
+               WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current) OR list_contains(?, agency_id)""",
+            [chosen],
+        )
+        # The reports to add are asked first: reading the table an INSERT writes is slow.
+        missing = connection.execute(
+            "SELECT report_id FROM reports WHERE is_current AND report_id NOT IN (SELECT report_id FROM report_values)"
+        ).fetchall()
+        connection.execute(
+            f"INSERT INTO report_values BY NAME {_rows('list_contains(?, r.report_id)')} ORDER BY r.year, r.report_id",
+            [[row[0] for row in missing]],
+        )
+    connection.execute("INSERT OR REPLACE INTO meta VALUES ('report_values', ?)", [fingerprint])
+    return True
+
+
+def _rows(among: str) -> str:
+    """The rows of current reports that meet ``among`` (a condition on ``r``)."""
     # Keys are the template's own (an allow-list), never user input; a key no report has
     # is a column of NULLs, so that every page can ask for any key.
     keys = ", ".join(f"'{key}'" for key in all_keys())
     kept = ", ".join(f"r.{column}" for column in REPORT_COLUMNS)
-    connection.execute(
-        f"""CREATE OR REPLACE TABLE report_values AS
-            WITH v AS (PIVOT (SELECT report_id, key, value FROM cells
-                              WHERE report_id IN (SELECT report_id FROM reports WHERE is_current))
-                       ON key IN ({keys}) USING first(value) GROUP BY report_id)
-            SELECT {kept}, v.* EXCLUDE (report_id)
-            FROM current_reports r LEFT JOIN v USING (report_id)
-            ORDER BY r.year, r.report_id"""
-    )
-    connection.execute("INSERT OR REPLACE INTO meta VALUES ('report_values', ?)", [fingerprint])
-    return True
+    chosen = f"SELECT r.report_id FROM current_reports r WHERE {among}"
+    return f"""WITH chosen AS ({chosen}),
+               v AS (PIVOT (SELECT report_id, key, value FROM cells WHERE report_id IN (SELECT report_id FROM chosen))
+                     ON key IN ({keys}) USING first(value) GROUP BY report_id),
+               h AS (SELECT report_id, histogram(read_as) AS {READ_AS_COLUMN} FROM cells
+                     WHERE report_id IN (SELECT report_id FROM chosen) GROUP BY report_id)
+               SELECT {kept}, h.{READ_AS_COLUMN}, v.* EXCLUDE (report_id)
+               FROM current_reports r JOIN chosen USING (report_id) LEFT JOIN v USING (report_id)
+               LEFT JOIN h USING (report_id)"""
+
+
+def _layout() -> str:
+    """The table's columns in one value: a table of other columns is built again whole."""
+    return hashlib.sha256(repr((REPORT_COLUMNS, READ_AS_COLUMN, all_keys())).encode()).hexdigest()[:16]
 
 
 def report_values_fresh(connection: duckdb.DuckDBPyConnection) -> bool:
@@ -71,10 +109,10 @@ def _holds(connection: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
 
 
 def _fingerprint(connection: duckdb.DuckDBPyConnection) -> str:
-    """What the table depends on, in one value: the current reports (their ids change when
-    a report is replaced) and every attribute of their agencies it keeps."""
+    """What the table depends on, in one value: its columns, the current reports (their
+    ids change when a report is replaced) and every attribute of their agencies it keeps."""
     attributes = ", ".join(REPORT_COLUMNS)
     ((count, digest),) = connection.execute(
         f"SELECT count(*), coalesce(sum(hash({attributes})), 0) FROM current_reports"
     ).fetchall()
-    return f"{count}:{digest}"
+    return f"{_layout()}:{count}:{digest}"
