@@ -112,6 +112,16 @@ def run(db: Path, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
         return connection.execute(sql, list(params)).df()
 
 
+def run_large(db: Path, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    """A question whose answer has a row per report (a hundred thousand and more): through
+    Arrow, which turns its strings into pandas' twice as fast as ``run``. Its columns must
+    be of types both read alike (no nullable integers); dates come as ``run`` gives them."""
+    with reading(db) as connection:
+        frame = connection.sql(sql, params=list(params)).to_arrow_table().to_pandas(date_as_object=False)
+    dates = [column for column in frame.columns if str(frame[column].dtype) == "datetime64[ms]"]
+    return cast(pd.DataFrame, frame.astype(dict.fromkeys(dates, "datetime64[us]")))
+
+
 # ---- What is in the warehouse --------------------------------------------------------------------
 
 
@@ -233,7 +243,7 @@ def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame
     FROM report_values r
     WHERE {q.sql}
     ORDER BY agency, r.year"""
-    return run(db, sql, q.params).astype({key: "float64" for key in chosen})
+    return run_large(db, sql, q.params).astype({key: "float64" for key in chosen})
 
 
 def chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:

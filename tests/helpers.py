@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from etl.warehouse import connect_readonly
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -23,7 +24,7 @@ def truth(name: str) -> dict[str, object]:
 
 
 def sql(db: Path, query: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
-    connection = duckdb.connect(str(db), read_only=True)
+    connection = connect_readonly(db)
     try:
         return connection.execute(query, params or []).fetchall()
     finally:

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from etl.ingest import ingest
-from etl.warehouse import SCHEMA_VERSION
+from etl.warehouse import SCHEMA_VERSION, connect_readonly
 from tests.helpers import FIXTURES, ROOT, ZHUZHOU
 
 ZHUZHOU_TEXT = ZHUZHOU.read_text("utf-8")
@@ -24,7 +24,7 @@ def retitled(folder: Path, name: str, year: int, file_name: str | None = None) -
 
 
 def rows(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(db), read_only=True) as connection:
+    with connect_readonly(db) as connection:
         return connection.execute(sql, params or []).fetchall()
 
 

@@ -25,7 +25,7 @@ from etl.parse import parse_document
 from etl.readers import read_document, read_source
 from etl.recognise import find_tables
 from etl.statements import find_statements
-from etl.warehouse import building, refresh_agencies, refresh_cross_year_checks, save_reports
+from etl.warehouse import building, connect_readonly, refresh_agencies, refresh_cross_year_checks, save_reports
 from tests.helpers import PINGTAN, ROOT, SAMPLES, ZHUZHOU, sql
 
 HUAIAN = SAMPLES / "huaian-gov-2024.pdf"
@@ -238,7 +238,7 @@ def test_deadlines_are_data_and_a_provinces_own_wins() -> None:
 
 
 def test_an_old_template_after_2021_and_tables_that_do_not_add_up(warehouse: Path) -> None:
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    connection = connect_readonly(warehouse)
     try:
         found = audit_findings(connection)
         stored = connection.execute("SELECT count(*) FROM findings").fetchall()[0][0]
@@ -290,7 +290,7 @@ def test_the_review_page_counts_and_lists_what_the_warehouse_holds(warehouse: Pa
     from etl.audit.listing import Scope, coverage
     from tests.helpers import open_page
 
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    connection = connect_readonly(warehouse)
     try:
         years = coverage(connection, Scope())
         stored = connection.execute("SELECT count(*) FROM findings WHERE year = 2021").fetchall()[0][0]

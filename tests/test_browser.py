@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-import duckdb
 import pytest
 
 from dashboard.pages import PAGES as ALL_PAGES
 from dashboard.server import serving
+from etl.warehouse import connect_readonly
 from tests.helpers import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -65,7 +65,7 @@ def open_page(browser: object, url: str) -> object:
 
 
 def test_a_shared_link_opened_first_on_a_fresh_server_reproduces_the_view(server: str, browser: object, warehouse: Path) -> None:
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    connection = connect_readonly(warehouse)
     try:
         expected = connection.execute(
             "SELECT count(*) FROM reports r JOIN agencies a USING (agency_id) WHERE r.is_current AND a.kind = '公安'"
@@ -101,7 +101,7 @@ def test_every_page_opens_with_its_chart_and_no_error(server: str, browser: obje
 
 
 def test_a_report_link_opens_that_report(server: str, browser: object, warehouse: Path) -> None:
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    connection = connect_readonly(warehouse)
     try:
         assert connection.execute(
             "SELECT count(*) FROM reports JOIN agencies USING (agency_id) WHERE name = '淮安市人民政府'"
@@ -162,7 +162,7 @@ def test_a_zip_of_agency_folders_and_an_agencies_csv_are_uploaded_together(
         assert "新导入 1" in page.locator('[data-testid="stAlertContentSuccess"]').inner_text()  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    connection = connect_readonly(warehouse)
     try:
         found = connection.execute(
             """SELECT a.name, a.county, a.level, a.parent, r.year, r.agency_from
@@ -211,7 +211,7 @@ def test_the_review_lists_findings_that_open_their_report_and_downloads_the_list
 ) -> None:
     from openpyxl import load_workbook
 
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    connection = connect_readonly(warehouse)
     try:
         year, count = connection.execute(
             "SELECT year, count(*) FROM findings WHERE report_id IS NOT NULL GROUP BY year ORDER BY 2 DESC LIMIT 1"
@@ -238,7 +238,7 @@ def test_the_review_lists_findings_that_open_their_report_and_downloads_the_list
 
 
 def _missing(warehouse: Path, year: int) -> int:
-    connection = duckdb.connect(str(warehouse), read_only=True)
+    connection = connect_readonly(warehouse)
     try:
         return int(
             connection.execute("SELECT count(*) FROM findings WHERE report_id IS NULL AND year = ?", [year]).fetchall()[0][0]

@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from corpus.agencies import all_agencies
 from corpus.generate import GeneratedReport, generate, write
 from etl.ingest import find_files, ingest
+from etl.warehouse import connect_readonly
 
 AGENCY = next(a for a in all_agencies() if a.name == "湖南省人民政府")
 
@@ -36,7 +36,7 @@ def run_with_faults(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _checks(db: Path, rule: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(db), read_only=True) as connection:
+    with connect_readonly(db) as connection:
         return connection.execute(
             """SELECT r.year, c.subject, c.status, c.severity, c.expected, c.actual, p.year
                FROM checks c JOIN reports r USING (report_id) LEFT JOIN reports p ON p.report_id = c.related_report_id
@@ -68,7 +68,7 @@ def test_a_missing_year_is_a_warning_on_the_report_after_the_gap(run_with_faults
 
 
 def test_cross_year_warnings_are_not_counted_as_the_reports_own_errors(run_with_faults: Path) -> None:
-    with duckdb.connect(str(run_with_faults), read_only=True) as connection:
+    with connect_readonly(run_with_faults) as connection:
         own = connection.execute("SELECT count(*) FROM checks WHERE status = 'failed' AND severity = 'error'").fetchall()
     assert own == [(0,)]
 

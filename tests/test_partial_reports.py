@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from etl.ingest import ingest
 from etl.parse import parse_file
 from etl.report import ParsedReport
+from etl.warehouse import connect_readonly
 from tests.helpers import FIXTURES, ZHUZHOU
 
 
@@ -80,7 +79,7 @@ def test_a_partial_report_is_loaded_with_its_missing_cells_null(tmp_path: Path) 
     db = tmp_path / "w.duckdb"
     summary = ingest([FIXTURES / "zhuzhou-truncated.txt"], db)
     assert summary.counts == {"loaded": 1}
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect_readonly(db) as con:
         rows = con.execute("SELECT count(*) FILTER (value IS NULL), count(*) FILTER (value IS NOT NULL) FROM cells").fetchall()
         rules = {rule for (rule,) in con.execute("SELECT rule FROM issues WHERE severity = 'error'").fetchall()}
     assert rows[0][0] > 0 and rows[0][1] > 0

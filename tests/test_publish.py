@@ -13,18 +13,17 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from corpus.agencies import all_agencies
 from corpus.generate import generate, write
 from etl.ingest import find_files, ingest
-from etl.warehouse import DiskFullError, WarehouseError
+from etl.warehouse import DiskFullError, WarehouseError, connect_readonly
 from tests.helpers import ROOT, ZHUZHOU
 
 
 def _cells(db: Path) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(db), read_only=True) as connection:
+    with connect_readonly(db) as connection:
         return connection.execute("SELECT report_id, key, value FROM cells ORDER BY ALL").fetchall()
 
 

@@ -2,7 +2,6 @@ import io
 import shutil
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -92,7 +91,7 @@ def test_a_folder_is_walked_and_bad_files_are_logged_without_touching_what_is_lo
 
 def test_an_open_reader_neither_blocks_the_ingest_nor_sees_it_half_done(db_path: Path) -> None:
     ingest([ZHUZHOU], db_path)
-    reader = duckdb.connect(str(db_path), read_only=True)
+    reader = connect_readonly(db_path)
     try:
         ingest([PINGTAN], db_path)
         assert reader.execute("SELECT count(*) FROM reports").fetchall() == [(1,)]

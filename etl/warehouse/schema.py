@@ -201,6 +201,12 @@ UPGRADES = (
         "asks instead of cells (built when the upgraded copy is published)",
         "SELECT 1",
     ),
+    Upgrade(
+        "7",
+        "report_values counts each report's cells by how they were read, for 数据质量 "
+        "(built again, whole, when the upgraded copy is published)",
+        "SELECT 1",
+    ),
 )
 SCHEMA_VERSION = UPGRADES[-1].version
 
@@ -210,10 +216,22 @@ class WarehouseError(Exception):
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """A short-lived read-only connection for readers (the dashboard, exports)."""
-    if not path.exists():
-        raise WarehouseError(f"{path}：数据库文件不存在，请先导入报告")
-    return duckdb.connect(str(path), read_only=True)
+    """A read-only connection to the file as it is now, for readers (exports, the CLI).
+    A version that ``reading`` keeps open and an ingest has replaced since is closed
+    first: DuckDB would hand out that database again to whoever opens the path."""
+    identity = _identity(path)
+    with _OPEN_CHANGED:
+        _unless_replaced(path.resolve(), identity)
+        return duckdb.connect(str(path), read_only=True)
+
+
+def _identity(path: Path) -> tuple[int, ...]:
+    """Device, inode, size and time: another value is another version of the file."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise WarehouseError(f"{path}：数据库文件不存在，请先导入报告") from None
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 @dataclass
@@ -254,30 +272,34 @@ def reading(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _acquire(path: Path) -> _Open:
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        raise WarehouseError(f"{path}：数据库文件不存在，请先导入报告") from None
-    identity = (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+    identity = _identity(path)
     key = path.resolve()
     with _OPEN_CHANGED:
-        kept = _OPEN.get(key)
-        if kept is not None and kept.identity != identity:
-            # Another version: wait for its readers, then close it (a reader still at it
-            # after the wait is one question on the version before, not an error).
-            old = kept
-            _OPEN_CHANGED.wait_for(lambda: old.readers == 0, timeout=_WAIT_FOR_READERS)
-            if old.readers == 0:
-                old.database.close()
-                del _OPEN[key]
-                kept = None
+        kept = _unless_replaced(key, identity)
         if kept is None:
-            kept = _OPEN[key] = _Open(identity, connect_readonly(path))
+            kept = _OPEN[key] = _Open(identity, duckdb.connect(str(path), read_only=True))
         _OPEN.move_to_end(key)
         kept.readers += 1
         for other in [k for k, v in _OPEN.items() if v.readers == 0][: max(0, len(_OPEN) - _KEEP_OPEN)]:
             _OPEN.pop(other).database.close()
         return kept
+
+
+def _unless_replaced(key: Path, identity: tuple[int, ...]) -> _Open | None:
+    """The database kept open for ``key`` if it is of this version of the file; one of
+    another version is closed once its readers are done (one still reading after the
+    wait is left to finish its question on the version before) and None returned.
+    Called holding ``_OPEN_CHANGED``."""
+    kept = _OPEN.get(key)
+    if kept is None or kept.identity == identity:
+        return kept
+    old = kept
+    _OPEN_CHANGED.wait_for(lambda: old.readers == 0, timeout=_WAIT_FOR_READERS)
+    if old.readers:
+        return old
+    old.database.close()
+    del _OPEN[key]
+    return None
 
 
 def schema_version(connection: duckdb.DuckDBPyConnection) -> str | None:
