@@ -171,3 +171,43 @@ def test_markdown_tables_placeholders_and_footers() -> None:
     text = "| 数据1 | 数据2 |\n|---|---|\n| 规章 | 3 |\n\n— 4 —\n\n| **行政许可** | 5 |"
     rows = read_markdown(text, "x.md").rows
     assert [[cell.text for cell in row] for row in rows] == [["数据1", "数据2"], ["规章", "3"], ["— 4 —"], ["行政许可", "5"]]
+
+
+def test_word_runs_read_as_word_shows_them(tmp_path: Path) -> None:
+    """Tabs, line breaks (not page breaks), hyphens that do not break and hyperlinks in a
+    paragraph and in a table cell, read from the document's XML."""
+    import docx
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("收到申请")
+    run = paragraph.add_run("12")
+    run.add_tab()
+    run.add_text("件")
+    run.add_break(WD_BREAK.LINE)
+    run.add_text("下一行")
+    run.add_break(WD_BREAK.PAGE)
+    run.add_text("同一行")
+    run._r.append(OxmlElement("w:noBreakHyphen"))
+    link = OxmlElement("w:hyperlink")
+    linked = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "链接"
+    linked.append(text)
+    link.append(linked)
+    paragraph._p.append(link)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "新收政府信息公开申请数量"
+    table.cell(0, 1).paragraphs[0].add_run("3")
+    table.cell(0, 1).add_paragraph("4")
+    merged = OxmlElement("w:vMerge")
+    merged.set(qn("w:val"), "restart")
+    table.cell(0, 0)._tc.get_or_add_tcPr().append(merged)
+    path = tmp_path / "runs.docx"
+    document.save(str(path))
+    rows = read_document(path).rows
+    assert [cell.text for cell in rows[0]] == ["收到申请12\t件\n下一行同一行-链接"]
+    assert [cell.text for cell in rows[1]] == ["新收政府信息公开申请数量", "3 4"]
+    assert rows[1][0].location == "表格1第1行"
