@@ -4,7 +4,7 @@ kind of quotes and its numbering optional or required, as the template declares 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from etl.template import VERSIONS, Anchor, Row, tables
 
@@ -43,11 +43,20 @@ def is_block_title(text: str) -> bool:
     return bool(_BLOCK_TITLE.fullmatch(text.strip()))
 
 
+@lru_cache(maxsize=8192)
 def is_whole_label(text: str) -> bool:
     """Whether the text is, all of it, one row's label: a line that is a row of its own,
-    never the wrapped part of another row's label."""
+    never the wrapped part of another row's label. (Kept per text: every report of a
+    layout asks it of the same label lines, and the question costs a hundred regexes.)"""
     text = text.strip()
-    return any(row_pattern(row).fullmatch(text) for version in VERSIONS for table in tables(version) for row in table.rows)
+    return any(pattern.fullmatch(text) for pattern in _row_patterns())
+
+
+@cache
+def _row_patterns() -> tuple[re.Pattern[str], ...]:
+    """Every row's pattern in both template versions, each pattern once."""
+    patterns = (row_pattern(row) for version in VERSIONS for table in tables(version) for row in table.rows)
+    return tuple(dict.fromkeys(patterns))
 
 
 @cache

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from etl.document import Box, Cell
 from etl.label_patterns import is_block_title, is_whole_label
@@ -81,9 +81,16 @@ class Line:
     rulings: list[float] | None = None  # x of the vertical table borders crossing this line
     rules: list[tuple[float, float, float]] | None = None  # the page's horizontal borders (y, x0, x1)
 
+    _y: tuple[int, int, float] | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def y(self) -> float:
-        return statistics.median(word.y for word in self.words)
+        """The words' median height, kept until the words change (the table reader asks it
+        of every pair of lines)."""
+        key = (id(self.words), len(self.words))
+        if self._y is None or self._y[:2] != key:
+            self._y = (*key, statistics.median(word.y for word in self.words))
+        return self._y[2]
 
     @property
     def text(self) -> str:
