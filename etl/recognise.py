@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from etl.document import PAGE_NUMBER, FlatText
 from etl.label_patterns import anchor_pattern, row_pattern
@@ -29,9 +30,10 @@ from etl.template import (
 from etl.values import DASHES, normalise
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """One value token: a cell's number, a blank or dash, or digits of several cells run together."""
+class Chunk(NamedTuple):
+    """One value token: a cell's number, a blank or dash, or digits of several cells run
+    together. (A named tuple: a report makes hundreds, and a frozen record costs three
+    times as much to make.)"""
 
     text: str  # normalised, without spaces
     raw: str

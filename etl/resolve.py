@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from etl.equations import Equation
 from etl.recognise import Chunk
@@ -26,8 +27,9 @@ _MAX_READINGS = 20_000
 _MAX_DIGITS_PER_CELL = 16  # 万元 with decimals included: no cell of a report prints more
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
+    """One cell's reading: its value and where its text starts (a named tuple, as ``Chunk``)."""
+
     value: CellValue
     offset: int
     tag: str = ""
