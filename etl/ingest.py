@@ -127,10 +127,12 @@ def ingest(
                     progress(path, outcome)
             batch.clear()
 
+        flushed = time.monotonic()
         for item in _parsed(files, known, workers, on_page):
             batch.append(item)
-            if len(batch) >= _BATCH:
+            if len(batch) >= _BATCH or (batch and time.monotonic() - flushed >= _FLUSH_EVERY):
                 flush()
+                flushed = time.monotonic()
         flush()
         log_ingest(connection, run_started, entries)
         touched: set[int] | None = _agencies_given_reports(connection, summary)
@@ -154,7 +156,11 @@ def _agencies_given_reports(connection: duckdb.DuckDBPyConnection, summary: Inge
     return {int(row[0]) for row in rows}
 
 
-_BATCH = 200
+#: Reports saved in one transaction: as many as arrive in a second (so that progress is
+#: heard every second), at most this many (each transaction costs the writer a few
+#: queries whatever its size).
+_BATCH = 1000
+_FLUSH_EVERY = 1.0
 
 
 Parsed = ReportRows | FileOutcome | None  # None: unchanged since the last ingest

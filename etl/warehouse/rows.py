@@ -3,16 +3,16 @@
 They are built where the report was parsed (a parse worker), so that the one process
 that writes only numbers them and inserts them in bulk: turning two hundred cells a
 report into rows was most of the writer's time, and the writer is what the workers wait
-for. Columns travel as plain lists (they pickle in C) and become Arrow tables, typed by
-the schemas below, in the writer.
+for. Each table's rows travel as an Arrow batch, typed by the schemas below (it pickles
+as its buffers); the writer joins the batches and numbers their rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from itertools import repeat
 
+import numpy as np
 import pyarrow as pa
 
 from etl.report import ParsedReport
@@ -93,7 +93,7 @@ class ReportRows:
     agency: str | None
     year: int | None
     report: tuple[object, ...]  # in the order of _REPORT_COLUMNS
-    tables: dict[str, tuple[list[object], ...]]  # table -> its columns, in the order of _COLUMNS
+    tables: dict[str, pa.RecordBatch]  # table -> its rows, without report_id
 
 
 def rows_of(report: ParsedReport, parser_version: str) -> ReportRows:
@@ -118,7 +118,7 @@ def rows_of(report: ParsedReport, parser_version: str) -> ReportRows:
     cells = list(report.cells.values())
     parts = [_key_parts(cell.key) for cell in cells]
     boxes = [cell.box for cell in cells]
-    tables: dict[str, tuple[list[object], ...]] = {
+    columns: dict[str, tuple[list[object], ...]] = {
         "cells": (
             [cell.key for cell in cells],
             [part[0] for part in parts],
@@ -146,7 +146,21 @@ def rows_of(report: ParsedReport, parser_version: str) -> ReportRows:
             list(column) for column in _columns([(p.number, p.heading, p.text, p.location) for p in report.parts], 4)
         ),
     }
+    tables = {name: _batch(name, values) for name, values in columns.items()}
     return ReportRows(report.source, report.sha256, report.agency, report.year, own, tables)
+
+
+def _batch(name: str, values: tuple[list[object], ...]) -> pa.RecordBatch:
+    """One table's columns as Arrow, typed by the table's schema."""
+    schema = _schema(name)
+    return pa.RecordBatch.from_arrays(
+        [pa.array(column, type) for column, type in zip(values, schema.types, strict=True)], schema=schema
+    )
+
+
+@cache
+def _schema(name: str) -> pa.Schema:
+    return pa.schema(list(_COLUMNS[name]))
 
 
 def _columns(rows: list[tuple[object, ...]], width: int) -> list[tuple[object, ...]]:
@@ -160,18 +174,14 @@ def _key_parts(key: str) -> tuple[str, str, str]:
 
 
 def table_batch(name: str, reports: list[ReportRows], ids: list[int]) -> pa.Table:
-    """One table's rows of many reports as one Arrow table, each row with its report's number."""
-    columns = _COLUMNS[name]
-    merged: list[list[object]] = [[] for _ in range(len(columns) + 1)]
-    for rows, report_id in zip(reports, ids, strict=True):
-        own = rows.tables[name]
-        merged[0].extend(repeat(report_id, len(own[0])))
-        for target, values in zip(merged[1:], own, strict=True):
-            target.extend(values)
-    schema = pa.schema([("report_id", pa.int32()), *columns])
-    return pa.Table.from_arrays(
-        [pa.array(values, type) for values, type in zip(merged, schema.types, strict=True)], schema=schema
-    )
+    """One table's rows of many reports as one Arrow table, each row with its report's
+    number (the batches are joined, not copied row by row)."""
+    batches = [rows.tables[name] for rows in reports]
+    counts = [batch.num_rows for batch in batches]
+    table = pa.Table.from_batches(batches, schema=_schema(name))
+    numbers = pa.array(np.repeat(np.asarray(ids, dtype=np.int32), counts), pa.int32())
+    # One chunk: DuckDB reads a table of many small batches much more slowly than one.
+    return table.add_column(0, "report_id", numbers).combine_chunks()
 
 
 def report_batch(reports: list[ReportRows], writer_values: list[tuple[object, ...]]) -> pa.Table:
