@@ -7,6 +7,7 @@ run-together digits uses it to decide where one number ends.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from etl.template import APPLICANT_COLUMN_KEYS, ORG_COLUMN_KEYS, Version, row_columns, tables
@@ -31,6 +32,12 @@ class Equation:
 def equations(version: Version, with_org_subtotal: bool = False, subtotals: frozenset[str] = frozenset()) -> list[Equation]:
     """Every identity of a report: balance and outcomes per column, applicants per row,
     appeals per group, and the local variant's subtotals where the report has them."""
+    return list(_equations(version, with_org_subtotal, subtotals))
+
+
+@lru_cache(maxsize=64)
+def _equations(version: Version, with_org_subtotal: bool, subtotals: frozenset[str]) -> tuple[Equation, ...]:
+    """The identities of one layout, made once: every report of it has the same."""
     _, requests, appeals = tables(version)
     rows = [row for row in requests.rows if not row.optional or row.group in subtotals]
     columns = [column.key for column in row_columns(requests.rows[0], with_org_subtotal)]
@@ -64,7 +71,7 @@ def equations(version: Version, with_org_subtotal: bool = False, subtotals: froz
         prefix = f"appeals.{appeal.key}."
         parts = tuple(prefix + c for c in ("upheld", "corrected", "other", "pending"))
         found.append(Equation("appeals", appeal.key, (prefix + "total",), parts))
-    return found
+    return tuple(found)
 
 
 def holds(equation: Equation, values: dict[str, float | int | None]) -> bool | None:
