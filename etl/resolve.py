@@ -10,7 +10,7 @@ otherwise it stays empty and an error says which readings remain.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -250,10 +250,9 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation], pins: dict[str
     result = Resolved()
     domains: dict[str, list[Reading]] = {}
     extra: list[RowInput] = []
-    keyed = [(eq, frozenset(eq.keys)) for eq in equations]
+    within = _within_rows(equations)
     for name, row in rows.items():
-        row_keys = frozenset(row.keys)
-        local = [eq for eq, keys in keyed if keys <= row_keys]
+        local = within(row.keys)
         options, how = readings(row, local)
         passing = [reading for reading in options if _satisfies(local, dict(zip(row.keys, reading, strict=True)))]
         untouched = [reading for reading in passing if reading[-1].tag != _DROPPED]
@@ -302,6 +301,34 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation], pins: dict[str
                 result.cells[key] = None
         _report_ambiguous(result, row, chosen, complete)
     return result
+
+
+#: For each set of identities (by the identities' ids, held so they stay theirs): which
+#: of them lie within a row's cells, by the row's keys. Reports of one layout share one
+#: set, made once (``equations``), so each row's answer is looked up, not worked out.
+_WITHIN: dict[
+    tuple[int, ...], tuple[list[Equation], list[tuple[Equation, frozenset[str]]], dict[tuple[str, ...], list[Equation]]]
+] = {}
+
+
+def _within_rows(equations: list[Equation]) -> Callable[[tuple[str, ...]], list[Equation]]:
+    key = tuple(map(id, equations))
+    entry = _WITHIN.get(key)
+    if entry is None:
+        if len(_WITHIN) > 256:
+            _WITHIN.clear()
+        held = list(equations)
+        entry = _WITHIN[key] = (held, [(eq, frozenset(eq.keys)) for eq in held], {})
+    _, keyed, known = entry
+
+    def within(row_keys: tuple[str, ...]) -> list[Equation]:
+        found = known.get(row_keys)
+        if found is None:
+            chosen = frozenset(row_keys)
+            found = known[row_keys] = [eq for eq, keys in keyed if keys <= chosen]
+        return found
+
+    return within
 
 
 def _agrees(keys: tuple[str, ...], reading: Reading, pins: dict[str, float]) -> bool:
