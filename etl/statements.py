@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from etl.values import normalise
 
@@ -85,19 +86,26 @@ def _squeeze(text: str, spans: list[tuple[int, int]]) -> tuple[str, str, list[in
     where: list[int] = []
     position = 0
     for start, end in [*sorted(spans), (len(text), len(text))]:
-        for index in range(position, max(position, start)):
-            char = text[index]
-            if char.isspace():
-                continue
-            folded = normalise(char)
-            raw.append(char)
-            plain.append(folded if len(folded) == 1 else char)
-            where.append(index)
+        for run in _WORDS.finditer(text, position, max(position, start)):
+            word = run.group()
+            raw.append(word)
+            plain.append(word if word.isascii() else "".join(map(_folded, word)))
+            where.extend(range(run.start(), run.end()))
         raw.append("。")
         plain.append("。")
         where.append(max(min(start, len(text) - 1), 0))
         position = max(position, end)
     return "".join(raw), "".join(plain), where
+
+
+_WORDS = re.compile(r"\S+")
+
+
+@cache
+def _folded(char: str) -> str:
+    """One character normalised, where that keeps it one character (offsets stay true)."""
+    folded = normalise(char)
+    return folded if len(folded) == 1 else char
 
 
 def _sentence(text: str, start: int, end: int) -> str:
