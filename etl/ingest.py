@@ -14,9 +14,9 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -228,11 +228,37 @@ def _parsed(files: list[Path], known: set[str], workers: int, on_page: PageCallb
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(frozenset(known), pages, workers)
         ) as pool:
-            yield from pool.map(_parse_one, files, chunksize=1 if on_page else 4)
+            yield from _in_order(pool, files, 1 if on_page else 4, workers * _CHUNKS_AHEAD)
     finally:
         if pages is not None and relay is not None:
             pages.put(None)
             relay.join(timeout=5)
+
+
+#: How many chunks of files each worker may have parsed or taken ahead of the writer.
+_CHUNKS_AHEAD = 8
+
+
+def _in_order(pool: ProcessPoolExecutor, files: list[Path], chunk: int, ahead: int) -> Iterator[ParsedFile]:
+    """The files parsed by the pool, in order, with at most ``ahead`` chunks handed out
+    and not yet taken back: what the workers parsed waits for the writer in memory only
+    that far ahead, whatever the number of files (``pool.map`` hands out every file at
+    once and keeps every result it has not yielded)."""
+    pending: deque[Future[list[ParsedFile]]] = deque()
+    try:
+        for start in range(0, len(files), chunk):
+            pending.append(pool.submit(_parse_many, files[start : start + chunk]))
+            if len(pending) >= ahead:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        for waiting in pending:  # the ingest stopped early: parse nothing more for it
+            waiting.cancel()
+
+
+def _parse_many(paths: list[Path]) -> list[ParsedFile]:
+    return [_parse_one(path) for path in paths]
 
 
 #: Files that may be scans, read by OCR (a PDF may have no text layer; a zip may hold page images).
