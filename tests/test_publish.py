@@ -32,6 +32,9 @@ def test_copies_left_by_killed_ingests_are_removed_under_the_lock(db_path: Path)
     for copy in stale:
         copy.write_bytes(b"half written")
         Path(str(copy) + ".wal").write_bytes(b"wal")
+    spilled = Path(str(stale[0]) + ".tmp")  # where DuckDB spilled a large build
+    spilled.mkdir()
+    (spilled / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled")
     ingest([ZHUZHOU], db_path)
     assert not any(path.exists() for copy in stale for path in (copy, Path(str(copy) + ".wal")))
     assert [p.name for p in db_path.parent.iterdir() if ".building-" in p.name] == []

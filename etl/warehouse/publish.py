@@ -27,6 +27,8 @@ import duckdb
 from etl.warehouse.schema import WarehouseError, prepare
 from etl.warehouse.wide import refresh_report_values
 
+#: The most memory DuckDB takes while an ingest builds a warehouse.
+BUILD_MEMORY = "640MB"
 #: A building copy with more than this share of its blocks free is rewritten compactly.
 COMPACT_FREE_SHARE = 0.3
 _POLL = 0.5
@@ -57,6 +59,9 @@ def building(
                 shutil.copyfile(path, work)
             connection = duckdb.connect(str(work))
             connection.execute("SET enable_progress_bar = false")  # the ingest shows its own
+            # DuckDB would take most of the machine's memory for a large build (2.8 GiB to
+            # build report_values whole at 100,000 reports); past this it spills to disk.
+            connection.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
             prepare(connection)
             yield connection
             refresh_report_values(connection)
@@ -116,8 +121,12 @@ def _remove_stale_copies(path: Path) -> None:
 
 
 def _remove(work: Path) -> None:
-    work.unlink(missing_ok=True)
-    Path(str(work) + ".wal").unlink(missing_ok=True)
+    """A building copy, its WAL and the folder DuckDB spills into (``.tmp``)."""
+    for part in (work, Path(str(work) + ".wal"), Path(str(work) + ".tmp")):
+        if part.is_dir() and not part.is_symlink():
+            shutil.rmtree(part, ignore_errors=True)
+        else:
+            part.unlink(missing_ok=True)
 
 
 def _free_share(connection: duckdb.DuckDBPyConnection) -> float:
@@ -131,6 +140,7 @@ def _compact(work: Path) -> None:
     _remove(fresh)
     connection = duckdb.connect()
     try:
+        connection.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
         connection.execute(f"ATTACH '{_quoted(work)}' AS old (READ_ONLY)")
         connection.execute(f"ATTACH '{_quoted(fresh)}' AS fresh")
         connection.execute("COPY FROM DATABASE old TO fresh")
