@@ -514,7 +514,11 @@ MISSING = "—"
 
 
 def data_table(data: Any, **options: Any) -> Any:
-    """``st.dataframe`` with missing values written as "—", every table the same."""
+    """``st.dataframe`` with missing values written as "—", every table the same; a table
+    without rows says so in a line (Streamlit's grid would say "empty", in English)."""
+    if len(getattr(data, "data", data)) == 0:  # a Styler holds its frame as ``data``
+        st.caption("没有记录。")
+        return None
     return st.dataframe(data, placeholder=MISSING, **options)
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import answers
 from dashboard.answers import db_path
 from dashboard.ui import (
+    COUNT,
     checks_in_words,
     data_table,
     display_source,
@@ -16,6 +17,7 @@ from dashboard.ui import (
     generated_banner,
     headed,
     linked_table,
+    numbers_table,
     page_title,
     report_url,
     short_label,
@@ -158,11 +160,9 @@ if warehouse_ready():
         agencies_to_check(to_check)
 
     st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
+    read_as = counts.assign(read_as=counts["read_as"].map(lambda code: in_words(code, READ_AS_WORDS)))
     data_table(
-        counts.assign(read_as=counts["read_as"].map(lambda code: in_words(code, READ_AS_WORDS))).rename(
-            columns={"read_as": "读取方式", "cells": "单元格数"}
-        ),
-        hide_index=True,
+        numbers_table(read_as.rename(columns={"read_as": "读取方式", "cells": "单元格数"}), {"单元格数": COUNT}), hide_index=True
     )
     unusual = answers.unusual_cells(chosen)
     linked_table(
@@ -179,10 +179,13 @@ if warehouse_ready():
         },
     )
     st.subheader("导入失败的文件")
-    data_table(
-        bad_files.assign(
-            reason=[without_paths(reason, file) for reason, file in zip(bad_files["reason"], bad_files["file"], strict=True)],
-            file=bad_files["file"].map(display_source),
-        ).rename(columns={"logged_at": "时间", "file": "文件", "stage": "阶段", "reason": "原因"}),
-        hide_index=True,
-    )
+    if bad_files.empty:
+        st.success("没有导入失败的文件。")
+    else:
+        data_table(
+            bad_files.assign(
+                reason=[without_paths(reason, file) for reason, file in zip(bad_files["reason"], bad_files["file"], strict=True)],
+                file=bad_files["file"].map(display_source),
+            ).rename(columns={"logged_at": "时间", "file": "文件", "stage": "阶段", "reason": "原因"}),
+            hide_index=True,
+        )
