@@ -75,8 +75,8 @@ def test_a_shared_link_opened_first_on_a_fresh_server_reproduces_the_view(server
     page = open_page(browser, f"{server}/explore?kind=%E5%85%AC%E5%AE%89")  # kind=公安
     try:
         page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)  # type: ignore[attr-defined]
-        rows = page.get_by_text(re.compile(r"^\d+ 行（每行一份报告）")).inner_text()  # type: ignore[attr-defined]
-        assert rows.startswith(f"{expected} 行")
+        rows = page.get_by_text(re.compile(r"^[\d,]+ 行（每行一份报告）")).inner_text()  # type: ignore[attr-defined]
+        assert rows.startswith(f"{expected:,} 行")
         sidebar = page.locator('[data-testid="stSidebar"]').inner_text()  # type: ignore[attr-defined]
         assert "筛选" in sidebar and "公安" in sidebar and "数据查询与下载" in sidebar
     finally:

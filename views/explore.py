@@ -23,6 +23,6 @@ if warehouse_ready():
     )
     table = answers.agency_year(filters(), tuple(metrics))
     shown = chinese_headers(table)
-    st.caption(f"{len(shown)} 行（每行一份报告）。空白表示报告中没有该项（未报告），0 表示报告填写为 0。")
+    st.caption(f"{len(shown):,} 行（每行一份报告）。空白表示报告中没有该项（未报告），0 表示报告填写为 0。")
     data_table(shown, hide_index=True)
     downloads(shown, "政府信息公开年报数据")
