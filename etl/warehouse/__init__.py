@@ -1,22 +1,17 @@
 """The DuckDB warehouse: the one package that knows the SQL schema.
 
 ``schema`` owns the tables and their upgrades; ``publish`` builds a new version beside the
-live file and publishes it; ``store`` saves parsed
-reports; ``agencies`` keeps one identity per agency; ``cross_year`` checks an agency's
-years against each other.
+live file and publishes it; ``access`` opens it for readers; ``rows`` turns a parsed report
+into its rows and ``store`` saves them; ``agencies`` keeps one identity per agency;
+``cross_year`` checks an agency's years against each other; ``wide`` keeps the table of one
+row per report the dashboard asks.
 """
 
+from etl.warehouse.access import connect_readonly, needs_upgrade, reading
 from etl.warehouse.agencies import agency_table, apply_agency_overrides, name_report, refresh_agencies
 from etl.warehouse.cross_year import refresh_cross_year_checks
 from etl.warehouse.publish import DiskFullError, building
-from etl.warehouse.schema import (
-    SCHEMA_VERSION,
-    WarehouseError,
-    connect_readonly,
-    needs_upgrade,
-    reading,
-    schema_version,
-)
+from etl.warehouse.schema import SCHEMA_VERSION, WarehouseError, schema_version
 from etl.warehouse.store import WIDE_META_COLUMNS, loaded_digests, loaded_reports_for_shas, log_ingest, save_reports, wide_cells
 
 __all__ = [

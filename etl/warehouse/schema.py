@@ -1,17 +1,14 @@
-"""The warehouse's schema, and how its file is opened, built, published and upgraded.
+"""The warehouse's schema, and how a file of an older one is upgraded.
 
-How a file is built and published is ``publish``'s; a file of an older schema is upgraded
-by ``prepare`` in the building copy, so a failed upgrade leaves the old file as it was.
+How a file is built and published is ``publish``'s, how readers open it ``access``'s; a
+file of an older schema is upgraded by ``prepare`` in the building copy, so a failed
+upgrade leaves the old file as it was.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
@@ -215,93 +212,6 @@ class WarehouseError(Exception):
     """The warehouse file cannot be opened or written."""
 
 
-def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the file as it is now, for readers (exports, the CLI).
-    A version that ``reading`` keeps open and an ingest has replaced since is closed
-    first: DuckDB would hand out that database again to whoever opens the path."""
-    identity = _identity(path)
-    with _OPEN_CHANGED:
-        _unless_replaced(path.resolve(), identity)
-        return duckdb.connect(str(path), read_only=True)
-
-
-def _identity(path: Path) -> tuple[int, ...]:
-    """Device, inode, size and time: another value is another version of the file."""
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        raise WarehouseError(f"{path}：数据库文件不存在，请先导入报告") from None
-    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
-
-
-@dataclass
-class _Open:
-    """A warehouse file kept open for readers, and how many questions are reading it."""
-
-    identity: tuple[int, ...]  # device, inode, size and time of the file it opened
-    database: duckdb.DuckDBPyConnection
-    readers: int = 0
-
-
-_OPEN: OrderedDict[Path, _Open] = OrderedDict()
-_OPEN_CHANGED = threading.Condition()
-_KEEP_OPEN = 4
-#: How long a question waits for questions still reading the previous version of a file.
-_WAIT_FOR_READERS = 5.0
-
-
-@contextmanager
-def reading(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only cursor on the warehouse as it is now, from a database kept open between
-    questions: opening the file costs about 20 ms, more than most of the dashboard's
-    questions take.
-
-    An ingest publishes a new file in the old one's place: a file of another identity is
-    opened afresh, once the questions still reading the old one are done (DuckDB gives a
-    path's open database to whoever opens that path again, so the old must close first).
-    """
-    kept = _acquire(path)
-    cursor = kept.database.cursor()
-    try:
-        yield cursor
-    finally:
-        cursor.close()
-        with _OPEN_CHANGED:
-            kept.readers -= 1
-            _OPEN_CHANGED.notify_all()
-
-
-def _acquire(path: Path) -> _Open:
-    identity = _identity(path)
-    key = path.resolve()
-    with _OPEN_CHANGED:
-        kept = _unless_replaced(key, identity)
-        if kept is None:
-            kept = _OPEN[key] = _Open(identity, duckdb.connect(str(path), read_only=True))
-        _OPEN.move_to_end(key)
-        kept.readers += 1
-        for other in [k for k, v in _OPEN.items() if v.readers == 0][: max(0, len(_OPEN) - _KEEP_OPEN)]:
-            _OPEN.pop(other).database.close()
-        return kept
-
-
-def _unless_replaced(key: Path, identity: tuple[int, ...]) -> _Open | None:
-    """The database kept open for ``key`` if it is of this version of the file; one of
-    another version is closed once its readers are done (one still reading after the
-    wait is left to finish its question on the version before) and None returned.
-    Called holding ``_OPEN_CHANGED``."""
-    kept = _OPEN.get(key)
-    if kept is None or kept.identity == identity:
-        return kept
-    old = kept
-    _OPEN_CHANGED.wait_for(lambda: old.readers == 0, timeout=_WAIT_FOR_READERS)
-    if old.readers:
-        return old
-    old.database.close()
-    del _OPEN[key]
-    return None
-
-
 def schema_version(connection: duckdb.DuckDBPyConnection) -> str | None:
     """The schema a file was written with; None for a file that is not a warehouse."""
     try:
@@ -309,14 +219,6 @@ def schema_version(connection: duckdb.DuckDBPyConnection) -> str | None:
     except duckdb.CatalogException:
         return None
     return str(row[0][0]) if row else None
-
-
-def needs_upgrade(path: Path) -> bool:
-    connection = connect_readonly(path)
-    try:
-        return schema_version(connection) != SCHEMA_VERSION
-    finally:
-        connection.close()
 
 
 def prepare(connection: duckdb.DuckDBPyConnection) -> None:
