@@ -122,9 +122,9 @@ def page_lines(
         line.words = _units_joined(sorted(line.words, key=lambda word: word.x0))
     all_edges = edges or []
     vertical = [e for e in all_edges if e.get("orientation") == "v"]
-    rules = [
+    rules = sorted(  # by height, so that the borders between two lines are found by bisection
         (_at(e, "top") + number * _PAGE_STRIDE, _at(e, "x0"), _at(e, "x1")) for e in all_edges if e.get("orientation") == "h"
-    ]
+    )
     for line in lines:
         line.rules = rules
         y = line.y - number * _PAGE_STRIDE

@@ -11,8 +11,10 @@ no number. The PDF reader hands each table region here, from a text layer or fro
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from etl.document import Box, Cell
@@ -371,12 +373,15 @@ def _in_group_column(line: Line, row: Line, boundary: float) -> bool:
 
 def _border_between(line: Line, other: Line, at: float | None = None) -> bool:
     """A horizontal table border between two lines, under the first line's last word (its
-    row label, right of any group label whose cell spans rows) or at ``at``: different rows."""
+    row label, right of any group label whose cell spans rows) or at ``at``: different rows.
+    (The borders are sorted by height: those between the lines are found by bisection.)"""
     if line.page != other.page:
         return True
     low, high = sorted((line.y, other.y))
     x = line.words[-1].centre if at is None else at
-    return any(low + 1 < y < high + 1 and x0 - 1 <= x <= x1 + 1 for y, x0, x1 in line.rules or [])
+    rules = line.rules or []
+    between = rules[bisect_right(rules, (low + 1, math.inf, math.inf)) : bisect_left(rules, (high + 1, -math.inf, -math.inf))]
+    return any(x0 - 1 <= x <= x1 + 1 for _, x0, x1 in between)
 
 
 def _join_label(fragments: list[Line], boundary: float) -> str:
