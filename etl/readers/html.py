@@ -166,9 +166,14 @@ def _table(table: HtmlElement, rows: list[list[Cell]]) -> None:
 
 def _cell_text(td: HtmlElement) -> str:
     """A cell's text with <br> and <span> splits joined: labels and numbers wrap inside cells."""
+    if len(td) == 0:  # most cells: text alone, no markup inside
+        return _SPACE_RUNS.sub(" ", td.text or "").strip()
     parts: list[str] = []
     _texts(td, parts)
-    return re.sub(r"[\s\u00a0\u3000]+", " ", "".join(parts)).strip()
+    return _SPACE_RUNS.sub(" ", "".join(parts)).strip()
+
+
+_SPACE_RUNS = re.compile(r"[\s\u00a0\u3000]+")
 
 
 def _texts(node: HtmlElement, parts: list[str]) -> None:
