@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl.audit.facts import JUDGED, rows
+from etl.audit.facts import JUDGED, grouped, rows
 from etl.audit.finding import TEXT, AuditSeverity, Finding, cell_words, placed
 from etl.narrative import NUMERALS, PARTS
 from etl.template import INCOMPLETE_RULES, TABLE_NAMES
@@ -95,17 +95,18 @@ def parts_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
         f"SELECT DISTINCT report_id FROM issues WHERE list_contains(?, rule) AND {JUDGED}", [list(INCOMPLETE_RULES)]
     ).fetchall()
     cut = {int(row[0]) for row in incomplete}
-    texts: dict[int, dict[int, str]] = {}
-    places: dict[int, dict[int, str]] = {}
-    for report_id, part, text, location in connection.execute(
-        f"SELECT report_id, part, text, location FROM report_parts WHERE {JUDGED}"
-    ).fetchall():
-        texts.setdefault(int(report_id), {})[int(part)] = str(text)
-        places.setdefault(int(report_id), {})[int(part)] = str(location or "")
+    # The parts are streamed report by report (a million reports' text does not fit in
+    # memory), beside the reports in the same order.
+    streamed = grouped(connection, f"SELECT report_id, part, text, location FROM report_parts WHERE {JUDGED} ORDER BY report_id")
+    pending = next(streamed, None)
     found = []
-    for row in rows(read):
+    for row in rows(read.sort_values("report_id")):
         report_id = int(row.report_id)
-        text, where = texts.get(report_id, {}), places.get(report_id, {})
+        while pending is not None and pending[0] < report_id:
+            pending = next(streamed, None)
+        parts = pending[1] if pending is not None and pending[0] == report_id else []
+        text = {int(part): str(words) for _, part, words, _ in parts}
+        where = {int(part): str(location or "") for _, part, _, location in parts}
         missing = [number for number in PARTS if number not in text]
         # Parts 二 to 四 are the tables, whose absence the table rules report.
         # A file whose tables are cut off has lost what follows them, which its own finding says.

@@ -45,6 +45,30 @@ def judging(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) -> Ite
         connection.unregister("audit_judged")
 
 
+#: Rows fetched at a time when a rule streams a large table (the reports' text).
+_STREAMED = 10_000
+
+
+def grouped(
+    connection: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> Iterator[tuple[Any, list[tuple[Any, ...]]]]:
+    """The rows of a query ordered by its first column, one group per value of it, fetched
+    a few thousand at a time: a rule on the reports' text holds one body's or one
+    report's text at a time, not a million reports' (which does not fit in memory)."""
+    result = connection.execute(sql, params or [])
+    key: Any = None
+    group: list[tuple[Any, ...]] = []
+    while batch := result.fetchmany(_STREAMED):
+        for row in batch:
+            if group and row[0] != key:
+                yield key, group
+                group = []
+            key = row[0]
+            group.append(row)
+    if group:
+        yield key, group
+
+
 def values(connection: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
     """Current reports' cells, one row per report, one column per key (NULL: not
     reported): from ``report_values`` where it is up to date (a few columns of one row a

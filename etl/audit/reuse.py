@@ -8,11 +8,12 @@ copied; the share is of this year's text found in last year's.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import duckdb
 import pandas as pd
 
-from etl.audit.facts import previous_reports, rows
+from etl.audit.facts import grouped, previous_reports, rows
 from etl.audit.finding import TEXT, Finding
 from etl.narrative import NARRATIVE_PARTS, NUMERALS, PARTS
 
@@ -45,14 +46,35 @@ def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
     pairs = previous_reports(reports[reports["scope"].notna()])
     if not len(pairs):
         return []
-    wanted = sorted(set(pairs["report_id"]) | set(pairs["report_id_prev"]))
-    parts = connection.execute(
-        "SELECT report_id, part, text FROM report_parts WHERE list_contains(?, report_id) AND list_contains(?, part)",
-        [[int(r) for r in wanted], list(NARRATIVE_PARTS)],
-    ).fetchall()
-    runs: dict[int, dict[int, set[str]]] = {}  # each report's parts as runs, made once
-    for report_id, part, text in parts:
-        runs.setdefault(int(report_id), {})[int(part)] = shingles(text)
+    owners = pd.concat(
+        [
+            pairs[["report_id", "agency_id"]],
+            pairs[["report_id_prev", "agency_id"]].rename(columns={"report_id_prev": "report_id"}),
+        ]
+    ).drop_duplicates("report_id")
+    by_body: dict[Any, pd.DataFrame] = dict(list(pairs.groupby("agency_id")))
+    found = []
+    connection.register("audit_texts", owners.astype("int64"))
+    try:
+        texts = grouped(
+            connection,
+            """SELECT w.agency_id, t.report_id, t.part, t.text FROM report_parts t JOIN audit_texts w USING (report_id)
+               WHERE list_contains(?, t.part) ORDER BY w.agency_id""",
+            [list(NARRATIVE_PARTS)],
+        )
+        for body, parts in texts:  # one body's reports at a time: their runs are many
+            runs: dict[int, dict[int, set[str]]] = {}
+            for _, report_id, part, text in parts:
+                runs.setdefault(int(report_id), {})[int(part)] = shingles(text)
+            found += _reused(by_body[body], runs)
+    finally:
+        connection.unregister("audit_texts")
+    found += _identical_tables(connection, pairs)
+    return found
+
+
+def _reused(pairs: pd.DataFrame, runs: dict[int, dict[int, set[str]]]) -> list[Finding]:
+    """The findings on these pairs of reports, from their parts as runs."""
     found = []
     for row in rows(pairs):
         this, last = runs.get(int(row.report_id), {}), runs.get(int(row.report_id_prev), {})
@@ -81,7 +103,6 @@ def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
                 numbers=[round(overall * 100, 1)],
             )
         )
-    found += _identical_tables(connection, pairs)
     return found
 
 
