@@ -16,6 +16,8 @@ import pandas as pd
 from etl.audit.facts import grouped, previous_reports, rows
 from etl.audit.finding import TEXT, Finding
 from etl.narrative import NARRATIVE_PARTS, NUMERALS, PARTS
+from etl.template import all_keys
+from etl.warehouse.wide import report_values_fresh
 
 #: Runs of this many characters are compared.
 SHINGLE = 8
@@ -106,21 +108,41 @@ def _reused(pairs: pd.DataFrame, runs: dict[int, dict[int, set[str]]]) -> list[F
     return found
 
 
+#: A report and last year's compared on every cell both have: all equal, and at least
+#: MIN_NONZERO of them not zero. From ``cells`` (a join of two hundred rows a report with
+#: as many, which at a million reports does not fit the ingest's memory) where
+#: ``report_values`` is not up to date, else from its one row a report.
+_SAME_IN_CELLS = """SELECT p.agency_id, p.year, p.report_id, count(*) AS compared
+    FROM audit_pairs p
+    JOIN cells c ON c.report_id = p.report_id
+    JOIN cells l ON l.report_id = p.report_id_prev AND l.key = c.key
+    WHERE c.value IS NOT NULL AND l.value IS NOT NULL
+    GROUP BY ALL
+    HAVING bool_and(c.value = l.value) AND count_if(c.value <> 0) >= ?
+    ORDER BY p.report_id"""
+
+
+def _same_in_wide() -> str:
+    both = [f'(c."{key}" IS NOT NULL AND l."{key}" IS NOT NULL)' for key in all_keys()]  # template keys only
+    compared = " + ".join(f"{pair}::INTEGER" for pair in both)
+    nonzero = " + ".join(f'({pair} AND c."{key}" <> 0)::INTEGER' for pair, key in zip(both, all_keys(), strict=True))
+    equal = " AND ".join(f'coalesce(c."{key}" = l."{key}", TRUE)' for key in all_keys())
+    return f"""SELECT agency_id, year, report_id, compared FROM (
+        SELECT p.agency_id, p.year, p.report_id, {compared} AS compared, {nonzero} AS nonzero, {equal} AS equal
+        FROM audit_pairs p JOIN report_values c ON c.report_id = p.report_id
+        JOIN report_values l ON l.report_id = p.report_id_prev)
+        WHERE equal AND nonzero >= ? ORDER BY report_id"""
+
+
+_SAME_IN_WIDE = _same_in_wide()
+
+
 def _identical_tables(connection: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> list[Finding]:
     frame = pairs[["agency_id", "year", "report_id", "report_id_prev"]].astype("int64")
     connection.register("audit_pairs", frame)
     try:
-        rows = connection.execute(
-            """SELECT p.agency_id, p.year, p.report_id, count(*) AS compared
-               FROM audit_pairs p
-               JOIN cells c ON c.report_id = p.report_id
-               JOIN cells l ON l.report_id = p.report_id_prev AND l.key = c.key
-               WHERE c.value IS NOT NULL AND l.value IS NOT NULL
-               GROUP BY ALL
-               HAVING bool_and(c.value = l.value) AND count_if(c.value <> 0) >= ?
-               ORDER BY p.report_id""",
-            [MIN_NONZERO],
-        ).fetchall()
+        query = _SAME_IN_WIDE if report_values_fresh(connection) else _SAME_IN_CELLS
+        rows = connection.execute(query, [MIN_NONZERO]).fetchall()
     finally:
         connection.unregister("audit_pairs")
     return [

@@ -21,6 +21,7 @@ from etl.audit import content, facts, reuse, sums, timeliness, unusual
 from etl.audit.aggregates import aggregate_findings
 from etl.audit.finding import SEVERITIES, Finding
 from etl.audit.rules import RULES
+from etl.warehouse.wide import refresh_report_values
 
 #: The findings of rules that compare a body with others, found again over the whole warehouse.
 ACROSS_BODIES = ("report_missing", "peer_outlier", "aggregate_differs")
@@ -66,6 +67,7 @@ def refresh_findings(connection: duckdb.DuckDBPyConnection, bodies: Collection[i
         bodies = None
     elif bodies is not None and not bodies:
         return 0  # no body's reports or attributes changed: neither did any finding
+    refresh_report_values(connection, bodies)  # the rules read it (then a no-op at publish)
     found = audit_findings(connection, bodies=bodies)
     if bodies is None:
         connection.execute("DELETE FROM findings")
