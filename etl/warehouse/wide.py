@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Collection
 
 import duckdb
+import pandas as pd
 
 from etl.template import all_keys
 
@@ -37,6 +38,8 @@ REPORT_COLUMNS = (
 )
 
 
+#: Reports pivoted at a time.
+_SLICE = 50_000
 #: How many of the report's cells were read each way (number, blank, dash…), as a map.
 READ_AS_COLUMN = "read_as_cells"
 
@@ -52,22 +55,30 @@ def refresh_report_values(connection: duckdb.DuckDBPyConnection, agencies: Colle
     stored = connection.execute("SELECT value FROM meta WHERE key = 'report_values'").fetchall()
     same_layout = bool(stored) and str(stored[0][0]).startswith(f"{_layout()}:")
     if agencies is None or not same_layout:
-        connection.execute(f"CREATE OR REPLACE TABLE report_values AS {_rows('TRUE')} ORDER BY r.year, r.report_id")
+        connection.execute(f"CREATE OR REPLACE TABLE report_values AS {_rows('FALSE')}")
+        wanted = connection.execute("SELECT report_id FROM reports WHERE is_current ORDER BY year, report_id").fetchall()
     else:
-        chosen = sorted(agencies)
         connection.execute(
             """DELETE FROM report_values
                WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current) OR list_contains(?, agency_id)""",
-            [chosen],
+            [sorted(agencies)],
         )
         # The reports to add are asked first: reading the table an INSERT writes is slow.
-        missing = connection.execute(
+        wanted = connection.execute(
             "SELECT report_id FROM reports WHERE is_current AND report_id NOT IN (SELECT report_id FROM report_values)"
         ).fetchall()
-        connection.execute(
-            f"INSERT INTO report_values BY NAME {_rows('list_contains(?, r.report_id)')} ORDER BY r.year, r.report_id",
-            [[row[0] for row in missing]],
-        )
+    # A slice of reports at a time: pivoting a million reports' cells at once does not fit
+    # the memory an ingest allows DuckDB.
+    for start in range(0, len(wanted), _SLICE):
+        chunk = pd.DataFrame({"report_id": [int(row[0]) for row in wanted[start : start + _SLICE]]})
+        connection.register("report_values_wanted", chunk)
+        try:
+            connection.execute(
+                f"""INSERT INTO report_values BY NAME
+                    {_rows("r.report_id IN (SELECT report_id FROM report_values_wanted)")} ORDER BY r.year, r.report_id"""
+            )
+        finally:
+            connection.unregister("report_values_wanted")
     connection.execute("INSERT OR REPLACE INTO meta VALUES ('report_values', ?)", [fingerprint])
     return True
 
