@@ -157,12 +157,12 @@ def test_a_zip_of_agency_folders_and_an_agencies_csv_are_uploaded_together(
     page = open_page(browser, f"{server}/import_reports")
     try:
         inputs = page.locator('[data-testid="stFileUploaderDropzoneInput"]')  # type: ignore[attr-defined]
-        inputs.nth(0).set_input_files(str(archive))
-        inputs.nth(1).set_input_files(str(agencies))
         # A file reaches the server a moment after it is chosen (the uploader then shows its
-        # name); clicking 导入 before that would import without it.
-        for name in ("reports.zip", "agencies.csv"):
-            page.get_by_text(name, exact=True).wait_for(timeout=30_000)  # type: ignore[attr-defined]
+        # name); choosing the next one, or clicking 导入, before that would lose it.
+        inputs.nth(0).set_input_files(str(archive))
+        page.get_by_text(re.compile(r"reports\.zip$")).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+        inputs.nth(1).set_input_files(str(agencies))
+        page.get_by_text(re.compile(r"agencies\.csv$")).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
         page.get_by_role("button", name="导入").click()  # type: ignore[attr-defined]
         page.get_by_text("导入完成").wait_for(timeout=60_000)  # type: ignore[attr-defined]
         assert "新导入 1" in page.locator('[data-testid="stAlertContentSuccess"]').inner_text()  # type: ignore[attr-defined]
