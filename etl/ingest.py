@@ -44,7 +44,6 @@ from etl.warehouse import (
     save_reports,
 )
 from etl.warehouse.rows import ReportRows, rows_of
-from etl.warehouse.wide import refresh_report_values
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +140,6 @@ def ingest(
         changed = refresh_agencies(connection)
         touched = None if touched is None or changed is None else touched | changed
         refresh_cross_year_checks(connection, touched)
-        refresh_report_values(connection, touched)  # the audit reads it (a no-op at publish then)
         refresh_findings(connection, touched)
     return summary
 

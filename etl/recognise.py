@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from etl.document import PAGE_NUMBER, FlatText
 from etl.label_patterns import anchor_pattern, row_pattern
@@ -134,17 +135,29 @@ class _Marker:
     anchor: Anchor | None
 
 
-_MARKER_ORDERS: dict[int, tuple[Table, list[tuple[Row | Anchor, re.Pattern[str]]]]] = {}
+T = TypeVar("T")
 
 
+def _per_table(make: Callable[[Table], T]) -> Callable[[Table], T]:
+    """``make``'s answer kept per table, by the table's identity (each entry holds its
+    table, so an id stays that table's): hashing a table, every row and column, costs
+    more than the answers it would look up. The template's tables live as long as the
+    process."""
+    kept: dict[int, tuple[Table, T]] = {}
+
+    def answer(table: Table) -> T:
+        entry = kept.get(id(table))
+        if entry is None or entry[0] is not table:
+            entry = kept[id(table)] = (table, make(table))
+        return entry[1]
+
+    return answer
+
+
+@_per_table
 def _marker_patterns(table: Table) -> list[tuple[Row | Anchor, re.Pattern[str]]]:
-    """The table's markers in order with their patterns, kept by the table's identity (as
-    ``_optional_keys``)."""
-    entry = _MARKER_ORDERS.get(id(table))
-    if entry is None or entry[0] is not table:
-        order = [(item, row_pattern(item) if isinstance(item, Row) else anchor_pattern(item)) for item in _marker_order(table)]
-        entry = _MARKER_ORDERS[id(table)] = (table, order)
-    return entry[1]
+    """The table's markers in order with their patterns."""
+    return [(item, row_pattern(item) if isinstance(item, Row) else anchor_pattern(item)) for item in _marker_order(table)]
 
 
 def _marker_order(table: Table) -> list[Row | Anchor]:
@@ -338,16 +351,9 @@ def _is_optional(table: Table, key: str) -> bool:
     return key in _optional_keys(table)
 
 
-_OPTIONAL_KEYS: dict[int, tuple[Table, frozenset[str]]] = {}
-
-
+@_per_table
 def _optional_keys(table: Table) -> frozenset[str]:
-    """Kept by the table's identity (the entry holds the table, so the id stays its own):
-    hashing a table, every row and column, costs more than the lookup saves."""
-    entry = _OPTIONAL_KEYS.get(id(table))
-    if entry is None or entry[0] is not table:
-        entry = _OPTIONAL_KEYS[id(table)] = (table, frozenset(row.key for row in table.rows if row.optional))
-    return entry[1]
+    return frozenset(row.key for row in table.rows if row.optional)
 
 
 def _value_lines(text: str, start: int, end: int, width: int, label_follows: bool = True) -> list[tuple[list[Chunk], bool]]:

@@ -61,13 +61,13 @@ def audit_findings(
 def refresh_findings(connection: duckdb.DuckDBPyConnection, bodies: Collection[int] | None = None) -> int:
     """Audit the warehouse again (for ``bodies`` only where a rule allows it, see the
     module's note) and store what was found; returns how many findings were stored."""
+    refresh_report_values(connection, bodies)  # the rules read it (then a no-op at publish)
     stamp = rules_fingerprint()
     stored = connection.execute("SELECT value FROM meta WHERE key = 'audited_with'").fetchall()
     if stored != [(stamp,)]:
         bodies = None
     elif bodies is not None and not bodies:
         return 0  # no body's reports or attributes changed: neither did any finding
-    refresh_report_values(connection, bodies)  # the rules read it (then a no-op at publish)
     found = audit_findings(connection, bodies=bodies)
     if bodies is None:
         connection.execute("DELETE FROM findings")
