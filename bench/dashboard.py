@@ -144,7 +144,8 @@ def build(path: Path, count: int) -> None:
         audited = time.perf_counter()
         found = refresh_findings(connection)
         print(f"annual review of {count} reports: {found} findings in {time.perf_counter() - audited:.1f} s")
-    print(f"built {path.name}: {count} reports in {time.perf_counter() - started:.0f} s")
+    size = path.stat().st_size / 2**30
+    print(f"built {path.name}: {count} reports in {time.perf_counter() - started:.0f} s, {size:.2f} GiB on disk")
 
 
 def main() -> None:

@@ -126,9 +126,14 @@ class FlatText:
 
     def location(self, offset: int) -> str:
         """Where in the source the character at ``offset`` came from."""
-        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        return self.place(offset)[1]
+
+    def place(self, offset: int) -> tuple[Cell | None, str]:
+        """The source cell at ``offset`` and where it is (``cell_at`` and ``location``
+        with one search: asked for every cell of every report)."""
         if not self.locations:
-            return ""
+            return None, ""
+        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         place = self.locations[index]
         within = offset - self.starts[index]
-        return f"{place}第{within + 1}字" if within > 40 else place
+        return self.cells[index] if self.cells else None, f"{place}第{within + 1}字" if within > 40 else place

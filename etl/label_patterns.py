@@ -4,6 +4,8 @@ kind of quotes and its numbering optional or required, as the template declares 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from etl.template import VERSIONS, Anchor, Row, tables
@@ -25,7 +27,65 @@ def _flexible(core: str) -> str:
     return _GAP.join(parts)
 
 
-def _label_regex(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> re.Pattern[str]:
+@dataclass(frozen=True)
+class LabelPattern:
+    """A label's regex and the characters any match of it begins with.
+
+    A label's numbering is optional, so the regex has no fixed first character and
+    Python's engine tries it at every position of the text; trying it only where one of
+    its first characters stands finds the same matches in the same order, several times
+    faster (the label searches were a sixth of reading a text report)."""
+
+    regex: re.Pattern[str]
+    starts: re.Pattern[str] | None  # None: any character may begin a match
+
+    def finditer(self, text: str, low: int, high: int) -> Iterator[re.Match[str]]:
+        """What ``regex.finditer(text, low, high)`` gives (no label matches empty)."""
+        if self.starts is None:
+            yield from self.regex.finditer(text, low, high)
+            return
+        position = low
+        while (candidate := self.starts.search(text, position, high)) is not None:
+            match = self.regex.match(text, candidate.start(), high)
+            if match is None:
+                position = candidate.start() + 1
+            else:
+                yield match
+                position = max(match.end(), candidate.start() + 1)
+
+
+def _first_of_prefix(prefix: str) -> str | None:
+    """The characters the template's numbering regex can begin with: a literal or a
+    bracket of literals (all the template uses); None for anything else."""
+    if prefix.startswith("["):
+        chars = prefix[1 : prefix.find("]")]
+        return chars if chars and not set(chars) & set("\\^-[") else None
+    return prefix[0] if prefix and prefix[0] not in "\\()[]{}.*+?^$|" else None
+
+
+def _first_of_core(core: str) -> str:
+    """The characters a flexible core can begin with: optional quotes and commas, the
+    gap after them, and the first character that must be there."""
+    first = ""
+    for char in core:
+        if char in _QUOTES or char in "、，,":
+            first += (_QUOTES if char in _QUOTES else "、，,") + " \u3000\r"
+            continue
+        return first + char
+    return first
+
+
+def _label_regex(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> LabelPattern:
+    pattern = _label_source(cores, prefix, prefix_required)
+    numbering = _first_of_prefix(prefix) if prefix else ""
+    if numbering is None:
+        return LabelPattern(pattern, None)
+    first = numbering if prefix and prefix_required else numbering + "".join(_first_of_core(c) for c in cores)
+    starts = re.compile("[" + "".join(re.escape(char) for char in sorted(set(first))) + "]")
+    return LabelPattern(pattern, starts)
+
+
+def _label_source(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> re.Pattern[str]:
     core = "|".join(_flexible(c) for c in cores)
     head = f"(?:{prefix}){_GAP}" if prefix else ""
     if head and not prefix_required:
@@ -49,21 +109,21 @@ def is_whole_label(text: str) -> bool:
     never the wrapped part of another row's label. (Kept per text: every report of a
     layout asks it of the same label lines, and the question costs a hundred regexes.)"""
     text = text.strip()
-    return any(pattern.fullmatch(text) for pattern in _row_patterns())
+    return any(pattern.regex.fullmatch(text) for pattern in _row_patterns())
 
 
 @cache
-def _row_patterns() -> tuple[re.Pattern[str], ...]:
+def _row_patterns() -> tuple[LabelPattern, ...]:
     """Every row's pattern in both template versions, each pattern once."""
     patterns = (row_pattern(row) for version in VERSIONS for table in tables(version) for row in table.rows)
     return tuple(dict.fromkeys(patterns))
 
 
 @cache
-def row_pattern(row: Row) -> re.Pattern[str]:
+def row_pattern(row: Row) -> LabelPattern:
     return _label_regex(row.cores, row.prefix, row.prefix_required)
 
 
 @cache
-def anchor_pattern(anchor: Anchor) -> re.Pattern[str]:
+def anchor_pattern(anchor: Anchor) -> LabelPattern:
     return _label_regex(anchor.cores, anchor.prefix, False)

@@ -17,7 +17,7 @@ from etl.recognise import TableText, detect_version, find_tables, read_table
 from etl.report import CellRecord, Issue, ParsedReport, Severity
 from etl.resolve import Resolved, RowInput, resolve
 from etl.statements import Statement, find_statements
-from etl.template import MONEY_BOUNDS, TABLE_NAMES, Row, Table, Version, label_for, row_columns, spec_by_key, tables
+from etl.template import MONEY_BOUNDS, TABLE_NAMES, Row, Table, Version, label_for, row_cells, row_columns, spec_by_key, tables
 
 
 class NotAReport(ReadError):
@@ -178,13 +178,13 @@ def _row_inputs(table_text: TableText, version: Version, scanned: bool = False) 
         kinds = tuple(col.kind for row in table.rows for col in row.columns)
         inputs["*"] = RowInput(keys, kinds, table_text.rows.get("*", []), scanned=scanned)
         return inputs
+    cells = row_cells(table)
     for row in table.rows:
         if row.key not in table_text.rows:
             continue
-        columns = row_columns(row, table_text.with_org_subtotal)
-        keys = tuple(f"{table.key}.{row.key}.{col.key}" for col in columns)
+        keys, kinds = cells[row.key, table_text.with_org_subtotal]
         labelled = row.key in table_text.labelled
-        inputs[row.key] = RowInput(keys, tuple(col.kind for col in columns), table_text.rows[row.key], labelled, scanned)
+        inputs[row.key] = RowInput(keys, kinds, table_text.rows[row.key], labelled, scanned)
     return inputs
 
 
@@ -207,13 +207,13 @@ def _collect(
             value = piece.value
             read_as: str = value.read_as
             note = value.note
-            source = flat.cell_at(piece.offset)
+            source, where = flat.place(piece.offset)
             if source is not None and source.confidence is not None:
-                read_as, note = _ocr_reading(report, key, source, value.read_as, note, flat.location(piece.offset))
+                read_as, note = _ocr_reading(report, key, source, value.read_as, note, where)
             box = source.box if source is not None else None
-            report.cells[key] = CellRecord(key, value.value, value.raw, read_as, flat.location(piece.offset), note, box)
+            report.cells[key] = CellRecord(key, value.value, value.raw, read_as, where, note, box)
             if value.note and "万元" not in spec_by_key()[key].column.label:
-                report.issues.append(Issue("warning", "unit_assumed", value.note, (key,), flat.location(piece.offset)))
+                report.issues.append(Issue("warning", "unit_assumed", value.note, (key,), where))
 
 
 def _ocr_reading(report: ParsedReport, key: str, source: Cell, read_as: str, note: str, where: str) -> tuple[str, str]:

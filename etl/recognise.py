@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from etl.document import PAGE_NUMBER, FlatText
-from etl.label_patterns import anchor_pattern, row_pattern
+from etl.label_patterns import LabelPattern, anchor_pattern, row_pattern
 from etl.report import Problem
 from etl.template import END_HEADING as _END
 from etl.template import (
@@ -25,6 +24,7 @@ from etl.template import (
     Row,
     Table,
     Version,
+    per_table,
     row_columns,
     tables,
 )
@@ -135,27 +135,8 @@ class _Marker:
     anchor: Anchor | None
 
 
-T = TypeVar("T")
-
-
-def _per_table(make: Callable[[Table], T]) -> Callable[[Table], T]:
-    """``make``'s answer kept per table, by the table's identity (each entry holds its
-    table, so an id stays that table's): hashing a table, every row and column, costs
-    more than the answers it would look up. The template's tables live as long as the
-    process."""
-    kept: dict[int, tuple[Table, T]] = {}
-
-    def answer(table: Table) -> T:
-        entry = kept.get(id(table))
-        if entry is None or entry[0] is not table:
-            entry = kept[id(table)] = (table, make(table))
-        return entry[1]
-
-    return answer
-
-
-@_per_table
-def _marker_patterns(table: Table) -> list[tuple[Row | Anchor, re.Pattern[str]]]:
+@per_table
+def _marker_patterns(table: Table) -> list[tuple[Row | Anchor, LabelPattern]]:
     """The table's markers in order with their patterns."""
     return [(item, row_pattern(item) if isinstance(item, Row) else anchor_pattern(item)) for item in _marker_order(table)]
 
@@ -351,7 +332,7 @@ def _is_optional(table: Table, key: str) -> bool:
     return key in _optional_keys(table)
 
 
-@_per_table
+@per_table
 def _optional_keys(table: Table) -> frozenset[str]:
     return frozenset(row.key for row in table.rows if row.optional)
 

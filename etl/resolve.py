@@ -110,17 +110,20 @@ def _trimmed(chunks: list[Chunk], kinds: tuple[CellKind, ...], labelled: bool) -
     excess = len(chunks) - len(kinds)
     plain: list[Reading] = []
     dropped: list[Reading] = []
+    read: dict[tuple[int, CellKind], Piece | None] = {}  # the trims share their chunks
     for lead in range(1 if labelled else excess + 1):
         for trail in range(excess - lead + 1):
             inner = chunks[lead : len(chunks) - trail]
             if not all(chunk.blank for chunk in chunks[:lead] + chunks[len(chunks) - trail :]):
                 continue
+            positions = range(lead, len(chunks) - trail)
             if len(inner) == len(kinds):
-                plain.extend(_direct(inner, kinds))
+                plain.extend(_direct_at(chunks, positions, kinds, read))
             elif len(inner) == len(kinds) + 1 and all(chunk.separated for chunk in inner):
                 for drop in range(len(inner)):
                     if _duplicated(inner, drop):
-                        dropped.extend(_mark_dropped(_direct(inner[:drop] + inner[drop + 1 :], kinds)))
+                        kept = [*positions[:drop], *positions[drop + 1 :]]
+                        dropped.extend(_mark_dropped(_direct_at(chunks, kept, kinds, read)))
     if plain or dropped:
         return _unique(plain) + _unique(dropped), ("direct" if plain else "extra")
     return [], "too_many"
@@ -167,9 +170,27 @@ def _cell_value(text: str, raw: str, kind: CellKind) -> CellValue:
 
 def _direct(chunks: list[Chunk], kinds: tuple[CellKind, ...]) -> list[Reading]:
     try:
-        return [tuple(_read_chunk(chunk, kind) for chunk, kind in zip(chunks, kinds, strict=True))]
+        return [tuple([_read_chunk(chunk, kind) for chunk, kind in zip(chunks, kinds, strict=True)])]
     except CellValueError:
         return []
+
+
+def _direct_at(
+    chunks: list[Chunk], positions: Sequence[int], kinds: tuple[CellKind, ...], read: dict[tuple[int, CellKind], Piece | None]
+) -> list[Reading]:
+    """``_direct`` of the chunks at ``positions``, each chunk read once per kind."""
+    pieces = []
+    for position, kind in zip(positions, kinds, strict=True):
+        if (position, kind) not in read:
+            try:
+                read[position, kind] = _read_chunk(chunks[position], kind)
+            except CellValueError:
+                read[position, kind] = None
+        piece = read[position, kind]
+        if piece is None:
+            return []
+        pieces.append(piece)
+    return [tuple(pieces)]
 
 
 def _unique(found: list[Reading]) -> list[Reading]:
@@ -290,9 +311,10 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation], pins: dict[str
         if not solutions and len(options) > 1:
             _fail_row(result, row, "conflict", len(options))
             continue
+        settled = complete or len(options) == 1
         for index, key in enumerate(row.keys):
-            values = {reading[index].value.value for reading in chosen}
-            if len(values) == 1 and (complete or len(options) == 1):
+            # Most rows have one reading: nothing to compare.
+            if settled and (len(chosen) == 1 or len({reading[index].value.value for reading in chosen}) == 1):
                 result.cells[key] = chosen[0][index]
                 if chosen[0][index].tag == _SCAN_FIX:
                     message = f"{chosen[0][index].value.note}（由其他行列的勾稽关系确定），请对照原件核对"

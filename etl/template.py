@@ -9,9 +9,10 @@ the warehouse and the dashboard show the Chinese labels. Keys follow
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 Version = Literal["2019", "2021"]
 VERSIONS: tuple[Version, ...] = ("2019", "2021")
@@ -392,6 +393,39 @@ def row_columns(row: Row, with_org_subtotal: bool = False) -> tuple[Column, ...]
     if with_org_subtotal and row.columns == REQUEST_COLUMNS:
         return (*REQUEST_COLUMNS[:-1], ORG_SUBTOTAL, REQUEST_COLUMNS[-1])
     return row.columns
+
+
+T = TypeVar("T")
+
+
+def per_table(make: Callable[[Table], T]) -> Callable[[Table], T]:
+    """``make``'s answer kept per table, by the table's identity (each entry holds its
+    table, so an id stays that table's): hashing a table, every row and column, costs
+    more than the answers it would look up. The template's tables live as long as the
+    process."""
+    kept: dict[int, tuple[Table, T]] = {}
+
+    def answer(table: Table) -> T:
+        entry = kept.get(id(table))
+        if entry is None or entry[0] is not table:
+            entry = kept[id(table)] = (table, make(table))
+        return entry[1]
+
+    return answer
+
+
+@per_table
+def row_cells(table: Table) -> dict[tuple[str, bool], tuple[tuple[str, ...], tuple[CellKind, ...]]]:
+    """Each row's cell keys and their kinds, by the row's key and whether the table has
+    the local variant's 小计 column: asked for every row of every report."""
+    return {
+        (row.key, local): (
+            tuple(f"{table.key}.{row.key}.{col.key}" for col in row_columns(row, local)),
+            tuple(col.kind for col in row_columns(row, local)),
+        )
+        for row in table.rows
+        for local in (False, True)
+    }
 
 
 @cache
