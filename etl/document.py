@@ -10,6 +10,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: Radicals that fonts of browsers' PDFs map common characters to (⺠ for 民, ⻓ for 长);
 #: the Kangxi radicals (⼀ ⼆ ⾏ …) fold by NFKC, these supplement forms need a table.
@@ -45,8 +46,10 @@ class ReadError(Exception):
     """The file cannot be read as a report; the message says why, in plain words."""
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One cell of the source as its reader found it (a named tuple: a report has
+    hundreds, and a frozen dataclass costs twice as much to make)."""
+
     text: str
     location: str  # a place a person can find: "第12行", "第3页"
     confidence: float | None = None  # OCR's confidence in the text; None when the file had the text

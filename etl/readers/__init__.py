@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from dataclasses import replace
 from pathlib import Path
 
 from etl.document import Cell, ReadError, SourceDocument, fold_variants
@@ -86,7 +85,7 @@ def _folded(cell: Cell) -> Cell:
     if cell.text.isascii():
         return cell
     folded = fold_variants(cell.text)
-    return cell if folded == cell.text else replace(cell, text=folded)
+    return cell if folded == cell.text else cell._replace(text=folded)
 
 
 def _read_by_format(path: Path, data: bytes, on_page: PageProgress | None) -> SourceDocument:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
-from lxml.html import HtmlElement
+from lxml import etree
 
 from etl.document import Cell, ReadError, SourceDocument
 
@@ -81,14 +80,16 @@ def read_html(text: str, path: str) -> SourceDocument:
     return SourceDocument(path, "html", rows, meta)
 
 
-def _parse(text: str, path: str) -> HtmlElement:
+def _parse(text: str, path: str) -> etree._Element:
     """The page's tree, from lxml's HTML parser (what BeautifulSoup would use, without its
-    objects for every string: most of a page's reading time). The parser stops at 256
-    levels of nesting and drops what lies deeper: such a page is refused, not read in part."""
-    if not text.strip():
-        return lxml.html.fromstring("<html></html>")
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-    root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+    objects for every string: most of a page's reading time), as plain elements: the
+    classes ``lxml.html`` gives them are looked up in Python for every element touched.
+    The parser stops at 256 levels of nesting and drops what lies deeper: such a page is
+    refused, not read in part."""
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    root = etree.fromstring(text.encode("utf-8", errors="replace"), parser=parser) if text.strip() else None
+    if root is None:  # nothing a parser keeps (only spaces, or only a comment)
+        return etree.fromstring(b"<html></html>", parser=parser)
     if any("Excessive depth" in entry.message for entry in parser.error_log):
         raise ReadError(f"{path}：文件结构嵌套过深，无法读取")
     return root
@@ -98,7 +99,7 @@ def _parse(text: str, path: str) -> HtmlElement:
 _PUBLISHED_META = ("pubdate", "publishdate", "firstpublishedtime", "articlepubdate", "published_time", "article:published_time")
 
 
-def _published_meta(root: HtmlElement) -> str:
+def _published_meta(root: etree._Element) -> str:
     for tag in root.iter("meta"):
         name = str(tag.get("name") or tag.get("property") or "").lower()
         if name in _PUBLISHED_META and tag.get("content"):
@@ -106,10 +107,10 @@ def _published_meta(root: HtmlElement) -> str:
     return ""
 
 
-def _title(root: HtmlElement) -> str:
+def _title(root: etree._Element) -> str:
     """The page's own title when it names an annual report (sidebars list other reports)."""
     for tag in [*root.iter("h1", "h2"), *root.iter("title")]:
-        text = _clean(tag.text_content())
+        text = _clean("".join(tag.itertext()))
         if any(word in text for word in _TITLE_WORDS):
             return text
     return ""
@@ -119,7 +120,7 @@ def _clean(text: str) -> str:
     return re.sub(r"[\s\u00a0\u3000]+", " ", text).strip()
 
 
-def _walk(node: HtmlElement, rows: list[list[Cell]], buffer: list[str]) -> None:
+def _walk(node: etree._Element, rows: list[list[Cell]], buffer: list[str]) -> None:
     """Emit paragraphs and table rows in document order: an element's own text, then each
     child, then the text after that child (its ``tail``)."""
     if node.text:
@@ -149,25 +150,23 @@ def _flush(buffer: list[str], rows: list[list[Cell]]) -> None:
         rows.append([Cell(text, f"第{len(rows) + 1}段")])
 
 
-def _table(table: HtmlElement, rows: list[list[Cell]]) -> None:
+def _table(table: etree._Element, rows: list[list[Cell]]) -> None:
     if next(table.iterdescendants("table"), None) is not None:  # a layout table around the real one
         _walk(table, rows, [])
         return
     number = sum(1 for row in rows if len(row) > 1) + 1
     for index, tr in enumerate(table.iter("tr"), start=1):
-        cells = [
-            Cell(_cell_text(td), f"表格第{number}行起第{index}行")
-            for td in tr
-            if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")
-        ]
+        where = f"表格第{number}行起第{index}行"
+        cells = [Cell(_cell_text(td), where) for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
         if cells:
             rows.append(cells)
 
 
-def _cell_text(td: HtmlElement) -> str:
+def _cell_text(td: etree._Element) -> str:
     """A cell's text with <br> and <span> splits joined: labels and numbers wrap inside cells."""
     if len(td) == 0:  # most cells: text alone, no markup inside
-        return _SPACE_RUNS.sub(" ", td.text or "").strip()
+        text = td.text or ""
+        return text if text.isalnum() else _SPACE_RUNS.sub(" ", text).strip()  # a number or a word has no spaces
     parts: list[str] = []
     _texts(td, parts)
     return _SPACE_RUNS.sub(" ", "".join(parts)).strip()
@@ -176,7 +175,7 @@ def _cell_text(td: HtmlElement) -> str:
 _SPACE_RUNS = re.compile(r"[\s\u00a0\u3000]+")
 
 
-def _texts(node: HtmlElement, parts: list[str]) -> None:
+def _texts(node: etree._Element, parts: list[str]) -> None:
     if node.text and not (isinstance(node.tag, str) and node.tag.lower() in _SKIP):
         parts.append(node.text)
     for child in node:

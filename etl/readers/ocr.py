@@ -17,7 +17,7 @@ import os
 import re
 import statistics
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -148,7 +148,7 @@ def _with_label_corrected(cell: Cell) -> Cell:
     if not cell.text or cell.confidence is not None:  # numbers keep what OCR read
         return cell
     text = corrected_label(cell.text)
-    return cell if text == cell.text else replace(cell, text=text, original=cell.text)
+    return cell if text == cell.text else cell._replace(text=text, original=cell.text)
 
 
 @cache

@@ -125,12 +125,11 @@ def page_lines(
     rules = sorted(  # by height, so that the borders between two lines are found by bisection
         (_at(e, "top") + number * _PAGE_STRIDE, _at(e, "x0"), _at(e, "x1")) for e in all_edges if e.get("orientation") == "h"
     )
+    uprights = [(_at(e, "x0"), _at(e, "top"), _at(e, "bottom")) for e in vertical]
     for line in lines:
         line.rules = rules
         y = line.y - number * _PAGE_STRIDE
-        xs = sorted(
-            {round(_at(e, "x0"), 1) for e in vertical if _at(e, "top") <= y - _CROSSING and _at(e, "bottom") >= y + _CROSSING}
-        )
+        xs = sorted({round(x0, 1) for x0, top, bottom in uprights if top <= y - _CROSSING and bottom >= y + _CROSSING})
         line.rulings = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > _SAME_RULING]
     # Page numbers printed at the foot of the page are not part of any table.
     return [line for line in lines if not (_is_page_number(line.text) and (line.y - number * _PAGE_STRIDE) > height * _FOOT_BAND)]

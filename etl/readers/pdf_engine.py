@@ -14,7 +14,7 @@ import ctypes
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 #: A segment of a path this close to level (points) is a horizontal edge, and so on.
 _LEVEL = 0.5
@@ -31,8 +31,9 @@ class PdfUnreadable(Exception):
         self.password = password
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
+    """One printed character and its box (a named tuple: a page has a thousand)."""
+
     text: str
     x0: float
     x1: float
@@ -94,48 +95,64 @@ def _open(data: bytes):  # type: ignore[no-untyped-def]
         raise PdfUnreadable(text, password="password" in text.lower()) from error
 
 
+#: The characters PDFium adds between words and lines (generated, not printed): only
+#: these need asking whether they were generated.
+_MAY_BE_GENERATED = frozenset((0x20, 0x0A, 0x0D))
+
+
 def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
+    """Each printed character of the page with its box. A page has a thousand or more,
+    each asked of PDFium over ctypes: the arguments are made once and the questions
+    that cannot change the answer (generated, for a printed character) are not asked."""
     import pypdfium2.raw as raw
 
     handle = textpage.raw  # type: ignore[attr-defined]
     box = raw.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    box_at, x_at, y_at = ctypes.byref(box), ctypes.byref(origin_x), ctypes.byref(origin_y)
+    is_generated, unicode_of = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode
+    loose_box, origin_of = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    object_address = _address_function(raw.FPDFText_GetTextObject)
     metrics: dict[int, tuple[float, float]] = {}
     found = []
     for index in range(raw.FPDFText_CountChars(handle)):
-        if raw.FPDFText_IsGenerated(handle, index) == 1:
+        code = unicode_of(handle, index)
+        if code in _MAY_BE_GENERATED and is_generated(handle, index) == 1:
             continue
-        code = raw.FPDFText_GetUnicode(handle, index)
         if not code or code in (0xFFFE, 0xFFFF):
             continue
-        if not raw.FPDFText_GetLooseCharBox(handle, index, ctypes.byref(box)):
-            continue
-        if not raw.FPDFText_GetCharOrigin(handle, index, ctypes.byref(origin_x), ctypes.byref(origin_y)):
+        if not loose_box(handle, index, box_at) or not origin_of(handle, index, x_at, y_at):
             continue
         # As pdfminer boxes a character: its advance across; up, from the baseline plus the
         # font's descent, one font size high (both as the text object's matrix scales them).
-        size, descent = _size_and_descent(raw, raw.FPDFText_GetTextObject(handle, index), handle, index, metrics)
+        text_object = object_address(handle, index) or 0
+        if text_object not in metrics:
+            metrics[text_object] = _size_and_descent(raw, raw.FPDFText_GetTextObject(handle, index), handle, index)
+        size, descent = metrics[text_object]
         low = origin_y.value + descent
         found.append(Glyph(chr(code), box.left - left, box.right - left, top - low - size, top - low))
     return found
 
 
-def _size_and_descent(
-    raw: Any, text_object: Any, textpage: Any, index: int, known: dict[int, tuple[float, float]]
-) -> tuple[float, float]:
+def _address_function(function: Any) -> Any:
+    """``function`` (a PDFium call that returns a handle) returning the handle's address as
+    an int: a text object's identity per character, without a pointer object made and
+    cast for each."""
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)
+    return prototype(ctypes.cast(function, ctypes.c_void_p).value or 0)
+
+
+def _size_and_descent(raw: Any, text_object: Any, textpage: Any, index: int) -> tuple[float, float]:
     """A text object's font size and its font's descent (negative), in points on the page."""
-    key = ctypes.cast(text_object, ctypes.c_void_p).value or 0
-    if key not in known:
-        matrix = raw.FS_MATRIX()
-        scale = 1.0
-        if text_object and raw.FPDFPageObj_GetMatrix(text_object, ctypes.byref(matrix)):
-            scale = math.hypot(matrix.b, matrix.d) or 1.0
-        size = raw.FPDFText_GetFontSize(textpage, index)
-        font = raw.FPDFTextObj_GetFont(text_object) if text_object else None
-        descent = ctypes.c_float()
-        found = bool(font) and raw.FPDFFont_GetDescent(font, ctypes.c_float(size), ctypes.byref(descent))
-        known[key] = (size * scale, (float(descent.value) if found else 0.0) * scale)
-    return known[key]
+    matrix = raw.FS_MATRIX()
+    scale = 1.0
+    if text_object and raw.FPDFPageObj_GetMatrix(text_object, ctypes.byref(matrix)):
+        scale = math.hypot(matrix.b, matrix.d) or 1.0
+    size = raw.FPDFText_GetFontSize(textpage, index)
+    font = raw.FPDFTextObj_GetFont(text_object) if text_object else None
+    descent = ctypes.c_float()
+    found = bool(font) and raw.FPDFFont_GetDescent(font, ctypes.c_float(size), ctypes.byref(descent))
+    return size * scale, (float(descent.value) if found else 0.0) * scale
 
 
 def words(glyphs: list[Glyph], gap: float) -> list[tuple[str, float, float, float, float]]:

@@ -83,15 +83,16 @@ class Line:
     rulings: list[float] | None = None  # x of the vertical table borders crossing this line
     rules: list[tuple[float, float, float]] | None = None  # the page's horizontal borders (y, x0, x1)
 
-    _y: tuple[int, int, float] | None = field(default=None, init=False, repr=False, compare=False)
+    _y: tuple[list[Word], int, float] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def y(self) -> float:
         """The words' median height, kept until the words change (the table reader asks it
         of every pair of lines)."""
-        key = (id(self.words), len(self.words))
-        if self._y is None or self._y[:2] != key:
-            self._y = (*key, statistics.median(word.y for word in self.words))
+        kept = self._y
+        if kept is not None and kept[0] is self.words and kept[1] == len(self.words):
+            return kept[2]
+        self._y = (self.words, len(self.words), statistics.median(word.y for word in self.words))
         return self._y[2]
 
     @property
@@ -351,13 +352,14 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
             continue
         if is_whole_label(line.text) or is_block_title(line.text):
             continue
-        candidates = [v for v in value_lines if not _border_between(line, lines[v])]
+        borders = {v: _border_between(line, lines[v]) for v in value_lines}
+        candidates = [v for v in value_lines if not borders[v]]
         if _LABEL_START.match(line.text):  # a label's first line: its row is here or below
             candidates = [v for v in candidates if lines[v].y >= line.y - SAME_LINE]
         if not candidates:
             continue
         nearest = min(candidates, key=lambda v: abs(lines[v].y - line.y))
-        bordered = bool(line.rules) and any(_border_between(line, lines[v]) for v in value_lines if v != nearest)
+        bordered = bool(line.rules) and any(borders[v] for v in value_lines if v != nearest)
         close = abs(lines[nearest].y - line.y) < _WRAP_SHARE * pitch
         if bordered or close or _in_group_column(line, lines[nearest], boundary[nearest]):
             owner[index] = nearest
@@ -377,7 +379,8 @@ def _border_between(line: Line, other: Line, at: float | None = None) -> bool:
     (The borders are sorted by height: those between the lines are found by bisection.)"""
     if line.page != other.page:
         return True
-    low, high = sorted((line.y, other.y))
+    one, two = line.y, other.y
+    low, high = (one, two) if one <= two else (two, one)
     x = line.words[-1].centre if at is None else at
     rules = line.rules or []
     between = rules[bisect_right(rules, (low + 1, math.inf, math.inf)) : bisect_left(rules, (high + 1, -math.inf, -math.inf))]
