@@ -3,7 +3,6 @@ nothing else, and the 问题清单 reaches its readers as JSON, Excel and Word."
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import subprocess
@@ -51,7 +50,7 @@ def huaian_with(replace: tuple[str, str] | None = None) -> object:
         for row in document.rows:
             for index, cell in enumerate(row):
                 if old in cell.text and changed == 0:
-                    row[index] = dataclasses.replace(cell, text=cell.text.replace(old, new, 1))
+                    row[index] = cell._replace(text=cell.text.replace(old, new, 1))
                     changed += 1
         assert changed == 1
     return parse_document(document, "huaian-" + (replace[1] if replace else "original"))
