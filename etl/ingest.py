@@ -137,10 +137,12 @@ def ingest(
         flush()
         log_ingest(connection, run_started, entries)
         touched: set[int] | None = _agencies_given_reports(connection, summary)
-        if apply_agency_overrides(connection, overrides):
-            touched = None  # the user's CSV may have merged agencies or changed the roster: judge all again
+        overridden = apply_agency_overrides(connection, overrides)
         changed = refresh_agencies(connection)
-        touched = None if touched is None or changed is None else touched | changed
+        if touched is not None and overridden is not None and changed is not None:
+            touched |= overridden | changed
+        else:
+            touched = None  # agencies were joined, or the inference rules changed: judge all again
         refresh_cross_year_checks(connection, touched)
         refresh_findings(connection, touched)
     return summary

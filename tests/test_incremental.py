@@ -94,3 +94,38 @@ def test_an_unchanged_folder_changes_no_finding(corpus: tuple[list[Path], list[P
     summary = ingest(find_files([first[0].parent.parent]), db, generated=True)
     assert set(summary.counts) == {"unchanged"}
     assert _stored(db) == before
+
+
+def test_an_agencies_csv_given_again_judges_only_what_it_changed(
+    corpus: tuple[list[Path], list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same agencies.csv on every ingest changes no agency, so nothing is judged
+    again for it; a row that changes one agency has that agency judged again, and the
+    warehouse holds what judging everything again would."""
+    import etl.ingest
+
+    first, second = corpus
+    bodies = [a for a in all_agencies() if a.city == "株洲市"][:14]
+    csv = tmp_path / "agencies.csv"
+    rows = [f"{bodies[2].name},,,,,,,2019,", f"{bodies[3].name},,,,,,,,"]
+    csv.write_text("name,province,city,county,level,kind,is_government,reports_from,reports_to\n" + "\n".join(rows), "utf-8")
+    db = tmp_path / "w.duckdb"
+    ingest(first + second, db, generated=True, agencies_csv=csv)
+    judged: list[set[int] | None] = []
+    real = etl.ingest.refresh_findings
+
+    def spy(connection: object, bodies: set[int] | None = None) -> int:
+        judged.append(None if bodies is None else set(bodies))
+        return real(connection, bodies)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(etl.ingest, "refresh_findings", spy)
+    before = _stored(db)
+    ingest(first + second, db, generated=True, agencies_csv=csv)
+    assert judged == [set()] and _stored(db) == before
+
+    (agency,) = sql(db, "SELECT agency_id FROM agencies WHERE name = ?", [bodies[3].name])[0]
+    csv.write_text(csv.read_text("utf-8").replace(f"{bodies[3].name},,,,,", f"{bodies[3].name},,,,,司法"), "utf-8")
+    ingest(first + second, db, generated=True, agencies_csv=csv)
+    assert judged[-1] == {agency}
+    assert sql(db, "SELECT kind FROM agencies WHERE agency_id = ?", [agency]) == [("司法",)]
+    assert _judged_again(db) == _stored(db)

@@ -106,13 +106,16 @@ def _agency_row(
     }
 
 
-def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dict[str, Override]) -> int:
-    """The user's agencies.csv wins over inference where it says something; returns how
-    many agencies it touched. Agencies loaded under an alias before the CSV said so are
-    joined to the named one."""
+def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dict[str, Override]) -> set[int] | None:
+    """The user's agencies.csv wins over inference where it says something. Returns the
+    agencies whose record it changed (the same CSV again changes none, so a re-ingest
+    judges nothing again for it), or None when it joined agencies: an agency loaded
+    under an alias before the CSV said so is joined to the named one, and which reports
+    are current may then change anywhere."""
     if not overrides:
-        return 0
-    touched: set[int] = set()
+        return set()
+    changed: set[int] = set()
+    merged = False
     for alias, info in overrides.items():
         target = _agency_by_key(connection, agency_key(info.name))
         source = _agency_by_key(connection, agency_key(alias)) or _agency_by_name(connection, alias)
@@ -120,6 +123,7 @@ def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dic
             # A body on the roster, or of an area, with no report yet: the review lists it as
             # 未报, and knows that the area's sum lacks it.
             source = _create(connection, infer(info.name), agency_key(info.name), generated=False)
+            changed.add(source)
         if source is None:
             continue
         if target is None:
@@ -131,30 +135,56 @@ def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dic
                 [info.name, source],
             )
             target = source
+            changed.add(target)
         elif source != target:
             merge_agencies(connection, source, target)
-        connection.execute(
-            """UPDATE agencies SET name = ?, province = coalesce(?, province), city = coalesce(?, city),
-                   county = coalesce(?, county), level = coalesce(?, level), kind = coalesce(?, kind),
-                   is_government = coalesce(?, is_government), parent = coalesce(?, parent),
-                   reports_from = coalesce(?, reports_from), reports_to = coalesce(?, reports_to),
-                   uncertain = FALSE, overridden = TRUE, note = NULL WHERE agency_id = ?""",
-            [
-                info.name,
-                info.province,
-                info.city,
-                info.county,
-                info.level,
-                info.kind,
-                info.is_government,
-                info.parent,
-                info.reports_from,
-                info.reports_to,
-                target,
-            ],
-        )
-        touched.add(target)
-    return len(touched)
+            merged = True
+        if _override_record(connection, info, target):
+            changed.add(target)
+    return None if merged else changed
+
+
+#: The columns of an agency that an agencies.csv row sets, in the order ``_override_record`` gives them.
+_OVERRIDDEN = (
+    "name",
+    "province",
+    "city",
+    "county",
+    "level",
+    "kind",
+    "is_government",
+    "parent",
+    "reports_from",
+    "reports_to",
+    "uncertain",
+    "overridden",
+    "note",
+)
+
+
+def _override_record(connection: duckdb.DuckDBPyConnection, info: Override, agency: int) -> bool:
+    """Set what the CSV says of one agency (an empty field leaves the inferred value);
+    whether that changed its record."""
+    current = connection.execute(f"SELECT {', '.join(_OVERRIDDEN)} FROM agencies WHERE agency_id = ?", [agency]).fetchone()
+    assert current is not None, agency
+    given = (
+        info.name,
+        info.province,
+        info.city,
+        info.county,
+        info.level,
+        info.kind,
+        info.is_government,
+        info.parent,
+        info.reports_from,
+        info.reports_to,
+    )
+    wanted = (*(old if new is None else new for new, old in zip(given, current[: len(given)], strict=True)), False, True, None)
+    if wanted == tuple(current):
+        return False
+    assignments = ", ".join(f"{column} = ?" for column in _OVERRIDDEN)
+    connection.execute(f"UPDATE agencies SET {assignments} WHERE agency_id = ?", [*wanted, agency])
+    return True
 
 
 def _agency_by_name(connection: duckdb.DuckDBPyConnection, name: str) -> int | None:
