@@ -173,3 +173,18 @@ def test_two_copies_of_one_report_do_not_replace_each_other_on_every_reingest(db
     assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
     assert query(db_path, "SELECT report_id FROM reports WHERE is_current") == current
     assert query(db_path, "SELECT count(*) FROM reports") == [(2,)]
+
+
+def test_the_rows_workers_build_have_every_column_of_the_schema_with_its_type(tmp_path: Path) -> None:
+    """The parse workers build each table's rows as Arrow (etl/warehouse/rows.py) beside
+    the SQL schema: both must name the same columns, of the same types."""
+    from etl.warehouse import building
+    from etl.warehouse.rows import FILLED_LATER, schemas
+
+    with building(tmp_path / "w.duckdb") as connection:
+        for table, schema in schemas().items():
+            described = connection.execute(f"DESCRIBE {table}").fetchall()
+            stored = {str(name): str(kind) for name, kind, *_ in described if name not in FILLED_LATER.get(table, ())}
+            empty = schema.empty_table()  # noqa: F841 (read by DuckDB below, by name)
+            built = {str(name): str(kind) for name, kind, *_ in connection.execute("DESCRIBE SELECT * FROM empty").fetchall()}
+            assert built == stored, table

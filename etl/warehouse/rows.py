@@ -82,6 +82,8 @@ _WRITER_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
     ("superseded_by", pa.int32()),
 )
 TABLES = tuple(_COLUMNS)
+#: Columns of those tables that no parsed report fills: the checks across years set them.
+FILLED_LATER = {"checks": ("related_report_id",)}
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,15 @@ def _batch(name: str, values: tuple[list[object], ...]) -> pa.RecordBatch:
 @cache
 def _schema(name: str) -> pa.Schema:
     return pa.schema(list(_COLUMNS[name]))
+
+
+def schemas() -> dict[str, pa.Schema]:
+    """Every table's rows as the writer inserts them, ``report_id`` and the writer's
+    columns included: what a test holds against the SQL schema, so that a column added to
+    one and not the other fails there rather than stays NULL."""
+    found = {name: pa.schema([("report_id", pa.int32()), *_COLUMNS[name]]) for name in TABLES}
+    found["reports"] = pa.schema([*_WRITER_COLUMNS, *_REPORT_COLUMNS])
+    return found
 
 
 def _columns(rows: list[tuple[object, ...]], width: int) -> list[tuple[object, ...]]:
