@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from corpus.agencies import all_agencies
@@ -112,3 +113,22 @@ def test_parse_workers_die_with_a_killed_ingest(tmp_path: Path) -> None:
     ]
     assert alive == []
     shutil.rmtree(folder)
+
+
+def test_readers_hold_the_warehouse_within_a_memory_limit(tmp_path: Path) -> None:
+    """The dashboard's kept-open database and every other reader share one configuration
+    (DuckDB refuses a second one for an open file), with its memory bounded."""
+    from etl.warehouse.access import READ_MEMORY, reading
+
+    db = tmp_path / "w.duckdb"
+    ingest([ZHUZHOU], db)
+    with reading(db) as cursor:
+        kept = cursor.execute("SELECT current_setting('memory_limit')").fetchone()
+        other = connect_readonly(db)  # while the kept one is open
+        try:
+            assert other.execute("SELECT current_setting('memory_limit')").fetchone() == kept
+        finally:
+            other.close()
+    limit = "SELECT current_setting('memory_limit')"
+    with duckdb.connect(config={"memory_limit": READ_MEMORY}) as bounded, duckdb.connect() as default:
+        assert kept == bounded.execute(limit).fetchone() != default.execute(limit).fetchone()

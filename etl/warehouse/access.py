@@ -16,6 +16,12 @@ import duckdb
 from etl.warehouse.schema import SCHEMA_VERSION, WarehouseError, schema_version
 
 
+#: What one open warehouse may hold in memory while answering (DuckDB's own default is
+#: 80 % of the machine's, which a dashboard serving many people cannot give one database;
+#: the slowest page at a million reports needs a fraction of this).
+READ_MEMORY = "2GB"
+
+
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the file as it is now, for readers (exports, the CLI).
     A version that ``reading`` keeps open and an ingest has replaced since is closed
@@ -23,7 +29,13 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     identity = _identity(path)
     with _OPEN_CHANGED:
         _unless_replaced(path.resolve(), identity)
-        return duckdb.connect(str(path), read_only=True)
+        return _open(path)
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    """The file opened to read (one configuration for every reader: DuckDB refuses a
+    second connection to an open file with another)."""
+    return duckdb.connect(str(path), read_only=True, config={"memory_limit": READ_MEMORY})
 
 
 def _identity(path: Path) -> tuple[int, ...]:
@@ -78,7 +90,7 @@ def _acquire(path: Path) -> _Open:
     with _OPEN_CHANGED:
         kept = _unless_replaced(key, identity)
         if kept is None:
-            kept = _OPEN[key] = _Open(identity, duckdb.connect(str(path), read_only=True))
+            kept = _OPEN[key] = _Open(identity, _open(path))
         _OPEN.move_to_end(key)
         kept.readers += 1
         for other in [k for k, v in _OPEN.items() if v.readers == 0][: max(0, len(_OPEN) - _KEEP_OPEN)]:
