@@ -160,6 +160,42 @@ def test_last_years_report_with_the_year_changed_is_flagged_as_copied(tmp_path: 
     assert text_repeated(db, int(str(ids[2021]))) == []
 
 
+def test_identical_tables_are_found_alike_from_report_values_and_from_cells(tmp_path: Path) -> None:
+    """The rule reads ``report_values`` (totals first, then every cell) where it is up to
+    date, else ``cells``: both find the copied tables, and neither finds them once one
+    part differs while every total still agrees."""
+    from etl.audit.facts import current_reports, previous_reports
+    from etl.audit.reuse import _SAME_IN_CELLS, _SAME_IN_WIDE, MIN_NONZERO
+    from etl.warehouse import building
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = PINGTAN.read_text("utf-8")
+    (folder / "2021.txt").write_text(text, "utf-8")
+    (folder / "2022.txt").write_text(text.replace("2022", "2023").replace("2021", "2022"), "utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    ingest([folder / "2021.txt", folder / "2022.txt"], db)
+
+    def found(connection: duckdb.DuckDBPyConnection) -> tuple[list[tuple[object, ...]], ...]:
+        pairs = previous_reports(current_reports(connection))
+        connection.register("audit_pairs", pairs[["agency_id", "year", "report_id", "report_id_prev"]].astype("int64"))
+        try:
+            return tuple(connection.execute(query, [MIN_NONZERO]).fetchall() for query in (_SAME_IN_WIDE, _SAME_IN_CELLS))
+        finally:
+            connection.unregister("audit_pairs")
+
+    with building(db) as connection:
+        wide, cells = found(connection)
+        assert wide == cells and len(wide) == 1
+        # One granted request moved from a person to a company: every total stays the same.
+        latest = connection.execute("SELECT max(report_id) FROM reports").fetchone()
+        assert latest is not None
+        for key, change in (("requests.granted.natural_person", -1), ("requests.granted.commercial", 1)):
+            connection.execute("UPDATE cells SET value = value + ? WHERE report_id = ? AND key = ?", [change, latest[0], key])
+            connection.execute(f'UPDATE report_values SET "{key}" = "{key}" + ? WHERE report_id = ?', [change, latest[0]])
+        assert found(connection) == ([], [])
+
+
 def test_a_report_of_its_own_is_not_a_copy(tmp_path: Path) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()

@@ -8,12 +8,12 @@ copied; the share is of this year's text found in last year's.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
 
-from etl.audit.facts import grouped, previous_reports, rows
+from etl.audit.facts import grouped, previous_reports
 from etl.audit.finding import TEXT, Finding
 from etl.narrative import NARRATIVE_PARTS, NUMERALS, PARTS
 from etl.template import all_keys
@@ -54,7 +54,9 @@ def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
             pairs[["report_id_prev", "agency_id"]].rename(columns={"report_id_prev": "report_id"}),
         ]
     ).drop_duplicates("report_id")
-    by_body: dict[Any, pd.DataFrame] = dict(list(pairs.groupby("agency_id")))
+    by_body: dict[int, list[_Pair]] = {}  # plain tuples: a frame's rows cost more to walk than the rule
+    for pair in zip(pairs["report_id"], pairs["report_id_prev"], pairs["agency_id"], pairs["year"], strict=True):
+        by_body.setdefault(int(pair[2]), []).append(_Pair(*map(int, pair)))
     found = []
     connection.register("audit_texts", owners.astype("int64"))
     try:
@@ -68,18 +70,27 @@ def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
             runs: dict[int, dict[int, set[str]]] = {}
             for _, report_id, part, text in parts:
                 runs.setdefault(int(report_id), {})[int(part)] = shingles(text)
-            found += _reused(by_body[body], runs)
+            found += _reused(by_body[int(body)], runs)
     finally:
         connection.unregister("audit_texts")
     found += _identical_tables(connection, pairs)
     return found
 
 
-def _reused(pairs: pd.DataFrame, runs: dict[int, dict[int, set[str]]]) -> list[Finding]:
+class _Pair(NamedTuple):
+    """A report and the same body's report of the year before."""
+
+    report_id: int
+    report_id_prev: int
+    agency_id: int
+    year: int
+
+
+def _reused(pairs: list[_Pair], runs: dict[int, dict[int, set[str]]]) -> list[Finding]:
     """The findings on these pairs of reports, from their parts as runs."""
     found = []
-    for row in rows(pairs):
-        this, last = runs.get(int(row.report_id), {}), runs.get(int(row.report_id_prev), {})
+    for row in pairs:
+        this, last = runs.get(row.report_id, {}), runs.get(row.report_id_prev, {})
         shares, repeated, total = [], 0.0, 0
         for number in NARRATIVE_PARTS:
             if number not in this or number not in last or not this[number]:
@@ -95,9 +106,9 @@ def _reused(pairs: pd.DataFrame, runs: dict[int, dict[int, set[str]]]) -> list[F
         message = f"正文 {overall:.0%} 与上年（{row.year - 1} 年度）报告相同（数字不计）：{'；'.join(shares)}"
         found.append(
             Finding(
-                int(row.agency_id),
-                int(row.year),
-                int(row.report_id),
+                row.agency_id,
+                row.year,
+                row.report_id,
                 "text_reused",
                 "关注",
                 message,
@@ -123,15 +134,23 @@ _SAME_IN_CELLS = """SELECT p.agency_id, p.year, p.report_id, count(*) AS compare
 
 
 def _same_in_wide() -> str:
-    both = [f'(c."{key}" IS NOT NULL AND l."{key}" IS NOT NULL)' for key in all_keys()]  # template keys only
-    compared = " + ".join(f"{pair}::INTEGER" for pair in both)
-    nonzero = " + ".join(f'({pair} AND c."{key}" <> 0)::INTEGER' for pair, key in zip(both, all_keys(), strict=True))
-    equal = " AND ".join(f'coalesce(c."{key}" = l."{key}", TRUE)' for key in all_keys())
-    return f"""SELECT agency_id, year, report_id, compared FROM (
-        SELECT p.agency_id, p.year, p.report_id, {compared} AS compared, {nonzero} AS nonzero, {equal} AS equal
+    """The query on ``report_values``: the pairs whose totals agree first (cheap, and most
+    pairs differ there), then every cell of those, as two lists compared element by
+    element (the same comparison written out key by key took DuckDB 0.3 s to plan,
+    whatever the number of reports)."""
+    keys = all_keys()  # the template's own keys: an allow-list, never user input
+    agree = " AND ".join(f'coalesce(c."{key}" = l."{key}", TRUE)' for key in keys if key.endswith(".total"))
+    this = ", ".join(f'c."{key}"' for key in keys)
+    last = ", ".join(f'l."{key}"' for key in keys)
+    return f"""SELECT agency_id, year, report_id, len(shared) AS compared FROM (
+        SELECT p.agency_id, p.year, p.report_id,
+               list_filter(list_zip([{this}], [{last}]), lambda z: z[1] IS NOT NULL AND z[2] IS NOT NULL) AS shared
         FROM audit_pairs p JOIN report_values c ON c.report_id = p.report_id
-        JOIN report_values l ON l.report_id = p.report_id_prev)
-        WHERE equal AND nonzero >= ? ORDER BY report_id"""
+        JOIN report_values l ON l.report_id = p.report_id_prev
+        WHERE {agree})
+        WHERE list_bool_and(list_transform(shared, lambda z: z[1] = z[2])) IS NOT FALSE
+          AND len(list_filter(shared, lambda z: z[1] <> 0)) >= ?
+        ORDER BY report_id"""
 
 
 _SAME_IN_WIDE = _same_in_wide()
