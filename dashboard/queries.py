@@ -385,6 +385,22 @@ def agencies_to_check(db: Path, filters: Filters) -> pd.DataFrame:
     )
 
 
+def shows_generated(db: Path, filters: Filters) -> bool:
+    """Whether the filtered reports include generated ones (every page says so at its top)."""
+    q = where(filters)
+    return bool(
+        run(db, f"SELECT coalesce(bool_or(r.generated), FALSE) AS shown FROM current_reports r WHERE {q.sql}", q.params)[
+            "shown"
+        ].iloc[0]
+    )
+
+
+def latest_years(db: Path, filters: Filters) -> pd.DataFrame:
+    """Each agency's latest report year within the filters: where its links lead."""
+    q = where(filters)
+    return run(db, f"SELECT r.name AS agency, max(r.year) AS year FROM current_reports r WHERE {q.sql} GROUP BY ALL", q.params)
+
+
 def reports_list(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(

@@ -444,8 +444,7 @@ def _hover_in_words(trace: Any) -> None:
 
 
 def generated_banner() -> None:
-    frame = answers.reports_list(filters())
-    if len(frame) and frame["generated"].any():
+    if answers.shows_generated(filters()):
         st.warning(
             "当前显示的数据中包含**生成的演示数据**（机关名称为真实地名，数字为程序生成），不是官方发布的数字。可在侧栏「演示数据」中排除。",
             icon=":material/warning:",
@@ -471,8 +470,7 @@ def report_links(frame: pd.DataFrame) -> pd.Series:
 
 def latest_report_links(agencies: pd.Series) -> pd.Series:
     """Each agency's latest report (within the filters), as a link to its detail page."""
-    reports = answers.reports_list(filters())
-    latest = reports.groupby("agency")["year"].max()
+    latest = answers.latest_years(filters()).set_index("agency")["year"]
     return pd.Series(
         [report_url(a, int(latest[a])) if a in latest.index else None for a in agencies], index=agencies.index, dtype="object"
     )

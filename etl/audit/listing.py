@@ -124,13 +124,21 @@ def reporting_status(
     """Each body and year (or only ``year``) that should have a report: the body, its
     region, whether it reported, whether by its deadline (NA when it did not or its date
     is unknown)."""
+    named = "NOT coalesce(needs_name, FALSE)"
     reports = connection.execute(
-        """SELECT agency_id, year, report_id, published, published_from, template FROM current_reports
-           WHERE NOT coalesce(needs_name, FALSE)"""
+        f"""SELECT agency_id, year, report_id, published, published_from, template FROM current_reports
+            WHERE {named} AND (?::INTEGER IS NULL OR year = ?)""",
+        [year, year],
     ).df()
     bodies = agency_frame(connection)
-    expected = expected_years(bodies, reports)
-    if year is not None:
+    if year is None:
+        expected = expected_years(bodies, reports)
+    else:  # which years a body owes needs only its first and the last of all, not every report
+        spans = connection.execute(
+            f"SELECT agency_id, min(year) AS first, max(year) AS last FROM current_reports WHERE {named} GROUP BY ALL"
+        ).df()
+        ends = pd.concat([spans[["agency_id", end]].rename(columns={end: "year"}) for end in ("first", "last")])
+        expected = expected_years(bodies, ends)
         expected = expected[expected["year"] == year]
     status = expected.merge(bodies, on="agency_id").merge(
         reports[["agency_id", "year", "report_id", "published", "published_from", "template"]],

@@ -15,7 +15,6 @@ import duckdb
 
 from etl.warehouse.schema import SCHEMA_VERSION, WarehouseError, schema_version
 
-
 #: What one open warehouse may hold in memory while answering (DuckDB's own default is
 #: 80 % of the machine's, which a dashboard serving many people cannot give one database;
 #: the slowest page at a million reports needs a fraction of this).
