@@ -68,14 +68,21 @@ def findings(
         live = pd.DataFrame([[getattr(item, name) for name in names] for item in found], columns=names)
         connection.register("live_findings", live.astype({"report_id": "Int64", "year": "int64", "agency_id": "int64"}))
         source = "live_findings"
-    frame = connection.execute(
-        f"""SELECT a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind, a.generated, f.*
-            FROM {source} f JOIN agencies a USING (agency_id)
-            WHERE {where}
-            ORDER BY a.province NULLS LAST, a.city NULLS LAST, a.county NULLS LAST, a.name, f.year,
-                     list_position(['错误', '提醒', '关注'], f.severity)""",
-        parameters,
-    ).df()
+    # Through Arrow: a year's findings in a whole country are tens of thousands of rows,
+    # which pandas receives twice as fast that way (report_id arrives as a float, NaN
+    # where none, and is made a nullable integer below).
+    frame = (
+        connection.sql(
+            f"""SELECT a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind, a.generated, f.*
+                FROM {source} f JOIN agencies a USING (agency_id)
+                WHERE {where}
+                ORDER BY a.province NULLS LAST, a.city NULLS LAST, a.county NULLS LAST, a.name, f.year,
+                         list_position(['错误', '提醒', '关注'], f.severity)""",
+            params=parameters,
+        )
+        .to_arrow_table()
+        .to_pandas()
+    )
     if deadlines is not None:
         connection.unregister("live_findings")
     frame["rule_title"] = frame["rule"].map(RULE_TITLES)
