@@ -266,8 +266,11 @@ def _parsed(files: list[Path], known: set[str], workers: int, on_page: PageCallb
             relay.join(timeout=5)
 
 
-#: How many chunks of files each worker may have parsed or taken ahead of the writer.
-_CHUNKS_AHEAD = 8
+#: How many chunks of files each worker may have parsed or taken ahead of the writer:
+#: enough for the workers to go on parsing while the writer saves a second's reports
+#: (with 8, they stood idle through every save), few enough that memory stays small
+#: (a parsed report waits as some 50 KB of rows).
+_CHUNKS_AHEAD = 32
 
 
 def _in_order(pool: ProcessPoolExecutor, files: list[Path], chunk: int, ahead: int) -> Iterator[ParsedFile]:

@@ -135,7 +135,8 @@ def test_a_roster_year_that_is_not_a_year_is_a_clear_error(tmp_path: Path) -> No
         ingest([ZHUZHOU], tmp_path / "warehouse.duckdb", agencies_csv=roster)
 
 
-def test_last_years_report_with_the_year_changed_is_flagged_as_copied(tmp_path: Path) -> None:
+def _copied_next_year(tmp_path: Path) -> Path:
+    """A warehouse of 平潭's 2021 report and the same report again as 2022's, years changed."""
     folder = tmp_path / "reports"
     folder.mkdir()
     text = PINGTAN.read_text("utf-8")
@@ -143,6 +144,11 @@ def test_last_years_report_with_the_year_changed_is_flagged_as_copied(tmp_path: 
     (folder / "2022.txt").write_text(text.replace("2022", "2023").replace("2021", "2022"), "utf-8")
     db = tmp_path / "warehouse.duckdb"
     ingest([folder / "2021.txt", folder / "2022.txt"], db)
+    return db
+
+
+def test_last_years_report_with_the_year_changed_is_flagged_as_copied(tmp_path: Path) -> None:
+    db = _copied_next_year(tmp_path)
     reused = findings(db, "text_reused")
     assert [(a, y, s) for a, y, _, s, _, _ in reused] == [("平潭综合实验区", 2022, "关注")]
     assert "正文 100% 与上年（2021 年度）报告相同" in reused[0][5]
@@ -168,13 +174,7 @@ def test_identical_tables_are_found_alike_from_report_values_and_from_cells(tmp_
     from etl.audit.reuse import _SAME_IN_CELLS, _SAME_IN_WIDE, MIN_NONZERO
     from etl.warehouse import building
 
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    text = PINGTAN.read_text("utf-8")
-    (folder / "2021.txt").write_text(text, "utf-8")
-    (folder / "2022.txt").write_text(text.replace("2022", "2023").replace("2021", "2022"), "utf-8")
-    db = tmp_path / "warehouse.duckdb"
-    ingest([folder / "2021.txt", folder / "2022.txt"], db)
+    db = _copied_next_year(tmp_path)
 
     def found(connection: duckdb.DuckDBPyConnection) -> tuple[list[tuple[object, ...]], ...]:
         pairs = previous_reports(current_reports(connection))

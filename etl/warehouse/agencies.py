@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from etl import PARSER_VERSION
-from etl.agencies_csv import Override
+from etl.agencies_csv import CSV_COLUMNS, Override
 from etl.agency_inference import AgencyInfo, agency_key, infer
 from etl.gazetteer import fingerprint as gazetteer_fingerprint
 
@@ -144,22 +144,10 @@ def apply_agency_overrides(connection: duckdb.DuckDBPyConnection, overrides: dic
     return None if merged else changed
 
 
-#: The columns of an agency that an agencies.csv row sets, in the order ``_override_record`` gives them.
-_OVERRIDDEN = (
-    "name",
-    "province",
-    "city",
-    "county",
-    "level",
-    "kind",
-    "is_government",
-    "parent",
-    "reports_from",
-    "reports_to",
-    "uncertain",
-    "overridden",
-    "note",
-)
+#: The columns of an agency that an agencies.csv row sets (an Override's fields of the
+#: same names), and what setting them marks.
+_SET_BY_CSV = tuple(column for column in CSV_COLUMNS if column != "aliases")
+_OVERRIDDEN = (*_SET_BY_CSV, "uncertain", "overridden", "note")
 
 
 def _override_record(connection: duckdb.DuckDBPyConnection, info: Override, agency: int) -> bool:
@@ -167,18 +155,7 @@ def _override_record(connection: duckdb.DuckDBPyConnection, info: Override, agen
     whether that changed its record."""
     current = connection.execute(f"SELECT {', '.join(_OVERRIDDEN)} FROM agencies WHERE agency_id = ?", [agency]).fetchone()
     assert current is not None, agency
-    given = (
-        info.name,
-        info.province,
-        info.city,
-        info.county,
-        info.level,
-        info.kind,
-        info.is_government,
-        info.parent,
-        info.reports_from,
-        info.reports_to,
-    )
+    given = tuple(getattr(info, column) for column in _SET_BY_CSV)
     wanted = (*(old if new is None else new for new, old in zip(given, current[: len(given)], strict=True)), False, True, None)
     if wanted == tuple(current):
         return False
