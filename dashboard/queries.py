@@ -256,12 +256,14 @@ def chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def failed_checks(db: Path, filters: Filters) -> pd.DataFrame:
+    """The reports' own identities that failed (kept in ``report_values`` with each report)."""
     q = where(filters)
     return run(
         db,
-        f"""SELECT r.report_id, r.name AS agency, r.year, ch.rule, ch.subject, ch.expected, ch.actual, ch.cells
-            FROM checks ch JOIN current_reports r USING (report_id)
-            WHERE {q.sql} AND ch.status = 'failed' AND ch.severity = 'error' ORDER BY r.name, r.year, ch.rule""",
+        f"""SELECT report_id, agency, year, ch.rule, ch.subject, ch.expected, ch.actual, ch.cells
+            FROM (SELECT r.report_id, r.name AS agency, r.year, unnest(r.failed_checks) AS ch
+                  FROM report_values r WHERE {q.sql} AND r.failed_checks IS NOT NULL)
+            ORDER BY agency, year, ch.rule, ch.subject""",
         q.params,
     )
 
@@ -313,12 +315,11 @@ def cross_year_warnings(db: Path, filters: Filters) -> pd.DataFrame:
     q = where(filters)
     return run(
         db,
-        f"""SELECT r.report_id, r.name AS agency, r.year, ch.rule, ch.subject, prev.year AS compared_year,
+        f"""SELECT report_id, agency, year, ch.rule, ch.subject, ch.compared_year,
                    ch.expected, ch.actual, ch.actual - ch.expected AS difference, ch.related_report_id
-            FROM checks ch JOIN current_reports r USING (report_id)
-            LEFT JOIN reports prev ON prev.report_id = ch.related_report_id
-            WHERE {q.sql} AND ch.rule LIKE 'cross_year%' AND ch.status = 'failed'
-            ORDER BY r.name, r.year, ch.rule, ch.subject""",
+            FROM (SELECT r.report_id, r.name AS agency, r.year, unnest(r.cross_year_failed) AS ch
+                  FROM report_values r WHERE {q.sql} AND r.cross_year_failed IS NOT NULL)
+            ORDER BY agency, year, ch.rule, ch.subject""",
         q.params,
     )
 
@@ -326,14 +327,18 @@ def cross_year_warnings(db: Path, filters: Filters) -> pd.DataFrame:
 def cross_year_counts(db: Path, filters: Filters) -> pd.DataFrame:
     """How many cross-year checks were made, passed and failed, per rule."""
     q = where(filters)
+    # Each report's tally holds one count per rule and status, so the reports with a
+    # failed check of a rule are the tallies that count one.
     return run(
         db,
-        f"""SELECT ch.rule, count(*) FILTER (WHERE ch.status = 'failed') AS failed,
-                   count(*) FILTER (WHERE ch.status = 'passed') AS passed,
-                   count(*) FILTER (WHERE ch.status = 'not_assessable') AS not_assessable,
-                   count(DISTINCT ch.report_id) FILTER (WHERE ch.status = 'failed') AS reports
-            FROM checks ch JOIN current_reports r USING (report_id)
-            WHERE {q.sql} AND ch.rule LIKE 'cross_year%' GROUP BY ch.rule ORDER BY ch.rule""",
+        f"""SELECT rule, coalesce(sum(checks) FILTER (WHERE status = 'failed'), 0)::BIGINT AS failed,
+                   coalesce(sum(checks) FILTER (WHERE status = 'passed'), 0)::BIGINT AS passed,
+                   coalesce(sum(checks) FILTER (WHERE status = 'not_assessable'), 0)::BIGINT AS not_assessable,
+                   count(*) FILTER (WHERE status = 'failed') AS reports
+            FROM (SELECT split_part(tally, ':', 1) AS rule, split_part(tally, ':', 2) AS status, checks
+                  FROM (SELECT unnest(map_keys(r.cross_year_tally)) AS tally, unnest(map_values(r.cross_year_tally)) AS checks
+                        FROM report_values r WHERE {q.sql}))
+            GROUP BY rule ORDER BY rule""",
         q.params,
     )
 

@@ -82,3 +82,34 @@ def test_filling_the_gap_redoes_the_checks(run_with_faults: Path, tmp_path: Path
     assert _checks(db, "cross_year_missing_year") == []
     years = {year for year, *_ in _checks(db, "cross_year_carried_over")}
     assert years == {2020, 2021, 2022, 2023, 2024, 2025}
+
+
+def test_the_quality_page_asks_report_values_for_what_checks_hold(run_with_faults: Path, tmp_path: Path) -> None:
+    """数据质量 reads each report's failed checks from its row of ``report_values``: the
+    same as asking ``checks``; and a changed check makes that table out of date (its
+    fingerprint sees the checks it keeps), so it is made again rather than read stale."""
+    import shutil
+
+    from dashboard.queries import Filters, cross_year_counts, cross_year_warnings
+    from etl.warehouse import building
+    from etl.warehouse.wide import report_values_fresh
+
+    everything = Filters(include_generated=True)
+    warnings = cross_year_warnings(run_with_faults, everything)
+    failed = [c for c in _checks(run_with_faults, "cross_year_carried_over") if c[2] == "failed"]
+    failed += [c for c in _checks(run_with_faults, "cross_year_in_force") if c[2] == "failed"]
+    failed += [c for c in _checks(run_with_faults, "cross_year_missing_year") if c[2] == "failed"]
+    assert sorted((int(y), str(s)) for y, s in zip(warnings["year"], warnings["subject"], strict=True)) == sorted(
+        (int(str(c[0])), str(c[1])) for c in failed
+    )
+    counts = cross_year_counts(run_with_faults, everything).set_index("rule")
+    stored = {rule: len([c for c in _checks(run_with_faults, rule) if c[2] == "passed"]) for rule in counts.index}
+    assert counts["passed"].to_dict() == stored and counts.loc["cross_year_carried_over", "failed"] >= 1
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(run_with_faults, copy)
+    with building(copy) as connection:
+        assert report_values_fresh(connection)
+        connection.execute("UPDATE checks SET status = 'passed' WHERE status = 'failed' AND starts_with(rule, 'cross_year')")
+        assert not report_values_fresh(connection)
+    assert cross_year_warnings(copy, everything).empty  # made again when the copy was published

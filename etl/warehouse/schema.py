@@ -204,6 +204,12 @@ UPGRADES = (
         "(built again, whole, when the upgraded copy is published)",
         "SELECT 1",
     ),
+    Upgrade(
+        "8",
+        "report_values keeps each report's failed identities and its checks across years, for 数据质量 "
+        "(built again, whole, when the upgraded copy is published)",
+        "SELECT 1",
+    ),
 )
 SCHEMA_VERSION = UPGRADES[-1].version
 

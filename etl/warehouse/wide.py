@@ -42,6 +42,18 @@ REPORT_COLUMNS = (
 _SLICE = 50_000
 #: How many of the report's cells were read each way (number, blank, dash…), as a map.
 READ_AS_COLUMN = "read_as_cells"
+#: The report's checks that 数据质量 lists, kept with its row: scanning ``checks`` (fifty
+#: rows a report) and joining it with the reports took that page over a second at a
+#: million reports. Its own identities that failed (a list of rule, subject, expected,
+#: actual, cells); its checks across years counted by rule and status (a map
+#: ``rule:status`` → count); those that failed, each with the year compared with.
+CHECK_COLUMNS = ("failed_checks", "cross_year_tally", "cross_year_failed")
+
+
+def _checks_kept(of: str = "") -> str:
+    """The checks those columns are made of (``of``: the table's alias and a dot): what
+    the fingerprint must see change."""
+    return f"({of}status = 'failed' OR starts_with({of}rule, 'cross_year'))"
 
 
 def refresh_report_values(connection: duckdb.DuckDBPyConnection, agencies: Collection[int] | None = None) -> bool:
@@ -94,15 +106,28 @@ def _rows(among: str) -> str:
                v AS (PIVOT (SELECT report_id, key, value FROM cells WHERE report_id IN (SELECT report_id FROM chosen))
                      ON key IN ({keys}) USING first(value) GROUP BY report_id),
                h AS (SELECT report_id, histogram(read_as) AS {READ_AS_COLUMN} FROM cells
-                     WHERE report_id IN (SELECT report_id FROM chosen) GROUP BY report_id)
-               SELECT {kept}, h.{READ_AS_COLUMN}, v.* EXCLUDE (report_id)
+                     WHERE report_id IN (SELECT report_id FROM chosen) GROUP BY report_id),
+               k AS (SELECT c.report_id,
+                            list({{'rule': c.rule, 'subject': c.subject, 'expected': c.expected, 'actual': c.actual,
+                                  'cells': c.cells}} ORDER BY c.rule, c.subject)
+                                FILTER (WHERE c.status = 'failed' AND c.severity = 'error') AS failed_checks,
+                            histogram(c.rule || ':' || c.status) FILTER (WHERE starts_with(c.rule, 'cross_year'))
+                                AS cross_year_tally,
+                            list({{'rule': c.rule, 'subject': c.subject, 'compared_year': p.year, 'expected': c.expected,
+                                  'actual': c.actual, 'related_report_id': c.related_report_id}} ORDER BY c.rule, c.subject)
+                                FILTER (WHERE starts_with(c.rule, 'cross_year') AND c.status = 'failed') AS cross_year_failed
+                     FROM checks c LEFT JOIN reports p ON p.report_id = c.related_report_id
+                     WHERE c.report_id IN (SELECT report_id FROM chosen) AND {_checks_kept("c.")}
+                     GROUP BY c.report_id)
+               SELECT {kept}, h.{READ_AS_COLUMN}, {", ".join(f"k.{column}" for column in CHECK_COLUMNS)},
+                      v.* EXCLUDE (report_id)
                FROM current_reports r JOIN chosen USING (report_id) LEFT JOIN v USING (report_id)
-               LEFT JOIN h USING (report_id)"""
+               LEFT JOIN h USING (report_id) LEFT JOIN k USING (report_id)"""
 
 
 def _layout() -> str:
     """The table's columns in one value: a table of other columns is built again whole."""
-    return hashlib.sha256(repr((REPORT_COLUMNS, READ_AS_COLUMN, all_keys())).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr((REPORT_COLUMNS, READ_AS_COLUMN, CHECK_COLUMNS, all_keys())).encode()).hexdigest()[:16]
 
 
 def report_values_fresh(connection: duckdb.DuckDBPyConnection) -> bool:
@@ -121,9 +146,15 @@ def _holds(connection: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
 
 def _fingerprint(connection: duckdb.DuckDBPyConnection) -> str:
     """What the table depends on, in one value: its columns, the current reports (their
-    ids change when a report is replaced) and every attribute of their agencies it keeps."""
+    ids change when a report is replaced), every attribute of their agencies it keeps and
+    the checks it keeps (those across years change when another year's report comes)."""
     attributes = ", ".join(REPORT_COLUMNS)
     ((count, digest),) = connection.execute(
         f"SELECT count(*), coalesce(sum(hash({attributes})), 0) FROM current_reports"
     ).fetchall()
-    return f"{_layout()}:{count}:{digest}"
+    ((checked, checks),) = connection.execute(
+        f"""SELECT count(*), coalesce(sum(hash(report_id, rule, subject, status, severity, expected, actual, cells,
+                                               related_report_id)), 0)
+            FROM checks WHERE {_checks_kept()}"""
+    ).fetchall()
+    return f"{_layout()}:{count}:{digest}:{checked}:{checks}"
