@@ -71,7 +71,7 @@ def findings(
     # Through Arrow: a year's findings in a whole country are tens of thousands of rows,
     # which pandas receives twice as fast that way (report_id arrives as a float, NaN
     # where none, and is made a nullable integer below).
-    frame = (
+    frame: pd.DataFrame = (
         connection.sql(
             f"""SELECT a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind, a.generated, f.*
                 FROM {source} f JOIN agencies a USING (agency_id)
