@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from etl.audit.facts import NAMED, agencies_owing, rows
 from etl.audit.facts import agencies as agency_frame
-from etl.audit.facts import rows
 from etl.audit.finding import Finding
 from etl.audit.rules import RULE_TITLES
 from etl.audit.run import audit_findings
@@ -131,22 +132,23 @@ def reporting_status(
     """Each body and year (or only ``year``) that should have a report: the body, its
     region, whether it reported, whether by its deadline (NA when it did not or its date
     is unknown)."""
-    named = "NOT coalesce(needs_name, FALSE)"
     reports = connection.execute(
         f"""SELECT agency_id, year, report_id, published, published_from, template FROM current_reports
-            WHERE {named} AND (?::INTEGER IS NULL OR year = ?)""",
+            WHERE {NAMED} AND (?::INTEGER IS NULL OR year = ?)""",
         [year, year],
     ).df()
-    bodies = agency_frame(connection)
     if year is None:
+        bodies = agency_frame(connection)
         expected = expected_years(bodies, reports)
-    else:  # which years a body owes needs only its first and the last of all, not every report
-        spans = connection.execute(
-            f"SELECT agency_id, min(year) AS first, max(year) AS last FROM current_reports WHERE {named} GROUP BY ALL"
-        ).df()
-        ends = pd.concat([spans[["agency_id", end]].rename(columns={end: "year"}) for end in ("first", "last")])
-        expected = expected_years(bodies, ends)
-        expected = expected[expected["year"] == year]
+    else:  # the agencies that owe this year's report, not every agency's every year
+        bodies = agencies_owing(connection, year)
+        expected = pd.DataFrame(
+            {
+                "agency_id": bodies["agency_id"].astype("int64"),
+                "year": np.full(len(bodies), year, dtype="int64"),
+                "from_roster": bodies["reports_from"].notna().to_numpy(),
+            }
+        )
     status = expected.merge(bodies, on="agency_id").merge(
         reports[["agency_id", "year", "report_id", "published", "published_from", "template"]],
         on=["agency_id", "year"],
