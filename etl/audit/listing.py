@@ -133,8 +133,9 @@ def reporting_status(
     region, whether it reported, whether by its deadline (NA when it did not or its date
     is unknown)."""
     reports = connection.execute(
-        f"""SELECT agency_id, year, report_id, published, published_from, template FROM current_reports
-            WHERE {NAMED} AND (?::INTEGER IS NULL OR year = ?)""",
+        f"""SELECT agency_id, year, report_id, published, published_from, template FROM reports
+            WHERE is_current AND (?::INTEGER IS NULL OR year = ?)
+              AND agency_id IN (SELECT agency_id FROM agencies WHERE {NAMED})""",
         [year, year],
     ).df()
     if year is None:

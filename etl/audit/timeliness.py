@@ -159,9 +159,13 @@ def due_dates(frame: pd.DataFrame, deadlines: list[Deadline]) -> pd.Series:
     township = frame["level"].eq("乡镇").fillna(False).astype(bool).to_numpy()
     government = frame["is_government"].fillna(False).astype(bool).to_numpy()
     kinds = np.where(township, "township", np.where(government, "government", "department"))
-    provinces = frame["province"].astype(object).where(frame["province"].notna(), None)
-    codes, pairs = pd.factorize(pd.Series(list(zip(kinds, provinces, strict=True)), index=frame.index, dtype=object))
-    applying = [deadline_for(deadlines, kind, province) for kind, province in pairs]
+    # One text per kind of body and province (no province: a tab alone), told apart at once.
+    provinces = frame["province"].astype(object).fillna("")
+    marked = pd.Series(kinds, index=frame.index, dtype=object) + "\t" + provinces.where(frame["province"].isna(), "=" + provinces)
+    codes, pairs = pd.factorize(marked)
+    applying = [
+        deadline_for(deadlines, kind, province[1:] if province else None) for kind, province in (p.split("\t", 1) for p in pairs)
+    ]
     months = np.array([d.month if d else np.nan for d in applying] + [np.nan], dtype=float)
     days = np.array([d.day if d else np.nan for d in applying] + [np.nan], dtype=float)
     parts = pd.DataFrame(
