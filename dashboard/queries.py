@@ -237,12 +237,16 @@ def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame
     chosen = _keys(keys)
     # Column names are template keys from the allow-list above.
     columns = "".join(f', r."{key}"' for key in chosen)
+    # By agency name, then year, as one number: each agency's rank in the name order
+    # times ten thousand plus the year. Sorting a million reports by one number costs
+    # DuckDB a fraction of sorting them by their agencies' names (which are unique, so
+    # the order is the same).
     sql = f"""
     SELECT r.report_id, r.name AS agency, r.agency_key, r.province, r.city, r.county, r.level, r.kind, r.generated, r.year,
            r.template, r.published{columns}
-    FROM report_values r
+    FROM report_values r JOIN (SELECT agency_id, row_number() OVER (ORDER BY name) AS name_order FROM agencies) USING (agency_id)
     WHERE {q.sql}
-    ORDER BY agency, r.year"""
+    ORDER BY name_order * 10000 + r.year"""
     return run_large(db, sql, q.params).astype({key: "float64" for key in chosen})
 
 
