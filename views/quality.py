@@ -111,15 +111,11 @@ if warehouse_ready():
         )
 
     st.subheader("跨年度检查（警告）")
+    counted = {"failed": "未通过", "passed": "通过", "not_assessable": "缺少数字无法判断", "reports": "涉及报告"}
     data_table(
-        cross_counts.assign(rule=cross_counts["rule"].map(CROSS_YEAR_TEXT)).rename(
-            columns={
-                "rule": "检查",
-                "failed": "未通过",
-                "passed": "通过",
-                "not_assessable": "缺少数字无法判断",
-                "reports": "涉及报告",
-            }
+        numbers_table(
+            cross_counts.assign(rule=cross_counts["rule"].map(CROSS_YEAR_TEXT)).rename(columns={"rule": "检查", **counted}),
+            dict.fromkeys(counted.values(), COUNT),
         ),
         hide_index=True,
     )
