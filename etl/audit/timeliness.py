@@ -72,12 +72,18 @@ def _read_deadlines(path: Path) -> list[Deadline]:
     return found
 
 
+def body_kinds(level: pd.Series, is_government: pd.Series) -> np.ndarray:
+    """Which deadline applies to each body: a township or street office, a people's
+    government of a county or above, or one of their departments (not known to be a
+    government: a department)."""
+    township = level.eq("乡镇").fillna(False).astype(bool).to_numpy()
+    government = is_government.fillna(False).astype(bool).to_numpy()
+    return np.where(township, "township", np.where(government, "government", "department"))
+
+
 def body_kind(level: Any, is_government: Any) -> str:
-    """Which deadline applies: a township or street office, a people's government of a
-    county or above, or one of their departments."""
-    if level == "乡镇":
-        return "township"
-    return "government" if bool(is_government) and not pd.isna(is_government) else "department"
+    """``body_kinds`` of one body."""
+    return str(body_kinds(pd.Series([level], dtype=object), pd.Series([is_government], dtype=object))[0])
 
 
 def deadline_for(deadlines: list[Deadline], body: str, province: Any) -> Deadline | None:
@@ -141,38 +147,34 @@ def expected_years(agencies: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFram
 
 def deadlines_of(frame: pd.DataFrame, deadlines: list[Deadline]) -> list[Deadline | None]:
     """The deadline that applies to each row's body (its ``level``, ``is_government`` and
-    ``province``), looked up once per kind of body and province."""
-    chosen: dict[tuple[str, Any], Deadline | None] = {}
-    found = []
-    for level, government, province in zip(frame["level"], frame["is_government"], frame["province"], strict=True):
-        key = (body_kind(level, government), province)
-        if key not in chosen:
-            chosen[key] = deadline_for(deadlines, *key)
-        found.append(chosen[key])
-    return found
+    ``province``)."""
+    codes, applying = _deadlines_by_body(frame, deadlines)
+    return [applying[code] for code in codes]
 
 
 def due_dates(frame: pd.DataFrame, deadlines: list[Deadline]) -> pd.Series:
-    """The deadline of each row's report (its ``year`` and body), NaT where none applies.
-    Looked up once per kind of body and province, not per row (the review page asks it
-    of every body that owes a report: a hundred thousand and more)."""
-    township = frame["level"].eq("乡镇").fillna(False).astype(bool).to_numpy()
-    government = frame["is_government"].fillna(False).astype(bool).to_numpy()
-    kinds = np.where(township, "township", np.where(government, "government", "department"))
+    """The deadline of each row's report (its ``year`` and body), NaT where none applies."""
+    codes, applying = _deadlines_by_body(frame, deadlines)
+    months = np.array([d.month if d else np.nan for d in applying], dtype=float)
+    days = np.array([d.day if d else np.nan for d in applying], dtype=float)
+    parts = pd.DataFrame(
+        {"year": frame["year"].to_numpy() + 1, "month": months[codes], "day": days[codes]},
+        index=frame.index,
+    )
+    return pd.to_datetime(parts, errors="coerce")
+
+
+def _deadlines_by_body(frame: pd.DataFrame, deadlines: list[Deadline]) -> tuple[np.ndarray, list[Deadline | None]]:
+    """For each row, the number of its kind of body and province, and the deadline of
+    each such number: looked up once per kind and province, not per row (the review asks
+    it of every report and of every body that owes one, a million and more)."""
+    kinds = body_kinds(frame["level"], frame["is_government"])
     # One text per kind of body and province (no province: a tab alone), told apart at once.
     provinces = frame["province"].astype(object).fillna("")
     marked = pd.Series(kinds, index=frame.index, dtype=object) + "\t" + provinces.where(frame["province"].isna(), "=" + provinces)
     codes, pairs = pd.factorize(marked)
-    applying = [
-        deadline_for(deadlines, kind, province[1:] if province else None) for kind, province in (p.split("\t", 1) for p in pairs)
-    ]
-    months = np.array([d.month if d else np.nan for d in applying] + [np.nan], dtype=float)
-    days = np.array([d.day if d else np.nan for d in applying] + [np.nan], dtype=float)
-    parts = pd.DataFrame(
-        {"year": frame["year"].to_numpy() + 1, "month": months[codes], "day": days[codes]},  # code -1 (none): NaN
-        index=frame.index,
-    )
-    return pd.to_datetime(parts, errors="coerce")
+    split = (pair.split("\t", 1) for pair in pairs)
+    return codes, [deadline_for(deadlines, kind, province[1:] if province else None) for kind, province in split]
 
 
 def missing_findings(agencies: pd.DataFrame, reports: pd.DataFrame) -> list[Finding]:
