@@ -63,26 +63,26 @@ def _first_of_prefix(prefix: str) -> str | None:
     return prefix[0] if prefix and prefix[0] not in "\\()[]{}.*+?^$|" else None
 
 
-def _first_of_core(core: str) -> str:
+def _first_of_core(core: str) -> str | None:
     """The characters a flexible core can begin with: optional quotes and commas, the
-    gap after them, and the first character that must be there."""
+    gap after them, and the first character that must be there (None: none must be)."""
     first = ""
     for char in core:
         if char in _QUOTES or char in "、，,":
             first += (_QUOTES if char in _QUOTES else "、，,") + " \u3000\r"
             continue
         return first + char
-    return first
+    return None
 
 
 def _label_regex(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> LabelPattern:
     pattern = _label_source(cores, prefix, prefix_required)
     numbering = _first_of_prefix(prefix) if prefix else ""
-    if numbering is None:
-        return LabelPattern(pattern, None)
-    first = numbering if prefix and prefix_required else numbering + "".join(_first_of_core(c) for c in cores)
-    starts = re.compile("[" + "".join(re.escape(char) for char in sorted(set(first))) + "]")
-    return LabelPattern(pattern, starts)
+    heads = [numbering] if prefix and prefix_required else [numbering, *(_first_of_core(core) for core in cores)]
+    if any(head is None for head in heads) or not "".join(h for h in heads if h):
+        return LabelPattern(pattern, None)  # a match may begin anywhere: the regex alone
+    first = sorted(set("".join(h for h in heads if h)))
+    return LabelPattern(pattern, re.compile("[" + "".join(re.escape(char) for char in first) + "]"))
 
 
 def _label_source(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> re.Pattern[str]:
