@@ -15,12 +15,16 @@ from etl.audit.finding import Finding, figure, placed
 COMPARED_KEYS = ("requests.new_received.total", "requests.total_processed.total", "appeals.review.total")
 
 
-def aggregate_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame, agencies: pd.DataFrame) -> list[Finding]:
+def aggregate_findings(
+    connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame, agencies: pd.DataFrame, wide: bool
+) -> list[Finding]:
+    """An area's report against the sum of its bodies' (``wide``: their figures from
+    ``report_values``, which is up to date, else from ``cells``)."""
     areas = reports[reports["scope"] == "area"]
     children = agencies[agencies["parent"].notna()]
     if not len(areas) or not len(children):
         return []
-    wide = values(connection, list(COMPARED_KEYS))
+    figures = values(connection, list(COMPARED_KEYS), wide)
     by_slot = reports.set_index(["agency_id", "year"])["report_id"]
     found = []
     for row in rows(areas):
@@ -30,10 +34,10 @@ def aggregate_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFr
             continue
         ids = [int(by_slot[slot]) for slot in slots]
         for key in COMPARED_KEYS:
-            if key not in wide.columns or row.report_id not in wide.index:
+            if key not in figures.columns or row.report_id not in figures.index:
                 continue
-            own = number(wide.at[row.report_id, key])
-            parts = wide.reindex(ids)[key]
+            own = number(figures.at[row.report_id, key])
+            parts = figures.reindex(ids)[key]
             total = float(parts.sum())
             if own is None or parts.isna().any() or own == total:
                 continue

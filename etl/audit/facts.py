@@ -9,8 +9,6 @@ from typing import Any, cast
 import duckdb
 import pandas as pd
 
-from etl.warehouse.wide import report_values_fresh
-
 
 def current_reports(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per current report with its agency's attributes (placeholder agencies,
@@ -91,11 +89,11 @@ def grouped(
         yield key, group
 
 
-def values(connection: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
+def values(connection: duckdb.DuckDBPyConnection, keys: list[str], wide: bool) -> pd.DataFrame:
     """Current reports' cells, one row per report, one column per key (NULL: not
     reported): from ``report_values`` where it is up to date (a few columns of one row a
     report), else pivoted from ``cells``."""
-    if report_values_fresh(connection):
+    if wide:
         # The keys are the template's own (an allow-list), never user input.
         chosen = ", ".join(f'"{key}"' for key in keys)
         return connection.execute(f"SELECT report_id, {chosen} FROM report_values").df().set_index("report_id")

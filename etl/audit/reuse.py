@@ -17,7 +17,6 @@ from etl.audit.facts import grouped, previous_reports
 from etl.audit.finding import TEXT, Finding
 from etl.narrative import NARRATIVE_PARTS, NUMERALS, PARTS
 from etl.template import all_keys
-from etl.warehouse.wide import report_values_fresh
 
 #: Runs of this many characters are compared.
 SHINGLE = 8
@@ -44,7 +43,9 @@ def repeated_share(this: str, last: str) -> float | None:
     return len(mine & shingles(last)) / len(mine) if mine else None
 
 
-def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) -> list[Finding]:
+def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame, wide: bool) -> list[Finding]:
+    """Copied text and identical tables (``wide``: the tables compared in
+    ``report_values``, which is up to date, else in ``cells``)."""
     pairs = previous_reports(reports[reports["scope"].notna()])
     if not len(pairs):
         return []
@@ -73,7 +74,7 @@ def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
             found += _reused(by_body[int(body)], runs)
     finally:
         connection.unregister("audit_texts")
-    found += _identical_tables(connection, pairs)
+    found += _identical_tables(connection, pairs, wide)
     return found
 
 
@@ -156,11 +157,11 @@ def _same_in_wide() -> str:
 _SAME_IN_WIDE = _same_in_wide()
 
 
-def _identical_tables(connection: duckdb.DuckDBPyConnection, pairs: pd.DataFrame) -> list[Finding]:
+def _identical_tables(connection: duckdb.DuckDBPyConnection, pairs: pd.DataFrame, wide: bool) -> list[Finding]:
     frame = pairs[["agency_id", "year", "report_id", "report_id_prev"]].astype("int64")
     connection.register("audit_pairs", frame)
     try:
-        query = _SAME_IN_WIDE if report_values_fresh(connection) else _SAME_IN_CELLS
+        query = _SAME_IN_WIDE if wide else _SAME_IN_CELLS
         rows = connection.execute(query, [MIN_NONZERO]).fetchall()
     finally:
         connection.unregister("audit_pairs")

@@ -81,18 +81,24 @@ def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
             groups = peer_groups(group, PEER_SCOPE)
             ranked = ranking(group, indicator, groups)
             counted = (ranked["cases"] >= RANKED_FROM) & ranked["rate"].notna()
-            sizes = groups[counted].value_counts()
+            # Each peer group's spread, worked out once (not once per outlier, over the year's every body).
+            peers = ranked.loc[counted, "rate"].groupby(groups[counted])
+            spread = {
+                peer: (int(size), float(median), float(low), float(high))
+                for peer, size, median, low, high in zip(
+                    peers.size().index, peers.size(), peers.median(), peers.quantile(0.25), peers.quantile(0.75), strict=True
+                )
+            }
             for index in ranked.index[ranked["outlier"]]:
                 peer = groups[index]
-                if sizes.get(peer, 0) < MIN_PEERS:
+                if peer not in spread or spread[peer][0] < MIN_PEERS:
                     continue
-                rates = ranked.loc[counted & (groups == peer), "rate"]
+                size, median, low, high = spread[peer]
                 row: Any = group.loc[index]
                 rate, cases = number(ranked.at[index, "rate"]) or 0.0, number(ranked.at[index, "cases"])
                 message = (
                     f"{indicator.name} {rate:.1%}（{figure(cases)} 件），"
-                    f"{peer} 共 {len(rates)} 个机关的中位数为 {rates.median():.1%}"
-                    f"（中间一半在 {rates.quantile(0.25):.1%}–{rates.quantile(0.75):.1%}）"
+                    f"{peer} 共 {size} 个机关的中位数为 {median:.1%}（中间一半在 {low:.1%}–{high:.1%}）"
                 )
                 found.append(
                     Finding(
@@ -104,15 +110,16 @@ def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
                         message,
                         placed(indicator.numerator[0])[0],
                         cells=list(indicator.keys),
-                        numbers=[rate, float(rates.median())],
+                        numbers=[rate, median],
                     )
                 )
     return found
 
 
-def unusual_values(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The figures both rules read, one row per current report."""
-    return values(connection, sorted({*JUMP_KEYS, *(key for indicator in PEER_RATES for key in indicator.keys)}))
+def unusual_values(connection: duckdb.DuckDBPyConnection, wide: bool) -> pd.DataFrame:
+    """The figures both rules read, one row per current report (``wide``: from
+    ``report_values``, which is up to date)."""
+    return values(connection, sorted({*JUMP_KEYS, *(key for indicator in PEER_RATES for key in indicator.keys)}), wide)
 
 
 def _value(wide: pd.DataFrame, report_id: Any, key: str) -> float | None:
