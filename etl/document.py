@@ -136,7 +136,8 @@ class FlatText:
         with one search: asked for every cell of every report)."""
         if not self.locations:
             return None, ""
-        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        index = bisect.bisect_right(self.starts, offset) - 1
+        index = index if index > 0 else 0
         place = self.locations[index]
         within = offset - self.starts[index]
         return self.cells[index] if self.cells else None, f"{place}第{within + 1}字" if within > 40 else place
