@@ -22,7 +22,7 @@ from etl.audit.reuse import repeated_share
 from etl.indicators import DISCLOSURE, REVIEW_CORRECTION
 from etl.narrative import NARRATIVE_PARTS, NUMERALS, PARTS
 from etl.template import INCOMPLETE_RULES, VERSIONS, all_keys, label_for, version_keys
-from etl.warehouse import WIDE_META_COLUMNS, reading
+from etl.warehouse import WIDE_META_COLUMNS, frame_via_arrow, reading
 
 #: The filters that choose among values: the attribute, the column it filters (an
 #: allow-list: only these are written into SQL) and its name in words. The builder and the
@@ -114,12 +114,10 @@ def run(db: Path, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
 
 def run_large(db: Path, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
     """A question whose answer has a row per report (a hundred thousand and more): through
-    Arrow, which turns its strings into pandas' twice as fast as ``run``. Its columns must
-    be of types both read alike (no nullable integers); dates come as ``run`` gives them."""
+    Arrow (``frame_via_arrow``), which turns its strings into pandas' twice as fast as
+    ``run``. Its columns must be of types both read alike (no nullable integers)."""
     with reading(db) as connection:
-        frame = connection.sql(sql, params=list(params)).to_arrow_table().to_pandas(date_as_object=False)
-    dates = [column for column in frame.columns if str(frame[column].dtype) == "datetime64[ms]"]
-    return cast(pd.DataFrame, frame.astype(dict.fromkeys(dates, "datetime64[us]")))
+        return frame_via_arrow(connection, sql, params)
 
 
 # ---- What is in the warehouse --------------------------------------------------------------------

@@ -19,6 +19,7 @@ from etl.audit.finding import Finding
 from etl.audit.rules import RULE_TITLES
 from etl.audit.run import audit_findings
 from etl.audit.timeliness import Deadline, due_dates, expected_years, load_deadlines
+from etl.warehouse.access import frame_via_arrow
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,14 @@ def findings(
     # Through Arrow: a year's findings in a whole country are tens of thousands of rows,
     # which pandas receives twice as fast that way (report_id arrives as a float, NaN
     # where none, and is made a nullable integer below).
-    frame: pd.DataFrame = (
-        connection.sql(
-            f"""SELECT a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind, a.generated, f.*
-                FROM {source} f JOIN agencies a USING (agency_id)
-                WHERE {where}
-                ORDER BY a.province NULLS LAST, a.city NULLS LAST, a.county NULLS LAST, a.name, f.year,
-                         list_position(['错误', '提醒', '关注'], f.severity)""",
-            params=parameters,
-        )
-        .to_arrow_table()
-        .to_pandas()
+    frame = frame_via_arrow(
+        connection,
+        f"""SELECT a.name AS agency, a.agency_key, a.province, a.city, a.county, a.level, a.kind, a.generated, f.*
+            FROM {source} f JOIN agencies a USING (agency_id)
+            WHERE {where}
+            ORDER BY a.province NULLS LAST, a.city NULLS LAST, a.county NULLS LAST, a.name, f.year,
+                     list_position(['错误', '提醒', '关注'], f.severity)""",
+        parameters,
     )
     if deadlines is not None:
         connection.unregister("live_findings")

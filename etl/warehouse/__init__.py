@@ -7,7 +7,7 @@ into its rows and ``store`` saves them; ``agencies`` keeps one identity per agen
 row per report the dashboard asks.
 """
 
-from etl.warehouse.access import connect_readonly, needs_upgrade, reading
+from etl.warehouse.access import connect_readonly, frame_via_arrow, needs_upgrade, reading
 from etl.warehouse.agencies import agency_table, apply_agency_overrides, name_report, refresh_agencies
 from etl.warehouse.cross_year import refresh_cross_year_checks
 from etl.warehouse.publish import DiskFullError, building
@@ -23,6 +23,7 @@ __all__ = [
     "apply_agency_overrides",
     "building",
     "connect_readonly",
+    "frame_via_arrow",
     "reading",
     "loaded_digests",
     "loaded_reports_for_shas",
