@@ -6,7 +6,7 @@ real arithmetic errors. Every failed identity becomes an error issue naming its 
 
 from __future__ import annotations
 
-from etl.equations import Equation
+from etl.equations import Equation, sides
 from etl.report import CellRecord, CheckResult, CheckStatus, Issue
 from etl.template import spec_by_key
 
@@ -25,12 +25,11 @@ def check_identities(equations: list[Equation], cells: dict[str, CellRecord]) ->
     values = {key: cell.value for key, cell in cells.items()}
     results = []
     for eq in equations:
-        left = [values.get(key) for key in eq.left]
-        right = [values.get(key) for key in eq.right]
-        if None in left or None in right:  # what ``holds`` says, with the sums it takes kept
+        found = sides(eq, values)
+        if found is None:
             results.append(CheckResult(eq.rule, eq.subject, "not_assessable", None, None, eq.keys))
             continue
-        stated, summed = sum(left), sum(right)  # type: ignore[arg-type]
+        stated, summed = found
         status: CheckStatus = "passed" if abs(stated - summed) < 1e-6 else "failed"
         results.append(CheckResult(eq.rule, eq.subject, status, float(stated), float(summed), eq.keys))
     results.append(_check_signs(cells))

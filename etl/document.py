@@ -121,19 +121,13 @@ class FlatText:
                 offset += len(cell.text)
         return cls("".join(parts), starts, locations, cells)
 
-    def cell_at(self, offset: int) -> Cell | None:
-        """The source cell the character at ``offset`` belongs to."""
-        if not self.cells:
-            return None
-        return self.cells[max(bisect.bisect_right(self.starts, offset) - 1, 0)]
-
     def location(self, offset: int) -> str:
         """Where in the source the character at ``offset`` came from."""
         return self.place(offset)[1]
 
     def place(self, offset: int) -> tuple[Cell | None, str]:
-        """The source cell at ``offset`` and where it is (``cell_at`` and ``location``
-        with one search: asked for every cell of every report)."""
+        """The source cell the character at ``offset`` belongs to, and where it is (one
+        search: asked for every cell of every report)."""
         if not self.locations:
             return None, ""
         index = bisect.bisect_right(self.starts, offset) - 1

@@ -74,10 +74,16 @@ def _equations(version: Version, with_org_subtotal: bool, subtotals: frozenset[s
     return tuple(found)
 
 
-def holds(equation: Equation, values: dict[str, float | int | None]) -> bool | None:
-    """True or False, or None when a cell it needs is missing."""
+def sides(equation: Equation, values: dict[str, float | int | None]) -> tuple[float, float] | None:
+    """The stated side (the total) and the sum of the parts, or None when a cell it needs is missing."""
     left = [values.get(key) for key in equation.left]
     right = [values.get(key) for key in equation.right]
-    if any(value is None for value in left + right):
+    if None in left or None in right:
         return None
-    return abs(sum(left) - sum(right)) < 1e-6  # type: ignore[arg-type]
+    return sum(left), sum(right)  # type: ignore[arg-type]
+
+
+def holds(equation: Equation, values: dict[str, float | int | None]) -> bool | None:
+    """True or False, or None when a cell it needs is missing."""
+    found = sides(equation, values)
+    return None if found is None else abs(found[0] - found[1]) < 1e-6
