@@ -32,7 +32,7 @@ NAMED = "NOT coalesce(needs_name, FALSE)"
 
 
 def agencies(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return connection.execute(f"SELECT {AGENCY_COLUMNS} FROM agencies WHERE {NAMED}").df()
+    return _agency_frame(connection, f"SELECT {AGENCY_COLUMNS} FROM agencies WHERE {NAMED}")
 
 
 def agencies_owing(connection: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
@@ -40,9 +40,7 @@ def agencies_owing(connection: duckdb.DuckDBPyConnection, year: int) -> pd.DataF
     reckons it: from the roster's first year, else from their first report, to the
     roster's last year, else to the latest year of any report), asked of the warehouse
     rather than worked out over every agency: the review page asks it of one year."""
-    # Through Arrow (a country's agencies are a hundred thousand rows: pandas receives
-    # them three times as fast so), the roster years typed as ``agencies`` gives them.
-    owing = frame_via_arrow(
+    return _agency_frame(
         connection,
         f"""WITH years AS (SELECT agency_id, min(year) AS first, max(year) AS latest FROM reports
                            WHERE is_current GROUP BY ALL),
@@ -53,7 +51,14 @@ def agencies_owing(connection: duckdb.DuckDBPyConnection, year: int) -> pd.DataF
             ORDER BY agency_id""",
         [year],
     )
-    return owing.astype({"reports_from": "Int32", "reports_to": "Int32", "parent": object})
+
+
+def _agency_frame(connection: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:
+    """Agencies (``AGENCY_COLUMNS``) through Arrow: a country's are a hundred thousand
+    rows, which pandas receives three times as fast so; the roster years stay nullable
+    integers."""
+    found = frame_via_arrow(connection, sql, params or [])
+    return found.astype({"reports_from": "Int32", "reports_to": "Int32", "parent": object})
 
 
 #: A condition on ``report_id``: the reports an audit judges by their own contents (those
