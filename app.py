@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import answers, queries
 from dashboard.answers import db_path
 from dashboard.pages import PAGES
+from dashboard.pickers import many_names
 from dashboard.ui import unrecognised_link_values, upgrade_old_link
 from etl.warehouse import needs_upgrade
 
@@ -32,7 +33,7 @@ with st.sidebar:
         st.multiselect("城市", list(dict.fromkeys(cities)), key="city", bind="query-params", placeholder="全部")
         st.multiselect("层级", choices.levels, key="level", bind="query-params", placeholder="全部")
         st.multiselect("机关类别", choices.kinds, key="kind", bind="query-params", placeholder="全部")
-        st.multiselect("机关", choices.agencies, key="agency", bind="query-params", placeholder="全部")
+        many_names("机关", choices.agencies, "agency", placeholder="全部")
         st.multiselect("模板版本", choices.templates, key="template", bind="query-params", placeholder="全部")
         st.radio("演示数据", ["包含", "排除"], key="demo", horizontal=True, bind="query-params")
         st.caption("筛选条件保存在网址中，复制链接即可分享当前视图。")

@@ -17,6 +17,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 import streamlit as st
 
 from dashboard import queries
+from dashboard.links import report_url
+from dashboard.queries import Filters
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,6 +67,9 @@ agency_directory = per_version(queries.agency_directory)
 agency_counts = per_version(queries.agency_counts)
 agencies_to_check = per_version(queries.agencies_to_check)
 reports_list = per_version(queries.reports_list)
+reports_counted = per_version(queries.reports_counted)
+reports_named = per_version(queries.reports_named)
+reports_by_id = per_version(queries.reports_by_id)
 shows_generated = per_version(queries.shows_generated)
 latest_years = per_version(queries.latest_years)
 report = per_version(queries.report)
@@ -76,3 +81,13 @@ text_repeated = per_version(queries.text_repeated)
 neighbour_report = per_version(queries.neighbour_report)
 review_status = per_version(queries.review_status)
 review_findings = per_version(queries.review_findings)
+
+
+def _latest_report_urls(db: Path, filters: Filters) -> dict[str, str]:
+    """Each agency's latest report within the filters, as a link: made once per version and
+    filters, not once a page (for a hundred thousand agencies that took a second)."""
+    latest = queries.latest_years(db, filters)
+    return {str(a): report_url(str(a), int(y)) for a, y in zip(latest["agency"], latest["year"], strict=True)}
+
+
+latest_report_urls = per_version(_latest_report_urls)

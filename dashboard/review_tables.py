@@ -7,14 +7,16 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from dashboard.ui import report_url
+from dashboard.links import report_url
 from etl.audit import SEVERITIES
 
 
 def finding_links(found: pd.DataFrame) -> pd.Series:
     """Each finding's report, opened at its first cell where it names one."""
     links: list[str | None] = []
-    for agency, year, report_id, cells in zip(found["agency"], found["year"], found["report_id"], found["cells"], strict=True):
+    for agency, year, report_id, cells in zip(
+        *(found[c].tolist() for c in ("agency", "year", "report_id", "cells")), strict=True
+    ):
         if pd.isna(report_id):
             links.append(None)
             continue
@@ -25,24 +27,30 @@ def finding_links(found: pd.DataFrame) -> pd.Series:
     return pd.Series(links, index=found.index, dtype="object")
 
 
+def joined(frame: pd.DataFrame, columns: list[str], between: str = "") -> list[str]:
+    """Each row's text in ``columns``, the missing ones left out: row by row in Python lists,
+    since ``DataFrame.apply`` over tens of thousands of findings took seconds."""
+    return [
+        between.join(p for p in parts if isinstance(p, str)) for parts in zip(*(frame[c].tolist() for c in columns), strict=True)
+    ]
+
+
 def place(frame: pd.DataFrame) -> pd.Series:
     """Each row's region in one phrase: 湖南省株洲市醴陵市."""
-    parts = frame[["province", "city", "county"]]
-    return parts.apply(lambda r: "".join(p for p in r if isinstance(p, str)) or "地区未知", axis=1)
+    return pd.Series(
+        [words or "地区未知" for words in joined(frame, ["province", "city", "county"])], index=frame.index, dtype="str"
+    )
 
 
 def findings_table(found: pd.DataFrame) -> pd.DataFrame:
     """The findings as a reader scans them: who, how serious, what, where, and the report."""
-    where = found[["table_name", "row_label", "column_label"]].apply(
-        lambda r: "｜".join(p for p in r if isinstance(p, str)), axis=1
-    )
     return pd.DataFrame(
         {
             "机关": found["agency"],
             "地区": place(found),
             "严重程度": found["severity"],
             "问题类型": found["rule_title"],
-            "位置": where,
+            "位置": pd.Series(joined(found, ["table_name", "row_label", "column_label"], "｜"), index=found.index, dtype="str"),
             "问题说明": found["message"],
             "原文或依据": found["evidence"].fillna(""),
             "报告": finding_links(found),

@@ -8,10 +8,11 @@ import hmac
 import math
 import os
 import re
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 import plotly.express as px
@@ -19,6 +20,7 @@ import streamlit as st
 
 from dashboard import answers, queries
 from dashboard.answers import db_path
+from dashboard.links import report_url
 from dashboard.queries import Filters
 from etl.checks import RULE_TEXT
 from etl.cross_year_rules import CROSS_YEAR_TEXT
@@ -68,12 +70,12 @@ def unrecognised_link_values(choices: queries.FilterOptions) -> list[str]:
     """Values a shared link sets that no report has (years=2030, province=火星省), in words:
     the filter widgets would drop them without a word, and the page show something else."""
     known = {
-        "province": choices.provinces,
-        "city": [city for city, _ in choices.city_province],
-        "level": choices.levels,
-        "kind": choices.kinds,
-        "agency": choices.agencies,
-        "template": choices.templates,
+        "province": set(choices.provinces),
+        "city": {city for city, _ in choices.city_province},
+        "level": set(choices.levels),
+        "kind": set(choices.kinds),
+        "agency": set(choices.agencies),
+        "template": set(choices.templates),
     }
     found = [
         f"{label}「{value}」"
@@ -104,11 +106,12 @@ def headed(frame: pd.DataFrame, **own: str) -> pd.DataFrame:
 TILE_WIDTH = 112
 
 
-def tiles(count: int) -> list[Any]:
+def tiles(count: int, wide: Collection[int] = ()) -> list[Any]:
     """Places for headline figures that wrap, two or three to a row on a phone, instead of
-    stacking one per row and pushing the charts screens down."""
+    stacking one per row and pushing the charts screens down; those in ``wide`` (by position)
+    twice as wide, for a figure as long as a date."""
     row = st.container(horizontal=True, gap="medium")
-    return [row.container(width=TILE_WIDTH) for _ in range(count)]
+    return [row.container(width=TILE_WIDTH * (2 if i in wide else 1)) for i in range(count)]
 
 
 def page_title(title: str) -> None:
@@ -132,7 +135,13 @@ def cells_in_words(keys: object) -> str:
     """Cell keys as the template labels them (表｜行｜列), one per line's worth, joined by ；."""
     if keys is None or isinstance(keys, float):
         return "—"
-    return "；".join(label_for(str(key)) for key in keys)  # type: ignore[attr-defined]
+    return _labels_joined(tuple(str(key) for key in keys))  # type: ignore[attr-defined]
+
+
+@functools.lru_cache(maxsize=4096)
+def _labels_joined(keys: tuple[str, ...]) -> str:
+    """Labels of a set of cells, once per set: tens of thousands of failed checks share a few hundred."""
+    return "；".join(label_for(key) for key in keys)
 
 
 _UPLOAD_FOLDER = re.compile(r"^(?:.*[/\\])?uploads[/\\][0-9a-f]{16}[/\\]")
@@ -251,15 +260,15 @@ def fmt_number(value: object, decimals: int | None = None) -> str:
 
 
 #: How a table column of numbers is written: thousands separators, a percentage, a rank.
-COUNT, PERCENT, RANK = "{:,.0f}", "{:.1f}%", "{:.0f}"
+#: How a table writes its numbers (the grid's printf formats, "," between thousands).
+COUNT, PERCENT, RANK = "%,d", "%.1f%%", "%.0f"
 
 
-def numbers_table(frame: pd.DataFrame, formats: dict[str, str]) -> Any:
-    """A table whose numbers stay numbers (its columns sort as numbers), written as
-    ``formats`` say. Streamlit's grid writes a missing number as a grey "None" whatever the
-    format; text columns would show "—" but sort 5.6 % above 33.3 %, which is worse."""
-    present = {column: style for column, style in formats.items() if column in frame.columns}
-    return frame.style.format(present, na_rep="—")  # type: ignore[arg-type]
+def number_columns(frame: pd.DataFrame, formats: dict[str, str]) -> dict[str, Any]:
+    """The grid's settings writing ``formats``' columns as they say: the numbers stay numbers
+    (the columns sort as numbers; text would sort 5.6 % above 33.3 %), a missing one "—".
+    Formatting in the grid, not in pandas, keeps a table of a hundred thousand rows cheap."""
+    return {column: st.column_config.NumberColumn(format=style) for column, style in formats.items() if column in frame.columns}
 
 
 def fmt_rate(value: object) -> str:
@@ -451,16 +460,6 @@ def generated_banner() -> None:
         )
 
 
-def report_label(agency: str, year: int) -> str:
-    """How a report is named in the report picker and in links to it."""
-    return f"{agency} {int(year)}年"
-
-
-def report_url(agency: str, year: int) -> str:
-    """The report detail page of one agency's year (the picker's label in the URL)."""
-    return f"/report?report={quote(report_label(agency, int(year)))}"
-
-
 def report_links(frame: pd.DataFrame) -> pd.Series:
     """Links to each row's report detail page."""
     return pd.Series(
@@ -470,10 +469,7 @@ def report_links(frame: pd.DataFrame) -> pd.Series:
 
 def latest_report_links(agencies: pd.Series) -> pd.Series:
     """Each agency's latest report (within the filters), as a link to its detail page."""
-    latest = answers.latest_years(filters()).set_index("agency")["year"]
-    return pd.Series(
-        [report_url(a, int(latest[a])) if a in latest.index else None for a in agencies], index=agencies.index, dtype="object"
-    )
+    return agencies.map(answers.latest_report_urls(filters())).astype("object")
 
 
 #: A link column of a table: the agency's latest report.
@@ -511,12 +507,15 @@ def rows_open_reports(table: Any, links: pd.Series, key: str, **options: Any) ->
 MISSING = "—"
 
 
-def data_table(data: Any, **options: Any) -> Any:
-    """``st.dataframe`` with missing values written as "—", every table the same; a table
-    without rows says so in a line (Streamlit's grid would say "empty", in English)."""
+def data_table(data: Any, formats: dict[str, str] | None = None, **options: Any) -> Any:
+    """``st.dataframe`` with missing values written as "—", every table the same, and the
+    number columns named in ``formats`` written as they say; a table without rows says so in
+    a line (Streamlit's grid would say "empty", in English)."""
     if len(getattr(data, "data", data)) == 0:  # a Styler holds its frame as ``data``
         st.caption("没有记录。")
         return None
+    if formats:
+        options["column_config"] = {**number_columns(data, formats), **(options.get("column_config") or {})}
     return st.dataframe(data, placeholder=MISSING, **options)
 
 

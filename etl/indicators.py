@@ -207,7 +207,10 @@ def years_text(years: list[int]) -> str:
     """An agency's run of reports in words: 2019–2025, and the years missing inside it."""
     if not len(years):
         return "—"
-    first, last = int(min(years)), int(max(years))
+    reported = sorted({int(y) for y in years})
+    first, last = reported[0], reported[-1]
     span = str(first) if first == last else f"{first}–{last}"
-    missing = sorted(set(range(first, last + 1)) - {int(y) for y in years})
+    if last - first + 1 == len(reported):  # no gap: most agencies, a hundred thousand of them at a time
+        return span
+    missing = sorted(set(range(first, last + 1)) - set(reported))
     return span + (f"（缺 {'、'.join(map(str, missing))}）" if missing else "")

@@ -334,8 +334,8 @@ def test_the_review_page_counts_and_lists_what_the_warehouse_holds(warehouse: Pa
     expected = years[years["年度"] == 2021].iloc[0]
     app = open_page(warehouse, "review", monkeypatch, params={"review-year": "2021"})
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["应报"] == str(expected["应报"]) and metrics["已报"] == str(expected["已报"])
-    assert metrics["未报"] == str(expected["未报"]) and metrics["问题"] == str(stored)
+    assert metrics["应报"] == f"{expected['应报']:,}" and metrics["已报"] == f"{expected['已报']:,}"
+    assert metrics["未报"] == f"{expected['未报']:,}" and metrics["问题"] == f"{stored:,}"
     texts = " ".join(str(frame.value.to_string()) for frame in app.dataframe)
     assert "None" not in texts and "nan" not in texts
     assert all(rule.title in " ".join(m.value for m in app.markdown) for rule in RULES)

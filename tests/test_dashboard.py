@@ -77,10 +77,10 @@ def test_quality_lists_the_failed_checks(warehouse: Path, monkeypatch: pytest.Mo
     ((failed,),) = sql(warehouse, counted + "c.severity = 'error'")
     ((across,),) = sql(warehouse, counted + "c.rule LIKE 'cross_year%'")
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["未通过的勾稽关系"] == str(failed)
+    assert metrics["未通过的勾稽关系"] == f"{failed:,}"
     own = app.dataframe[0].value
     assert len(own) == failed and not any("_" in subject for subject in own["对象"])  # in the report's words, not keys
-    assert across > 0 and metrics["跨年度检查未通过"] == str(across)
+    assert across > 0 and metrics["跨年度检查未通过"] == f"{across:,}"
     listed = next(frame.value for frame in app.dataframe if "对比年度" in frame.value.columns)
     assert len(listed) == across and set(listed["对比年度"]) <= {str(year) for year in range(2019, 2025)} | {"—"}
 

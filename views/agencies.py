@@ -18,10 +18,10 @@ if warehouse_ready():
         st.stop()
     gaps = directory["years"].map(lambda years: max(years) - min(years) + 1 - len(years) > 0)
     cards = tiles(4)
-    cards[0].metric("机关", len(directory))
-    cards[1].metric("其中政府", int(directory["is_government"].sum()))
-    cards[2].metric("年度报告不连续", int(gaps.sum()), help="在首末年度之间缺少某年的报告")
-    cards[3].metric("地区或类别待确认", int(directory["uncertain"].sum()), help="到「数据质量」页下载名单改正")
+    cards[0].metric("机关", f"{len(directory):,}")
+    cards[1].metric("其中政府", f"{int(directory['is_government'].sum()):,}")
+    cards[2].metric("年度报告不连续", f"{int(gaps.sum()):,}", help="在首末年度之间缺少某年的报告")
+    cards[3].metric("地区或类别待确认", f"{int(directory['uncertain'].sum()):,}", help="到「数据质量」页下载名单改正")
     one_province = directory["province"].nunique() == 1
     counts = answers.agency_counts(chosen, "city" if one_province else "province")
     chart(

@@ -7,6 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
+from dashboard.pickers import many_names
 from dashboard.ui import (
     COUNT,
     PERCENT,
@@ -20,7 +21,6 @@ from dashboard.ui import (
     generated_banner,
     headed,
     latest_report_links,
-    numbers_table,
     page_title,
     rows_open_reports,
     warehouse_ready,
@@ -113,9 +113,10 @@ def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
     )
     ordered = shown.sort_values(["同类组", "组内排名"], na_position="last")
     rows_open_reports(
-        numbers_table(ordered, {name: PERCENT, "分母（件）": COUNT, "组内排名": RANK, "组内百分位": RANK}),
+        ordered,
         ordered["报告"],
         "ranking-table",
+        formats={name: PERCENT, "分母（件）": COUNT, "组内排名": RANK, "组内百分位": RANK},
         hide_index=True,
         column_config=REPORT_LINK,
     )
@@ -151,13 +152,12 @@ if warehouse_ready():
         placeholder="全部",
         bind="query-params",
     )
-    picked = st.multiselect(
+    picked = many_names(
         "选择要对比的机关",
         sorted(table["agency"]),
-        key="compare",
+        "compare",
         max_selections=12,
         placeholder="不选则显示同类组中申请最多的机关",
-        bind="query-params",
     )
     shown = table[table["agency"].isin(picked)] if picked else table[table["同类组"] == peer] if peer else table
     shown = shown.sort_values("新收申请", ascending=False).head(30)
@@ -188,17 +188,15 @@ if warehouse_ready():
         **{"active.penalty.decisions": "行政处罚决定"},
     )
     data_table(
-        numbers_table(
-            table_shown,
-            {
-                "新收申请": COUNT,
-                "公开率": PERCENT,
-                "复议纠错率": PERCENT,
-                "公开率排名": RANK,
-                "组内百分位": RANK,
-                "行政处罚决定": COUNT,
-            },
-        ),
+        table_shown,
+        formats={
+            "新收申请": COUNT,
+            "公开率": PERCENT,
+            "复议纠错率": PERCENT,
+            "公开率排名": RANK,
+            "组内百分位": RANK,
+            "行政处罚决定": COUNT,
+        },
         hide_index=True,
         column_config=REPORT_LINK,
     )

@@ -9,8 +9,8 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.answers import db_path
-from dashboard.queries import Filters
-from dashboard.ui import data_table, explain_write_access, report_url, uploaders_in_chinese, writes_enabled
+from dashboard.links import report_url
+from dashboard.ui import data_table, explain_write_access, uploaders_in_chinese, writes_enabled
 from etl.ingest import FileOutcome, ingest
 from etl.uploads import UploadError, UploadLimits, save_upload
 from etl.words import STATUS_WORDS
@@ -59,7 +59,7 @@ def save_agencies_csv() -> Path | None:
 def outcome_rows(outcomes: list[FileOutcome]) -> list[dict[str, object]]:
     """Each file's result, with the agency and year as read and a link to its report (the
     current reports asked once, not once a file: an upload may hold hundreds)."""
-    reports = answers.reports_list(Filters())
+    reports = answers.reports_by_id(tuple(o.report_id for o in outcomes if o.report_id is not None))
     read = {int(i): (str(a), int(y)) for i, a, y in zip(reports["report_id"], reports["agency"], reports["year"], strict=True)}
     rows: list[dict[str, object]] = []
     for outcome in outcomes:

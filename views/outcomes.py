@@ -15,7 +15,6 @@ from dashboard.ui import (
     filters,
     generated_banner,
     headed,
-    numbers_table,
     page_title,
     rates_as_text,
     short_label,
@@ -86,4 +85,4 @@ if warehouse_ready():
     st.subheader("比率（分母为零时显示“—”）")
     about_indicators(*rates_shown)
     shown = rates_as_text(rates, [indicator.name for indicator in rates_shown])
-    data_table(numbers_table(headed(shown), {"办理总计（分母）": COUNT}), hide_index=True)
+    data_table(headed(shown), formats={"办理总计（分母）": COUNT}, hide_index=True)

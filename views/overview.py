@@ -13,7 +13,6 @@ from dashboard.ui import (
     fmt_count,
     fmt_rate,
     generated_banner,
-    numbers_table,
     page_title,
     rates_as_text,
     tiles,
@@ -87,4 +86,4 @@ if warehouse_ready():
     )
     counts = ["报告数", "机关数", "新收申请", "予以公开+部分公开", "办理总计", "复议纠正", "复议已审结"]
     by_year = rates_as_text(table.drop(columns=["reports_passing"]), ["公开率", "复议纠错率", "通过全部校验"])
-    data_table(numbers_table(by_year, dict.fromkeys(counts, COUNT)), hide_index=True)
+    data_table(by_year, formats=dict.fromkeys(counts, COUNT), hide_index=True)

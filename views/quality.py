@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.answers import db_path
+from dashboard.links import report_url
 from dashboard.ui import (
     COUNT,
     checks_in_words,
@@ -17,9 +18,7 @@ from dashboard.ui import (
     generated_banner,
     headed,
     linked_table,
-    numbers_table,
     page_title,
-    report_url,
     short_label,
     tiles,
     warehouse_ready,
@@ -46,7 +45,7 @@ def agencies_to_check(to_check: pd.DataFrame) -> None:
     )
     st.download_button(
         "下载待确认机关名单（agencies.csv）",
-        overrides_csv([{str(k): v for k, v in row.items()} for row in to_check.to_dict("records")]),
+        lambda: overrides_csv([{str(k): v for k, v in row.items()} for row in to_check.to_dict("records")]),
         file_name="agencies-to-check.csv",
         mime="text/csv",
         on_click="ignore",
@@ -81,12 +80,12 @@ if warehouse_ready():
     bad_files = answers.ingest_failures()
     incomplete = answers.incomplete_reports(chosen)
     cards = tiles(6)
-    cards[0].metric("未通过的勾稽关系", len(failed))
-    cards[1].metric("涉及报告", failed["report_id"].nunique() if len(failed) else 0)
-    cards[2].metric("缺表的报告", incomplete["report_id"].nunique() if len(incomplete) else 0)
-    cards[3].metric("跨年度检查未通过", len(cross), help="警告：可能是本年或上年的数字有误，也可能是机关更正了上年数字")
-    cards[4].metric("待确认或待命名的机关", len(to_check))
-    cards[5].metric("导入失败的文件", len(bad_files))
+    cards[0].metric("未通过的勾稽关系", f"{len(failed):,}")
+    cards[1].metric("涉及报告", f"{(failed['report_id'].nunique() if len(failed) else 0):,}")
+    cards[2].metric("缺表的报告", f"{(incomplete['report_id'].nunique() if len(incomplete) else 0):,}")
+    cards[3].metric("跨年度检查未通过", f"{len(cross):,}", help="警告：可能是本年或上年的数字有误，也可能是机关更正了上年数字")
+    cards[4].metric("待确认或待命名的机关", f"{len(to_check):,}")
+    cards[5].metric("导入失败的文件", f"{len(bad_files):,}")
 
     st.subheader("未通过的勾稽关系（报告自身的数字）")
     linked_table(
@@ -113,10 +112,8 @@ if warehouse_ready():
     st.subheader("跨年度检查（警告）")
     counted = {"failed": "未通过", "passed": "通过", "not_assessable": "缺少数字无法判断", "reports": "涉及报告"}
     data_table(
-        numbers_table(
-            cross_counts.assign(rule=cross_counts["rule"].map(CROSS_YEAR_TEXT)).rename(columns={"rule": "检查", **counted}),
-            dict.fromkeys(counted.values(), COUNT),
-        ),
+        cross_counts.assign(rule=cross_counts["rule"].map(CROSS_YEAR_TEXT)).rename(columns={"rule": "检查", **counted}),
+        formats=dict.fromkeys(counted.values(), COUNT),
         hide_index=True,
     )
     shown = checks_in_words(cross).assign(
@@ -157,9 +154,7 @@ if warehouse_ready():
 
     st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
     read_as = counts.assign(read_as=counts["read_as"].map(lambda code: in_words(code, READ_AS_WORDS)))
-    data_table(
-        numbers_table(read_as.rename(columns={"read_as": "读取方式", "cells": "单元格数"}), {"单元格数": COUNT}), hide_index=True
-    )
+    data_table(read_as.rename(columns={"read_as": "读取方式", "cells": "单元格数"}), formats={"单元格数": COUNT}, hide_index=True)
     unusual = answers.unusual_cells(chosen)
     linked_table(
         unusual.assign(

@@ -8,6 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import answers
+from dashboard.links import label_named, report_label
+from dashboard.pickers import LISTED, chosen_values, cut_short, search_box
 from dashboard.ui import (
     checks_in_words,
     data_table,
@@ -15,7 +17,6 @@ from dashboard.ui import (
     filters,
     fmt_number,
     page_title,
-    report_label,
     tiles,
     warehouse_ready,
     without_paths,
@@ -117,16 +118,27 @@ def agency_line(meta: pd.Series) -> str:
     return f"机关：{meta['agency']}，{place}，{level}，{kind}。{printed}{doubt}"
 
 
-if warehouse_ready():
-    reports = answers.reports_list(filters())
-    if reports.empty:
-        st.info("当前筛选条件下没有报告。")
-        st.stop()
-    ids = {  # the label is what the URL keeps
+def report_choices(shown: pd.DataFrame) -> dict[str, int]:
+    """Each listed report's label (what the URL keeps) and id; the report the link or the
+    picker holds comes first when the list lacks it, whatever the filters and the search."""
+    kept = [named for label in chosen_values("report") if (named := label_named(label)) is not None]
+    listed = pd.concat([answers.reports_named(tuple(kept)), shown]) if kept else shown
+    return {
         report_label(str(agency), int(year)): int(report_id)
-        for agency, year, report_id in zip(reports["agency"], reports["year"], reports["report_id"], strict=True)
+        for agency, year, report_id in zip(listed["agency"], listed["year"], listed["report_id"], strict=True)
     }
+
+
+if warehouse_ready():
+    total = answers.reports_counted(filters())
+    search = search_box("report", total, "报告", unit="份")
+    ids = report_choices(answers.reports_list(filters(), search, LISTED))
+    if not ids:
+        st.info(f"当前筛选条件下没有机关名称含“{search}”的报告。" if search else "当前筛选条件下没有报告。")
+        st.stop()
     chosen = st.selectbox("报告", list(ids), key="report", bind="query-params")
+    if note := cut_short(answers.reports_counted(filters(), search) if search else total, search, unit="份"):
+        st.caption(note)
     report_id = ids[chosen]
     meta = answers.report(report_id).iloc[0]
     cells = answers.report_cells(report_id)
@@ -144,7 +156,7 @@ if warehouse_ready():
     }
     if meta["generated"]:
         st.warning("这是生成的演示报告，不是官方发布的数字。", icon=":material/warning:")
-    info = tiles(4)
+    info = tiles(4, wide={1})
     info[0].metric("模板版本", meta["template"])
     info[1].metric("发布日期", str(meta["published"])[:10] if pd.notna(meta["published"]) else "未知")
     info[2].metric("未通过的勾稽关系", len(failed))

@@ -2,6 +2,7 @@
 should have reported and who did, on time or late, each body's findings, and the 问题清单
 to send back (Excel, Word)."""
 
+import functools
 from dataclasses import replace
 
 import pandas as pd
@@ -35,12 +36,12 @@ if warehouse_ready():
     reported = int(status["reported"].sum())
     late = int((status["on_time"] == False).sum())  # noqa: E712 (a nullable column)
     cards = tiles(6)
-    cards[0].metric("应报", len(status), help="名单列明的机关，或其他年度有报告的机关")
-    cards[1].metric("已报", reported)
-    cards[2].metric("未报", len(status) - reported)
-    cards[3].metric("按时公布", int((status["on_time"] == True).sum()))  # noqa: E712
-    cards[4].metric("逾期公布", late)
-    cards[5].metric("问题", len(found), help="错误、提醒、关注合计")
+    cards[0].metric("应报", f"{len(status):,}", help="名单列明的机关，或其他年度有报告的机关")
+    cards[1].metric("已报", f"{reported:,}")
+    cards[2].metric("未报", f"{len(status) - reported:,}")
+    cards[3].metric("按时公布", f"{int((status['on_time'] == True).sum()):,}")  # noqa: E712
+    cards[4].metric("逾期公布", f"{late:,}")
+    cards[5].metric("问题", f"{len(found):,}", help="错误、提醒、关注合计")
 
     by = "city" if status["province"].nunique() == 1 else "province"
     regions = coverage_table(status, by)
@@ -124,7 +125,7 @@ if warehouse_ready():
     left, middle, right = st.columns(3)
     left.download_button(
         "下载问题清单（Excel）",
-        issue_list_xlsx(found, scope),
+        functools.partial(issue_list_xlsx, found, scope),  # made when clicked: tens of thousands of findings take seconds
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -132,7 +133,7 @@ if warehouse_ready():
     by_region = middle.toggle("Word 按地区分组", key="review-by-region")
     right.download_button(
         "下载审查意见（Word）",
-        review_docx(found, scope, coverage_table(status).rename(columns={"year": "年度"}), by_region),
+        functools.partial(review_docx, found, scope, coverage_table(status).rename(columns={"year": "年度"}), by_region),
         file_name=f"{name}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         on_click="ignore",
