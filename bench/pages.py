@@ -1,0 +1,101 @@
+"""How long each dashboard page takes to open in a real browser on a large warehouse: the
+queries (bench/dashboard.py) are one part; the page's own work on their answers, the
+widgets and the tables sent to the browser are the rest, and at a million reports they
+were most of it.
+
+    python bench/pages.py [--reports 100000] [--rounds 2] [--width 1440]
+
+The warehouse is bench/out/large-N.duckdb (built by bench/dashboard.py when missing). The
+real dashboard is started on it and each page opened in Debian's chromium: the first
+visit after the server starts (nothing cached) and then again (answers cached), timed
+until the page has drawn everything and the app stopped running. The last line is
+``pages: slowest NAME X s first, NAME Y s again (N reports)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.pages import PAGES  # noqa: E402
+from dashboard.server import serving  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+#: The page is done when none of these is on it: Streamlit's running sign, a placeholder still waiting.
+BUSY = '[data-testid="stStatusWidget"], [data-testid="stSkeleton"]'
+#: How long a page may take before the run gives up on it (seconds).
+PATIENCE = 600
+
+
+def opened(browser: object, url: str, width: int) -> float:
+    """Seconds from asking for ``url`` to the page standing still (infinite past ``PATIENCE``)."""
+    from playwright.sync_api import TimeoutError as PageTimeout
+
+    page = browser.new_page(viewport={"width": width, "height": 1000})  # type: ignore[attr-defined]
+    try:
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=PATIENCE * 1000)
+        for _ in range(2):  # the app may start again once its widgets have their values
+            page.wait_for_timeout(200)
+            page.wait_for_function(f"() => !document.querySelector('{BUSY}')", timeout=PATIENCE * 1000)
+        return time.perf_counter() - started - 0.4
+    except PageTimeout:
+        return float("inf")
+    finally:
+        page.close()
+
+
+def padded(title: str, width: int) -> str:
+    """``title`` padded to ``width`` columns, a Chinese character taking two."""
+    return title + " " * max(0, width - sum(2 if ord(c) > 0x2E80 else 1 for c in title))
+
+
+def seconds(value: float) -> str:
+    return f"> {PATIENCE}" if value == float("inf") else f"{value:.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=2, help="visits after the first, the median kept")
+    parser.add_argument("--width", type=int, default=1440)
+    args = parser.parse_args()
+    db = ROOT / "bench" / "out" / f"large-{args.reports}.duckdb"
+    if not db.exists():
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "dashboard.py"), "--reports", str(args.reports), "--rounds", "1"], check=True
+        )
+    from playwright.sync_api import sync_playwright
+
+    first: dict[str, float] = {}
+    again: dict[str, list[float]] = {}
+    with serving(db, timeout=PATIENCE) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            for page in PAGES:
+                first[page.title] = opened(browser, f"{url}/{page.url_path}", args.width)
+            for _ in range(args.rounds):
+                for page in PAGES:
+                    again.setdefault(page.title, []).append(opened(browser, f"{url}/{page.url_path}", args.width))
+        finally:
+            browser.close()
+    print(f"{padded('page', 16)}{'first s':>9}{'again s':>9}")
+    median_again = {title: sorted(v)[len(v) // 2] for title, v in again.items()}
+    for title, took in first.items():
+        print(f"{padded(title, 16)}{seconds(took):>9}{seconds(median_again[title]):>9}")
+    cold = max(first, key=lambda title: first[title])
+    warm = max(median_again, key=lambda title: median_again[title])
+    print(
+        f"pages: slowest {cold} {seconds(first[cold])} s first, {warm} {seconds(median_again[warm])} s again ({args.reports} reports)"
+    )
+
+
+if __name__ == "__main__":
+    main()
