@@ -31,16 +31,19 @@ def audit_findings(
     connection: duckdb.DuckDBPyConnection,
     deadlines: list[timeliness.Deadline] | None = None,
     bodies: Collection[int] | None = None,
+    wide: bool | None = None,
 ) -> list[Finding]:
     """The findings of every rule; with ``bodies``, those of the rules on a body's own
-    reports only for these bodies (and the rules across bodies for all)."""
+    reports only for these bodies (and the rules across bodies for all). ``wide``: whether
+    ``report_values`` is known to hold the warehouse as it is (asked when not given)."""
     reports = facts.current_reports(connection)
     agencies = facts.agencies(connection)
     judged = reports if bodies is None else reports[reports["agency_id"].isin(list(bodies))]
     chosen = deadlines if deadlines is not None else timeliness.load_deadlines()
-    # Whether report_values holds the warehouse as it is, asked once: the question reads
-    # every current report and their checks (over a second at a million reports).
-    wide = report_values_fresh(connection)
+    # Whether report_values holds the warehouse as it is (``wide``, when the caller has just
+    # made it so), asked once: the question reads every current report and their checks
+    # (over a second at a million reports).
+    wide = report_values_fresh(connection) if wide is None else wide
     figures = unusual.unusual_values(connection, wide)
     with facts.judging(connection, judged):
         found = [
@@ -71,7 +74,7 @@ def refresh_findings(connection: duckdb.DuckDBPyConnection, bodies: Collection[i
         bodies = None
     elif bodies is not None and not bodies:
         return 0  # no body's reports or attributes changed: neither did any finding
-    found = audit_findings(connection, bodies=bodies)
+    found = audit_findings(connection, bodies=bodies, wide=True)
     if bodies is None:
         connection.execute("DELETE FROM findings")
     else:
