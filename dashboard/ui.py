@@ -259,8 +259,8 @@ def fmt_number(value: object, decimals: int | None = None) -> str:
     return f"{number:,.{decimals}f}"
 
 
-#: How a table column of numbers is written: thousands separators, a percentage, a rank.
-#: How a table writes its numbers (the grid's printf formats, "," between thousands).
+#: How a table column of numbers is written (the grid's printf formats): thousands
+#: separators, a percentage, a rank.
 COUNT, PERCENT, RANK = "%,d", "%.1f%%", "%.0f"
 
 

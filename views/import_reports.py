@@ -58,7 +58,7 @@ def save_agencies_csv() -> Path | None:
 
 def outcome_rows(outcomes: list[FileOutcome]) -> list[dict[str, object]]:
     """Each file's result, with the agency and year as read and a link to its report (the
-    current reports asked once, not once a file: an upload may hold hundreds)."""
+    outcomes' reports asked at once, not once a file: an upload may hold hundreds)."""
     reports = answers.reports_by_id(tuple(o.report_id for o in outcomes if o.report_id is not None))
     read = {int(i): (str(a), int(y)) for i, a, y in zip(reports["report_id"], reports["agency"], reports["year"], strict=True)}
     rows: list[dict[str, object]] = []
