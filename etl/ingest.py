@@ -19,7 +19,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -45,7 +45,7 @@ from etl.warehouse import (
     refresh_cross_year_checks,
     save_reports,
 )
-from etl.warehouse.rows import ReportRows, rows_of
+from etl.warehouse.rows import Columns, ReportRows, RowsBundle, bundled, columns_of
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +179,25 @@ class ParsedFile:
     seconds: float
 
 
+@dataclass(frozen=True)
+class ParsedChunk:
+    """The files a worker parsed in one go, as they travel back: each file (a report
+    without its rows) and all their reports' rows in one bundle."""
+
+    files: list[ParsedFile]
+    rows: RowsBundle
+
+    def opened(self) -> list[ParsedFile]:
+        """Each file with its report's own rows again."""
+        reports = iter(self.rows.opened())
+        return [replace(item, parsed=next(reports)) if isinstance(item.parsed, ReportRows) else item for item in self.files]
+
+
+#: Files a worker parses in one go: the rows of that many reports cross to the writer
+#: as one bundle (scans go one by one, so that their pages' progress is heard).
+_CHUNK = 8
+
+
 #: Told of each page OCR reads: the file, pages read, pages in all.
 PageCallback = Callable[[Path, int, int], None]
 
@@ -245,10 +264,12 @@ def _parsed(files: list[Path], known: set[str], workers: int, on_page: PageCallb
     process reads and hashes its own files, so bytes are read once and not held for all."""
     if any(path.suffix.lower() in MAY_BE_SCANS for path in files):  # only scans need a gigabyte a worker
         workers = min(workers, _workers_memory_allows())
+    chunk = 1 if on_page else _CHUNK
     if workers <= 1 or len(files) < 8:
         _remember(frozenset(known), on_page)
         with _collecting_less():
-            yield from map(_parse_one, files)
+            for start in range(0, len(files), chunk):
+                yield from _parse_many(files[start : start + chunk]).opened()
         return
     context = multiprocessing.get_context()
     pages = context.Queue() if on_page is not None else None
@@ -259,7 +280,7 @@ def _parsed(files: list[Path], known: set[str], workers: int, on_page: PageCallb
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(frozenset(known), pages, workers)
         ) as pool:
-            yield from _in_order(pool, files, 1 if on_page else 4, workers * _CHUNKS_AHEAD)
+            yield from _in_order(pool, files, chunk, workers * _CHUNKS_AHEAD)
     finally:
         if pages is not None and relay is not None:
             pages.put(None)
@@ -278,21 +299,25 @@ def _in_order(pool: ProcessPoolExecutor, files: list[Path], chunk: int, ahead: i
     and not yet taken back: what the workers parsed waits for the writer in memory only
     that far ahead, whatever the number of files (``pool.map`` hands out every file at
     once and keeps every result it has not yielded)."""
-    pending: deque[Future[list[ParsedFile]]] = deque()
+    pending: deque[Future[ParsedChunk]] = deque()
     try:
         for start in range(0, len(files), chunk):
             pending.append(pool.submit(_parse_many, files[start : start + chunk]))
             if len(pending) >= ahead:
-                yield from pending.popleft().result()
+                yield from pending.popleft().result().opened()
         while pending:
-            yield from pending.popleft().result()
+            yield from pending.popleft().result().opened()
     finally:
         for waiting in pending:  # the ingest stopped early: parse nothing more for it
             waiting.cancel()
 
 
-def _parse_many(paths: list[Path]) -> list[ParsedFile]:
-    return [_parse_one(path) for path in paths]
+def _parse_many(paths: list[Path]) -> ParsedChunk:
+    read = [_parse_one(path) for path in paths]
+    rows = bundled(
+        [(item.parsed, columns) for item, columns in read if isinstance(item.parsed, ReportRows) and columns is not None]
+    )
+    return ParsedChunk([item for item, _ in read], rows)
 
 
 #: Files that may be scans, read by OCR (a PDF may have no text layer; a zip may hold page images).
@@ -319,24 +344,27 @@ def _relay_pages(pages: Any, on_page: PageCallback) -> None:
         on_page(Path(path), done, total)
 
 
-def _parse_one(path: Path) -> ParsedFile:
+def _parse_one(path: Path) -> tuple[ParsedFile, dict[str, Columns] | None]:
+    """The file read and parsed, and its report's rows as lists (None: no report)."""
     started = time.perf_counter()
     try:
         data = read_source(path)
     except ReadError as error:
-        return ParsedFile(path, None, FileOutcome(str(path), "failed", str(error), "read"), 0.0)
+        return ParsedFile(path, None, FileOutcome(str(path), "failed", str(error), "read"), 0.0), None
     digest = hashlib.sha256(data).hexdigest()
     if digest in _known:
-        return ParsedFile(path, digest, None, time.perf_counter() - started)  # unchanged: loaded before
+        return ParsedFile(path, digest, None, time.perf_counter() - started), None  # unchanged: loaded before
     on_page = None if _pages_to is None else partial(_pages_to, path)
+    columns = None
     try:
-        parsed: Parsed = rows_of(parse_document(read_document(path, data, on_page), digest), PARSER_VERSION)
+        parsed: Parsed
+        parsed, columns = columns_of(parse_document(read_document(path, data, on_page), digest), PARSER_VERSION)
     except ReadError as error:
         parsed = FileOutcome(str(path), "failed", str(error), "parse")
     except Exception as error:  # a parser bug must not stop the batch; it is logged in full
         log.exception("unexpected error while parsing %s", path)
         parsed = FileOutcome(str(path), "failed", f"{path}：解析时出现内部错误（{type(error).__name__}: {error}）", "parse")
-    return ParsedFile(path, digest, parsed, time.perf_counter() - started)
+    return ParsedFile(path, digest, parsed, time.perf_counter() - started), columns
 
 
 def _save_batch(

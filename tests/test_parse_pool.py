@@ -7,7 +7,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from etl.ingest import ParsedFile, _in_order, _parse_many, find_files
+from etl.ingest import ParsedChunk, _in_order, _parse_many, find_files
 from tests.helpers import SAMPLES
 
 
@@ -18,7 +18,7 @@ class CountingPool:
         self.pool = pool
         self.submitted = 0
 
-    def submit(self, function: Any, chunk: list[Path]) -> Future[list[ParsedFile]]:
+    def submit(self, function: Any, chunk: list[Path]) -> Future[ParsedChunk]:
         self.submitted += 1
         return self.pool.submit(function, chunk)
 
@@ -34,4 +34,4 @@ def test_the_writer_is_never_more_than_a_few_chunks_behind() -> None:
             assert pool.submitted - len(taken) // 2 <= 4 + 1
     assert [item.path for item in taken] == files
     assert all(item.parsed is not None for item in taken)
-    assert _parse_many([]) == []
+    assert _parse_many([]).opened() == []
