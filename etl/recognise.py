@@ -364,6 +364,11 @@ def _value_lines(text: str, start: int, end: int, width: int, label_follows: boo
                 cell_offset += len(cell) + 1
                 continue
             label_side = after_label or last_line
+            if not cell:  # the other half of the cells: empty, a blank unless it is the label's own
+                if not label_side:
+                    chunks.append(Chunk("", "", cell_offset, blank=True))
+                cell_offset += 1
+                continue
             squeezed = _SPACES.sub("", normalise(cell))  # "251000 元" is a number with its unit
             text_cell = _CJK.search(cell) and cell.strip() not in DASHES and not _WHOLE_CELL.fullmatch(squeezed)
             if len(cells) > 1 and not after_label and text_cell:

@@ -121,7 +121,8 @@ def _trimmed(chunks: list[Chunk], kinds: tuple[CellKind, ...], labelled: bool) -
                 plain.extend(_direct_at(chunks, positions, kinds, read))
             elif len(inner) == len(kinds) + 1 and all(chunk.separated for chunk in inner):
                 for drop in range(len(inner)):
-                    if _duplicated(inner, drop):
+                    # Leaving out the second of two equal tokens reads as leaving out the first.
+                    if _duplicated(inner, drop) and not (drop and inner[drop - 1].text == inner[drop].text):
                         kept = [*positions[:drop], *positions[drop + 1 :]]
                         dropped.extend(_mark_dropped(_direct_at(chunks, kept, kinds, read)))
     if plain or dropped:
