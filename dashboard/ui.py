@@ -8,10 +8,9 @@ import hmac
 import math
 import os
 import re
-from collections.abc import Collection
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
@@ -102,16 +101,49 @@ def headed(frame: pd.DataFrame, **own: str) -> pd.DataFrame:
     return frame.rename(columns={**COLUMN_WORDS, **own})
 
 
-#: A headline tile's width in pixels: seven fit a wide screen's row, two or three a phone's.
+#: A headline tile's least width in pixels: seven fit a wide screen's row, two or three a phone's.
 TILE_WIDTH = 112
+#: The tile's label and figure as Streamlit draws them: font sizes in pixels, and the
+#: help mark after a label.
+LABEL_FONT = 14
+VALUE_FONT = 36
+HELP_MARK = 24
 
 
-def tiles(count: int, wide: Collection[int] = ()) -> list[Any]:
-    """Places for headline figures that wrap, two or three to a row on a phone, instead of
-    stacking one per row and pushing the charts screens down; those in ``wide`` (by position)
-    twice as wide, for a figure as long as a date."""
+class Tile(NamedTuple):
+    """One headline figure: what ``st.metric`` shows."""
+
+    label: str
+    value: int | float | str | None
+    delta: int | float | str | None = None
+    help: str | None = None
+
+
+def tiles(*figures: Tile) -> list[Any]:
+    """Headline figures in tiles that wrap, two or three to a row on a phone, instead of
+    stacking one per row and pushing the charts screens down. Each tile is as wide as its
+    label and its figure need (a tile of fixed width cut 地区或类别待确认 to 地区或类别…);
+    returns the tiles, for a line under a figure."""
     row = st.container(horizontal=True, gap="medium")
-    return [row.container(width=TILE_WIDTH * (2 if i in wide else 1)) for i in range(count)]
+    places = []
+    for figure in figures:
+        place = row.container(width=tile_width(figure))
+        place.metric(figure.label, figure.value, figure.delta, help=figure.help)
+        places.append(place)
+    return places
+
+
+def tile_width(figure: Tile) -> int:
+    """Pixels a tile needs for its label (with its help mark) and its figure on one line each."""
+    label = _text_width(figure.label, LABEL_FONT) + (HELP_MARK if figure.help else 0)
+    value = _text_width("—" if figure.value is None else str(figure.value), VALUE_FONT)
+    return max(TILE_WIDTH, math.ceil(max(label, value)) + 8)
+
+
+def _text_width(text: str, font: int) -> float:
+    """A line's width in pixels: a Chinese character is as wide as the font is high, a
+    digit or a Latin letter about six tenths of that."""
+    return sum(font if ord(char) >= 0x2E80 else 0.62 * font for char in text)
 
 
 def page_title(title: str) -> None:
@@ -410,6 +442,31 @@ def _mark_template_change(figure: Any) -> None:
     )
 
 
+#: Characters of a bar's label on one line: a phone's screen leaves the bars room.
+LABEL_LINE = 10
+#: Pixels a line of a bar's label takes, and the room around each bar; and what the
+#: title, the axis and the legend under the chart take.
+LINE_HEIGHT = 16
+BAR_GAP = 14
+CHART_FRAME = 170
+
+
+def wrapped(label: str) -> str:
+    """A long bar label (5.要求行政机关确认或重新出具已获取信息) over lines of even length, so its
+    bar keeps the width (never a line of one character left over)."""
+    lines = -(-len(label) // LABEL_LINE)
+    step = -(-len(label) // lines) if lines else LABEL_LINE
+    return "<br>".join(label[i : i + step] for i in range(0, len(label), step))
+
+
+def bars_height(labels: list[str]) -> int:
+    """A horizontal bar chart's height in pixels where every bar has room for the longest
+    label's lines (bars are spaced evenly, so the tallest label sets the spacing): with a
+    fixed height, labels of two lines ran into each other."""
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    return CHART_FRAME + len(labels) * (lines * LINE_HEIGHT + BAR_GAP)
+
+
 def chart_data(figure: Any) -> pd.DataFrame:
     """The numbers a chart draws, one row per point: what its CSV download holds."""
     x_title = figure.layout.xaxis.title.text or "x"
@@ -419,9 +476,14 @@ def chart_data(figure: Any) -> pd.DataFrame:
         if trace.x is None or trace.y is None:
             continue
         for x, y in zip(trace.x, trace.y, strict=False):
-            rows.append({"系列": trace.name or "", x_title: x, y_title: y})
+            rows.append({"系列": trace.name or "", x_title: _unwrapped(x), y_title: _unwrapped(y)})
     frame = pd.DataFrame(rows)
     return frame.drop(columns=["系列"]) if len(frame) and not frame["系列"].astype(bool).any() else frame
+
+
+def _unwrapped(value: object) -> object:
+    """A label as one line again (``wrapped`` breaks it for the chart, not for the CSV)."""
+    return value.replace("<br>", "") if isinstance(value, str) else value
 
 
 def _has_data(figure: Any) -> bool:

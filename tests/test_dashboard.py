@@ -279,6 +279,31 @@ def test_a_chart_gives_its_own_numbers_and_marks_the_2021_template() -> None:
     assert list(data.columns) == ["系列", "年度", "件"] and len(data) == 8 and data["件"].sum() == 36
 
 
+def test_long_bar_labels_wrap_evenly_and_the_chart_grows_to_keep_them_apart() -> None:
+    import plotly.express as px
+
+    from dashboard.ui import LINE_HEIGHT, bars_height, chart_data, wrapped
+
+    assert wrapped("6.属于四类过程性信息") == "6.属于四类<br>过程性信息"  # 11 characters: 6 and 5, not 10 and 1
+    assert wrapped("1.没有现成信息") == "1.没有现成信息"
+    long = wrapped("5.要求行政机关确认或重新出具已获取信息")
+    assert long.count("<br>") == 1 and long.replace("<br>", "") == "5.要求行政机关确认或重新出具已获取信息"
+    one_line, two_lines = [wrapped("1.没有现成信息")] * 16, [long] * 16
+    assert bars_height(two_lines) - bars_height(one_line) == 16 * LINE_HEIGHT  # each bar gets a line's room more
+    figure = px.bar({"件": [3], "原因": [long]}, x="件", y="原因", orientation="h")
+    assert chart_data(figure)["原因"].tolist() == ["5.要求行政机关确认或重新出具已获取信息"]  # the CSV has it on one line
+
+
+def test_a_tile_is_as_wide_as_its_label_and_its_figure_need() -> None:
+    from dashboard.ui import LABEL_FONT, TILE_WIDTH, Tile, tile_width
+
+    assert tile_width(Tile("机关", "12")) == TILE_WIDTH  # short tiles line up
+    long_label = Tile("地区或类别待确认", "3", help="到「数据质量」页下载名单改正")
+    assert tile_width(long_label) >= 8 * LABEL_FONT + 24  # eight characters and the help mark, not 地区或类别…
+    assert tile_width(Tile("机关", "142,858")) > TILE_WIDTH  # a million reports' figures are not cut either
+    assert tile_width(Tile("发布日期", "2020-03-31")) > tile_width(Tile("发布日期", "2020"))
+
+
 def test_the_tile_map_has_every_province_and_a_click_filters_by_it(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dashboard.tile_map import TILES, short_name, tiles
 

@@ -5,7 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import chart, data_table, downloads, filters, generated_banner, headed, page_title, tiles, warehouse_ready
+from dashboard.ui import Tile, chart, data_table, downloads, filters, generated_banner, headed, page_title, tiles, warehouse_ready
 from etl.indicators import years_text
 
 page_title("机关名录")
@@ -17,11 +17,12 @@ if warehouse_ready():
         st.info("当前筛选条件下没有报告。")
         st.stop()
     gaps = directory["years"].map(lambda years: max(years) - min(years) + 1 - len(years) > 0)
-    cards = tiles(4)
-    cards[0].metric("机关", f"{len(directory):,}")
-    cards[1].metric("其中政府", f"{int(directory['is_government'].sum()):,}")
-    cards[2].metric("年度报告不连续", f"{int(gaps.sum()):,}", help="在首末年度之间缺少某年的报告")
-    cards[3].metric("地区或类别待确认", f"{int(directory['uncertain'].sum()):,}", help="到「数据质量」页下载名单改正")
+    tiles(
+        Tile("机关", f"{len(directory):,}"),
+        Tile("其中政府", f"{int(directory['is_government'].sum()):,}"),
+        Tile("年度报告不连续", f"{int(gaps.sum()):,}", help="在首末年度之间缺少某年的报告"),
+        Tile("地区或类别待确认", f"{int(directory['uncertain'].sum()):,}", help="到「数据质量」页下载名单改正"),
+    )
     one_province = directory["province"].nunique() == 1
     counts = answers.agency_counts(chosen, "city" if one_province else "province")
     chart(

@@ -10,6 +10,7 @@ from dashboard import answers
 from dashboard.ui import (
     COUNT,
     about_indicators,
+    bars_height,
     chart,
     data_table,
     filters,
@@ -19,17 +20,10 @@ from dashboard.ui import (
     rates_as_text,
     short_label,
     warehouse_ready,
+    wrapped,
 )
 from etl.indicators import CARRY_FORWARD, DISCLOSURE, OUTCOME_COLOURS, outcome_share
 from etl.template import OUTCOME_LABELS, outcome_leaves
-
-#: Characters of a reason's label on one line: a phone's screen leaves the bars room.
-LABEL_LINE = 10
-
-
-def wrapped(label: str) -> str:
-    """A long reason (5.要求行政机关确认或重新出具已获取信息) over lines, so its bar keeps the width."""
-    return "<br>".join(label[i : i + LABEL_LINE] for i in range(0, len(label), LABEL_LINE))
 
 
 def outcome_bars(long: pd.DataFrame, title: str, labels: dict[str, str]) -> Any:
@@ -73,7 +67,7 @@ if warehouse_ready():
             color="类别",
             orientation="h",
             title="不予公开、无法提供、不予处理的原因（所选年度合计）",
-            height=600,
+            height=bars_height([str(reason["原因"]) for reason in reasons]),
             labels={"原因": ""},
             color_discrete_map=OUTCOME_COLOURS,
         )

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import answers
 from dashboard.ui import (
     COUNT,
+    Tile,
     about_indicators,
     chart,
     data_table,
@@ -33,19 +34,13 @@ if warehouse_ready():
     last = years.iloc[-1]
     before = years.iloc[-2] if len(years) > 1 else None
     st.caption(f"最新年度：{int(last['year'])} 年（与上一年相比）")
-    cards = tiles(7)
-    cards[0].metric("报告数", fmt_count(last["reports"]), None if before is None else int(last["reports"] - before["reports"]))
-    cards[1].metric("机关数", fmt_count(last["agencies"]), None if before is None else int(last["agencies"] - before["agencies"]))
-    cards[2].metric("覆盖年度", f"{len(years)} 年", help=f"{int(years['year'].min())}–{int(years['year'].max())} 年")
-    cards[3].metric(
-        "新收申请", fmt_count(last["received"]), None if before is None else fmt_count(last["received"] - before["received"])
-    )
     bases = {
         DISCLOSURE.name: ("processed", DISCLOSURE.formula),
         REVIEW_CORRECTION.name: ("review_settled", REVIEW_CORRECTION.formula),
         "通过全部校验": ("reports", "通过全部勾稽关系的报告 ÷ 报告数"),
     }
-    for card, (name, (base, formula)) in zip(cards[4:], bases.items(), strict=True):
+    rate_tiles, cases_lines = [], []
+    for name, (base, formula) in bases.items():
         delta = (
             None
             if before is None or before[name] != before[name] or last[name] != last[name]
@@ -53,10 +48,20 @@ if warehouse_ready():
         )
         cases = last[base]
         few = cases == cases and cases < FEW_CASES
-        shown = fmt_rate(last[name]) + ("*" if few else "")
         note = f"{formula}；分母 n = {fmt_count(cases)}" + (f"（少于 {FEW_CASES}，比率不稳定）" if few else "")
-        card.metric(name, shown, delta, help=note)
-        card.caption(f"n = {fmt_count(cases)}" + ("，样本少" if few else ""))
+        rate_tiles.append(Tile(name, fmt_rate(last[name]) + ("*" if few else ""), delta, note))
+        cases_lines.append(f"n = {fmt_count(cases)}" + ("，样本少" if few else ""))
+    cards = tiles(
+        Tile("报告数", fmt_count(last["reports"]), None if before is None else int(last["reports"] - before["reports"])),
+        Tile("机关数", fmt_count(last["agencies"]), None if before is None else int(last["agencies"] - before["agencies"])),
+        Tile("覆盖年度", f"{len(years)} 年", help=f"{int(years['year'].min())}–{int(years['year'].max())} 年"),
+        Tile(
+            "新收申请", fmt_count(last["received"]), None if before is None else fmt_count(last["received"] - before["received"])
+        ),
+        *rate_tiles,
+    )
+    for card, line in zip(cards[4:], cases_lines, strict=True):
+        card.caption(line)
     left, right = st.columns(2)
     with left:
         chart(

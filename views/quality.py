@@ -9,6 +9,7 @@ from dashboard.answers import db_path
 from dashboard.links import report_url
 from dashboard.ui import (
     COUNT,
+    Tile,
     checks_in_words,
     data_table,
     display_source,
@@ -79,13 +80,14 @@ if warehouse_ready():
     to_check = answers.agencies_to_check(chosen)
     bad_files = answers.ingest_failures()
     incomplete = answers.incomplete_reports(chosen)
-    cards = tiles(6)
-    cards[0].metric("未通过的勾稽关系", f"{len(failed):,}")
-    cards[1].metric("涉及报告", f"{(failed['report_id'].nunique() if len(failed) else 0):,}")
-    cards[2].metric("缺表的报告", f"{(incomplete['report_id'].nunique() if len(incomplete) else 0):,}")
-    cards[3].metric("跨年度检查未通过", f"{len(cross):,}", help="警告：可能是本年或上年的数字有误，也可能是机关更正了上年数字")
-    cards[4].metric("待确认或待命名的机关", f"{len(to_check):,}")
-    cards[5].metric("导入失败的文件", f"{len(bad_files):,}")
+    tiles(
+        Tile("未通过的勾稽关系", f"{len(failed):,}"),
+        Tile("涉及报告", f"{(failed['report_id'].nunique() if len(failed) else 0):,}"),
+        Tile("缺表的报告", f"{(incomplete['report_id'].nunique() if len(incomplete) else 0):,}"),
+        Tile("跨年度检查未通过", f"{len(cross):,}", help="警告：可能是本年或上年的数字有误，也可能是机关更正了上年数字"),
+        Tile("待确认或待命名的机关", f"{len(to_check):,}"),
+        Tile("导入失败的文件", f"{len(bad_files):,}"),
+    )
 
     st.subheader("未通过的勾稽关系（报告自身的数字）")
     linked_table(

@@ -11,6 +11,7 @@ from dashboard import answers
 from dashboard.links import label_named, report_label
 from dashboard.pickers import LISTED, chosen_values, cut_short, search_box
 from dashboard.ui import (
+    Tile,
     checks_in_words,
     data_table,
     display_source,
@@ -156,11 +157,12 @@ if warehouse_ready():
     }
     if meta["generated"]:
         st.warning("这是生成的演示报告，不是官方发布的数字。", icon=":material/warning:")
-    info = tiles(4, wide={1})
-    info[0].metric("模板版本", meta["template"])
-    info[1].metric("发布日期", str(meta["published"])[:10] if pd.notna(meta["published"]) else "未知")
-    info[2].metric("未通过的勾稽关系", len(failed))
-    info[3].metric("问题", int(meta["error_count"]) + int(meta["warning_count"]))
+    tiles(
+        Tile("模板版本", meta["template"]),
+        Tile("发布日期", str(meta["published"])[:10] if pd.notna(meta["published"]) else "未知"),
+        Tile("未通过的勾稽关系", len(failed)),
+        Tile("问题", int(meta["error_count"]) + int(meta["warning_count"])),
+    )
     st.caption(agency_line(meta))
     if lacking:
         st.error("本报告不完整：" + "；".join(lacking.values()), icon=":material/report:")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.review_tables import bodies_ranked, findings_table, place
-from dashboard.ui import chart, data_table, filters, generated_banner, page_title, tiles, warehouse_ready
+from dashboard.ui import Tile, chart, data_table, filters, generated_banner, page_title, tiles, warehouse_ready
 from etl.audit import RULES, SEVERITIES
 from etl.audit.listing import Scope, coverage_table, issue_list_xlsx
 from etl.audit.review_document import review_docx
@@ -35,13 +35,14 @@ if warehouse_ready():
     found = answers.review_findings(chosen, int(year))
     reported = int(status["reported"].sum())
     late = int((status["on_time"] == False).sum())  # noqa: E712 (a nullable column)
-    cards = tiles(6)
-    cards[0].metric("应报", f"{len(status):,}", help="名单列明的机关，或其他年度有报告的机关")
-    cards[1].metric("已报", f"{reported:,}")
-    cards[2].metric("未报", f"{len(status) - reported:,}")
-    cards[3].metric("按时公布", f"{int((status['on_time'] == True).sum()):,}")  # noqa: E712
-    cards[4].metric("逾期公布", f"{late:,}")
-    cards[5].metric("问题", f"{len(found):,}", help="错误、提醒、关注合计")
+    tiles(
+        Tile("应报", f"{len(status):,}", help="名单列明的机关，或其他年度有报告的机关"),
+        Tile("已报", f"{reported:,}"),
+        Tile("未报", f"{len(status) - reported:,}"),
+        Tile("按时公布", f"{int((status['on_time'] == True).sum()):,}"),  # noqa: E712
+        Tile("逾期公布", f"{late:,}"),
+        Tile("问题", f"{len(found):,}", help="错误、提醒、关注合计"),
+    )
 
     by = "city" if status["province"].nunique() == 1 else "province"
     regions = coverage_table(status, by)
