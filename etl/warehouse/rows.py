@@ -132,7 +132,11 @@ def rows_of(report: ParsedReport, parser_version: str) -> ReportRows:
 
 
 def bundled(reports: list[tuple[ReportRows, dict[str, Columns]]]) -> RowsBundle:
-    """Reports' rows (as ``columns_of`` gives them) as one bundle, converted to Arrow once."""
+    """Reports' rows (as ``columns_of`` gives them) as one bundle, converted to Arrow once.
+    No reports (a chunk of files loaded before) send no batches at all: re-ingesting an unchanged
+    folder makes nothing but hashes."""
+    if not reports:
+        return RowsBundle([], {}, {})
     tables: dict[str, pa.RecordBatch] = {}
     counts: dict[str, list[int]] = {}
     for name in TABLES:
