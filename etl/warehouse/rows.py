@@ -91,8 +91,8 @@ FILLED_LATER = {"checks": ("related_report_id",)}
 
 @dataclass(frozen=True)
 class ReportRows:
-    """One report's rows: its own row of ``reports`` and, per table, its columns (as an
-    Arrow batch; in a worker, before bundling, as Python lists)."""
+    """One report's rows: its own row of ``reports`` and, per table, its columns as an
+    Arrow batch (none yet where a worker made it: its columns travel in a bundle)."""
 
     source: str
     sha256: str
