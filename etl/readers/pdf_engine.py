@@ -206,27 +206,57 @@ def _edges(page: object, left: float, top: float) -> list[dict[str, object]]:
 
     found: list[dict[str, object]] = []
     point_x, point_y = ctypes.c_float(), ctypes.c_float()
-    for item in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH]):  # type: ignore[attr-defined]
-        matrix = item.get_matrix()
-        a, b, c, d, e, f = matrix.get()
-        handle = item.raw
+    x_at, y_at = ctypes.byref(point_x), ctypes.byref(point_y)
+    matrix = raw.FS_MATRIX()
+    matrix_at = ctypes.byref(matrix)
+    count, segment_at, point_of = raw.FPDFPath_CountSegments, raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
+    kind_of, closes, move = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose, raw.FPDF_SEGMENT_MOVETO
+    for handle in _path_objects(raw, page.raw):  # type: ignore[attr-defined]
+        if not raw.FPDFPageObj_GetMatrix(handle, matrix_at):
+            continue
+        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
         points: list[tuple[float, float]] = []
         start: tuple[float, float] | None = None
-        for index in range(raw.FPDFPath_CountSegments(handle)):
-            segment = raw.FPDFPath_GetPathSegment(handle, index)
-            if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(point_x), ctypes.byref(point_y)):
+        for index in range(count(handle)):
+            segment = segment_at(handle, index)
+            if not point_of(segment, x_at, y_at):
                 continue
             x, y = point_x.value, point_y.value
             here = (a * x + c * y + e - left, top - (b * x + d * y + f))
-            if raw.FPDFPathSegment_GetType(segment) == raw.FPDF_SEGMENT_MOVETO:
+            if kind_of(segment) == move:
                 points, start = [here], here
             else:
                 if points:
                     _edge(points[-1], here, found)
                 points.append(here)
-            if raw.FPDFPathSegment_GetClose(segment) and start is not None and points:
+            if closes(segment) and start is not None and points:
                 _edge(points[-1], start, found)
     return found
+
+
+#: How deep Form XObjects nested in one another are looked into (pypdfium2's default).
+_FORM_DEPTH = 15
+
+
+def _path_objects(raw: Any, page: Any) -> Iterator[Any]:
+    """The page's path objects, those inside Form XObjects too, in drawing order: asked of
+    PDFium directly (pypdfium2's helper makes a Python object for each of a page's hundred
+    text objects only to skip it)."""
+    path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    kind_of = raw.FPDFPageObj_GetType
+
+    def walk(count: int, get: Any, parent: Any, level: int) -> Iterator[Any]:
+        for index in range(count):
+            handle = get(parent, index)
+            if not handle:
+                continue
+            kind = kind_of(handle)
+            if kind == path:
+                yield handle
+            elif kind == form and level < _FORM_DEPTH - 1:
+                yield from walk(raw.FPDFFormObj_CountObjects(handle), raw.FPDFFormObj_GetObject, handle, level + 1)
+
+    yield from walk(raw.FPDFPage_CountObjects(page), raw.FPDFPage_GetObject, page, 0)
 
 
 def _edge(one: tuple[float, float], two: tuple[float, float], found: list[dict[str, object]]) -> None:

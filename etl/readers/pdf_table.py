@@ -344,7 +344,8 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
     when it lies in the label column and closer than one row's height; a line reaching
     into the value columns is a header, and one farther away is a row of its own."""
     owner = {index: index for index in value_lines}
-    tops = sorted(lines[v].y for v in value_lines)
+    heights = {v: lines[v].y for v in value_lines}
+    tops = sorted(heights.values())
     gaps = sorted(b - a for a, b in zip(tops, tops[1:], strict=False) if 3 < b - a < 1000)
     pitch = gaps[len(gaps) // 4] if gaps else _USUAL_PITCH  # one row's height: most rows hold one line
     for index, line in enumerate(lines):
@@ -352,18 +353,45 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
             continue
         if is_whole_label(line.text) or is_block_title(line.text):
             continue
-        borders = {v: _border_between(line, lines[v]) for v in value_lines}
+        y = line.y
+        reach = _Reach(line)
+        borders = {v: reach.crosses(lines[v].page, heights[v]) for v in value_lines}
         candidates = [v for v in value_lines if not borders[v]]
         if _LABEL_START.match(line.text):  # a label's first line: its row is here or below
-            candidates = [v for v in candidates if lines[v].y >= line.y - SAME_LINE]
+            candidates = [v for v in candidates if heights[v] >= y - SAME_LINE]
         if not candidates:
             continue
-        nearest = min(candidates, key=lambda v: abs(lines[v].y - line.y))
+        nearest = min(candidates, key=lambda v: abs(heights[v] - y))
         bordered = bool(line.rules) and any(borders[v] for v in value_lines if v != nearest)
-        close = abs(lines[nearest].y - line.y) < _WRAP_SHARE * pitch
+        close = abs(heights[nearest] - y) < _WRAP_SHARE * pitch
         if bordered or close or _in_group_column(line, lines[nearest], boundary[nearest]):
             owner[index] = nearest
     return owner
+
+
+class _Reach:
+    """The nearest horizontal borders above and below a line, under its last word: a line
+    at another height has a border between them (``_border_between``) exactly when it lies
+    past one of those two. Found once a line, not once for every other line it is
+    compared with."""
+
+    def __init__(self, line: Line) -> None:
+        self.page = line.page
+        self.y = line.y
+        x = line.words[-1].centre
+        self.up, self.down = -math.inf, math.inf
+        for height, x0, x1 in line.rules or []:
+            if x0 - 1 <= x <= x1 + 1:
+                if height < self.y + 1:
+                    self.up = max(self.up, height)
+                elif height > self.y + 1:
+                    self.down = min(self.down, height)
+
+    def crosses(self, page: int, y: float) -> bool:
+        """Whether a border stands between the line and a line at ``y`` on ``page``."""
+        if page != self.page:
+            return True
+        return self.down < y + 1 if y >= self.y else self.up > y + 1
 
 
 def _in_group_column(line: Line, row: Line, boundary: float) -> bool:

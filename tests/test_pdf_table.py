@@ -1,0 +1,35 @@
+"""Rebuilding table rows from words on lines: the shortcuts the reader takes must give what
+the plain rule gives."""
+
+from __future__ import annotations
+
+import random
+
+from etl.readers.pdf_table import Line, Word, _border_between, _Reach
+
+
+def _line(rng: random.Random, rules: list[tuple[float, float, float]], page: int) -> Line:
+    # At times exactly one point above or below a border, where the rule's comparisons turn.
+    y = rng.choice([rng.uniform(80, 300), float(rng.randrange(80, 300, 10)), float(rng.randrange(80, 300, 10)) - 2])
+    x0 = rng.uniform(40, 400)
+    words = [Word("字", x0, x0 + rng.uniform(5, 60), y, page) for _ in range(rng.randint(1, 3))]
+    return Line(sorted(words, key=lambda w: w.x0), None, rules)
+
+
+def test_a_lines_reach_finds_a_border_between_it_and_another_line_exactly_as_the_rule_does() -> None:
+    rng = random.Random(11)
+    compared = crossed = 0
+    for _ in range(300):
+        rules = sorted(
+            (float(rng.randrange(80, 300, 10)) + rng.choice((0.0, 0.4, 1.0, -1.0)), rng.uniform(0, 300), rng.uniform(300, 600))
+            for _ in range(rng.randint(0, 12))
+        )
+        lines = [_line(rng, rules, rng.choice((1, 1, 1, 2))) for _ in range(12)]
+        for line in lines:
+            reach = _Reach(line)
+            for other in lines:
+                expected = _border_between(line, other)
+                assert reach.crosses(other.page, other.y) == expected, (line, other)
+                compared += 1
+                crossed += expected
+    assert 0.2 < crossed / compared < 0.8  # both answers were asked often
