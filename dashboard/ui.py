@@ -363,13 +363,13 @@ def chart(figure: Any, empty: str = "当前筛选下没有这项数据。") -> N
         st.info(empty, icon=":material/bar_chart_off:")
         return
     figure.update_layout(
-        margin={"l": 10, "r": 10, "t": 48, "b": 10},
+        margin={"l": 10, "r": 10, "t": MARGIN_TOP, "b": MARGIN_BOTTOM},
         legend_title_text="",
         font_family="Noto Sans CJK SC, sans-serif",
         separators=".,",
         modebar_orientation="v",
         # Below the chart, in rows: beside it, a legend of long names takes a phone's width.
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": legend_top(figure.layout.height), "xanchor": "left", "x": 0},
     )
     figure.update_yaxes(exponentformat="none", separatethousands=True, hoverformat=",.4~f")
     figure.update_xaxes(exponentformat="none", separatethousands=True, hoverformat=",.4~f")
@@ -392,6 +392,21 @@ def chart(figure: Any, empty: str = "当前筛选下没有这项数据。") -> N
             type="tertiary",
             icon=":material/download:",
         )
+
+
+#: A chart's margins above and below its plot (pixels), and its height when none is given (plotly's).
+MARGIN_TOP, MARGIN_BOTTOM = 48, 10
+CHART_HEIGHT = 450
+#: Pixels from the plot's foot to the legend's top: room for the axis' ticks and title.
+LEGEND_BELOW = 86
+
+
+def legend_top(height: int | None) -> float:
+    """Where the legend's top stands, as plotly places it (a share of the plot's height
+    below its foot): the same distance in pixels under a tall chart as under a short one
+    (a share of a tall chart's height left a wide gap above the legend)."""
+    plot = (height or CHART_HEIGHT) - MARGIN_TOP - MARGIN_BOTTOM
+    return -LEGEND_BELOW / plot
 
 
 #: The year the revised template (国办公开办函〔2021〕30号) first applies to.

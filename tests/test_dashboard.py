@@ -294,6 +294,18 @@ def test_long_bar_labels_wrap_evenly_and_the_chart_grows_to_keep_them_apart() ->
     assert chart_data(figure)["原因"].tolist() == ["5.要求行政机关确认或重新出具已获取信息"]  # the CSV has it on one line
 
 
+def test_the_legend_stands_as_far_below_a_tall_chart_as_below_a_short_one() -> None:
+    from dashboard.ui import CHART_HEIGHT, LEGEND_BELOW, MARGIN_BOTTOM, MARGIN_TOP, bars_height, legend_top
+
+    def pixels_below(height: int) -> float:
+        return -legend_top(height) * (height - MARGIN_TOP - MARGIN_BOTTOM)
+
+    tall = bars_height(["5.要求行政机关确认<br>或重新出具已获取信息"] * 16)
+    assert tall > 2 * CHART_HEIGHT
+    assert pixels_below(tall) == pytest.approx(LEGEND_BELOW) == pytest.approx(pixels_below(CHART_HEIGHT))
+    assert legend_top(None) == legend_top(CHART_HEIGHT)  # plotly's own height where none is given
+
+
 def test_a_tile_is_as_wide_as_its_label_and_its_figure_need() -> None:
     from dashboard.ui import LABEL_FONT, TILE_WIDTH, Tile, tile_width
 
