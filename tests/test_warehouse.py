@@ -188,3 +188,22 @@ def test_the_rows_workers_build_have_every_column_of_the_schema_with_its_type(tm
             empty = schema.empty_table()  # noqa: F841 (read by DuckDB below, by name)
             built = {str(name): str(kind) for name, kind, *_ in connection.execute("DESCRIBE SELECT * FROM empty").fetchall()}
             assert built == stored, table
+
+
+def test_a_writers_lower_memory_limit_is_set_back_even_when_the_work_fails() -> None:
+    import duckdb
+
+    from etl.warehouse.access import memory_limit
+
+    connection = duckdb.connect()
+    connection.execute("SET memory_limit = '640MB'")
+
+    def limit() -> str:
+        return str(connection.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+    before = limit()
+    for _ in range(3):  # as often as an ingest lowers it: never a little less each time
+        with pytest.raises(ZeroDivisionError), memory_limit(connection, "200MB"):
+            assert limit() == "190.7 MiB"
+            _ = 1 / 0
+        assert limit() == before == "610.3 MiB"

@@ -39,7 +39,7 @@ def incomplete_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataF
     owners = reports.set_index("report_id")[["agency_id", "year"]]
     rules = [*INCOMPLETE_RULES, "missing_row"]
     rows = connection.execute(
-        f"SELECT report_id, rule, message, cells, location FROM issues WHERE list_contains(?, rule) AND {JUDGED} ORDER BY report_id",
+        f"SELECT report_id, rule, message, cells, location FROM issues WHERE list_contains(?, rule) AND {JUDGED} ORDER BY report_id, rowid",
         [rules],
     ).fetchall()
     found = []
@@ -97,7 +97,9 @@ def parts_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame)
     cut = {int(row[0]) for row in incomplete}
     # The parts are streamed report by report (a million reports' text does not fit in
     # memory), beside the reports in the same order.
-    streamed = grouped(connection, f"SELECT report_id, part, text, location FROM report_parts WHERE {JUDGED} ORDER BY report_id")
+    streamed = grouped(
+        connection, f"SELECT report_id, part, text, location FROM report_parts WHERE {JUDGED} ORDER BY report_id, part"
+    )
     pending = next(streamed, None)
     found = []
     for row in rows(read.sort_values("report_id")):

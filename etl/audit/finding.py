@@ -16,7 +16,7 @@ TABLE_OF_PART = {"active": "表二", "requests": "表三", "appeals": "表四"}
 TEXT = "正文"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an audit of a million reports holds 440,000 of them
 class Finding:
     agency_id: int
     year: int

@@ -10,7 +10,7 @@ rules themselves or the deadlines changed (their fingerprint is kept in ``meta``
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import fields
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from etl.audit import content, facts, reuse, sums, timeliness, unusual
 from etl.audit.aggregates import aggregate_findings
 from etl.audit.finding import SEVERITIES, Finding
 from etl.audit.rules import RULES
+from etl.warehouse.access import memory_limit
 from etl.warehouse.wide import refresh_report_values, report_values_fresh
 
 #: The findings of rules that compare a body with others, found again over the whole warehouse.
@@ -36,9 +37,26 @@ def audit_findings(
     """The findings of every rule; with ``bodies``, those of the rules on a body's own
     reports only for these bodies (and the rules across bodies for all). ``wide``: whether
     ``report_values`` is known to hold the warehouse as it is (asked when not given)."""
-    reports = facts.current_reports(connection)
+    found = [finding for batch in _rule_batches(connection, deadlines, bodies, wide) for finding in batch]
+    order = {rule.code: index for index, rule in enumerate(RULES)}
+    found.sort(key=lambda f: (f.agency_id, f.year, SEVERITIES.index(f.severity), order[f.rule]))
+    return found
+
+
+def _rule_batches(
+    connection: duckdb.DuckDBPyConnection,
+    deadlines: list[timeliness.Deadline] | None,
+    bodies: Collection[int] | None,
+    wide: bool | None,
+) -> Iterator[list[Finding]]:
+    """Each rule's findings in turn (see ``audit_findings``): a store can put each batch
+    away before the next rule runs, rather than hold every finding (440,000 at a million
+    reports, a quarter of a GiB as objects)."""
+    # The rules on a body's own reports read every column, of the bodies judged; those
+    # that compare bodies read a few columns, of every report.
+    judged = facts.current_reports(connection, bodies)
+    reports = judged if bodies is None else facts.reports_across(connection)
     agencies = facts.agencies(connection)
-    judged = reports if bodies is None else reports[reports["agency_id"].isin(list(bodies))]
     chosen = deadlines if deadlines is not None else timeliness.load_deadlines()
     # Whether report_values holds the warehouse as it is (``wide``, when the caller has just
     # made it so), asked once: the question reads every current report and their checks
@@ -46,22 +64,17 @@ def audit_findings(
     wide = report_values_fresh(connection) if wide is None else wide
     figures = unusual.unusual_values(connection, wide)
     with facts.judging(connection, judged):
-        found = [
-            *timeliness.late_findings(judged, chosen),
-            *content.template_findings(judged),
-            *content.incomplete_findings(connection, judged),
-            *sums.sums_findings(connection, judged),
-            *sums.text_findings(connection, judged),
-            *content.parts_findings(connection, judged),
-            *reuse.reuse_findings(connection, judged, wide),
-            *unusual.jump_findings(judged, figures),
-            *timeliness.missing_findings(agencies, reports),
-            *unusual.peer_findings(reports, figures),
-            *aggregate_findings(connection, reports, agencies, wide),
-        ]
-    order = {rule.code: index for index, rule in enumerate(RULES)}
-    found.sort(key=lambda f: (f.agency_id, f.year, SEVERITIES.index(f.severity), order[f.rule]))
-    return found
+        yield timeliness.late_findings(judged, chosen)
+        yield content.template_findings(judged)
+        yield content.incomplete_findings(connection, judged)
+        yield sums.sums_findings(connection, judged)
+        yield sums.text_findings(connection, judged)
+        yield content.parts_findings(connection, judged)
+        yield reuse.reuse_findings(connection, judged, wide)
+        yield unusual.jump_findings(judged, figures)
+        yield timeliness.missing_findings(agencies, reports)
+        yield unusual.peer_findings(reports, figures)
+        yield aggregate_findings(connection, reports, agencies, wide)
 
 
 def refresh_findings(connection: duckdb.DuckDBPyConnection, bodies: Collection[int] | None = None) -> int:
@@ -74,25 +87,53 @@ def refresh_findings(connection: duckdb.DuckDBPyConnection, bodies: Collection[i
         bodies = None
     elif bodies is not None and not bodies:
         return 0  # no body's reports or attributes changed: neither did any finding
-    found = audit_findings(connection, bodies=bodies, wide=True)
-    if bodies is None:
-        connection.execute("DELETE FROM findings")
-    else:
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE {_STAGED} AS SELECT *, 0::BIGINT AS seq FROM findings LIMIT 0")
+    try:
+        with memory_limit(connection, AUDIT_MEMORY):
+            count = 0
+            for batch in _rule_batches(connection, None, bodies, True):
+                _stage(connection, batch, count)
+                count += len(batch)
+        if bodies is None:
+            connection.execute("DELETE FROM findings")
+        else:
+            connection.execute(
+                "DELETE FROM findings WHERE list_contains(?, rule) OR list_contains(?, agency_id)",
+                [list(ACROSS_BODIES), sorted(bodies)],
+            )
+        # In the order the review lists them (body, year, severity, rule; then as found).
         connection.execute(
-            "DELETE FROM findings WHERE list_contains(?, rule) OR list_contains(?, agency_id)",
-            [list(ACROSS_BODIES), sorted(bodies)],
+            f"""INSERT INTO findings SELECT * EXCLUDE (seq) FROM {_STAGED}
+                ORDER BY agency_id, year, list_position(?, severity), list_position(?, rule), seq""",
+            [list(SEVERITIES), [rule.code for rule in RULES]],
         )
-    if found:
-        names = [f.name for f in fields(Finding)]
-        frame = pd.DataFrame([[getattr(item, name) for name in names] for item in found], columns=names)
-        frame = frame.astype({"report_id": "Int64"})
-        connection.register("incoming_findings", frame)
-        try:
-            connection.execute("INSERT INTO findings BY NAME SELECT * FROM incoming_findings")
-        finally:
-            connection.unregister("incoming_findings")
+    finally:
+        connection.execute(f"DROP TABLE IF EXISTS {_STAGED}")
     connection.execute("INSERT OR REPLACE INTO meta VALUES ('audited_with', ?)", [stamp])
-    return len(found)
+    return count
+
+
+#: The most memory DuckDB takes while the rules run: they hold their frames beside it (a
+#: million reports' in a few hundred MiB), and its own questions need less than a build.
+AUDIT_MEMORY = "300MB"
+
+
+#: Where an audit's findings wait, rule by rule, until they replace the stored ones.
+_STAGED = "staged_findings"
+
+
+def _stage(connection: duckdb.DuckDBPyConnection, batch: list[Finding], first: int) -> None:
+    """One rule's findings into the staging table, numbered from ``first`` in the order found."""
+    if not batch:
+        return
+    names = [f.name for f in fields(Finding)]
+    frame = pd.DataFrame([[getattr(item, name) for name in names] for item in batch], columns=names)
+    frame = frame.astype({"report_id": "Int64"}).assign(seq=range(first, first + len(batch)))
+    connection.register("incoming_findings", frame)
+    try:
+        connection.execute(f"INSERT INTO {_STAGED} BY NAME SELECT * FROM incoming_findings")
+    finally:
+        connection.unregister("incoming_findings")
 
 
 def rules_fingerprint() -> str:

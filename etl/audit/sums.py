@@ -21,7 +21,7 @@ def sums_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) 
     years = reports.set_index("report_id")["year"]
     rows = connection.execute(
         f"""SELECT report_id, rule, subject, expected, actual, cells, related_report_id FROM checks
-            WHERE status = 'failed' AND rule <> ? AND {JUDGED} ORDER BY report_id""",
+            WHERE status = 'failed' AND rule <> ? AND {JUDGED} ORDER BY report_id, rowid""",
         [MISSING_YEAR_RULE],
     ).fetchall()
     found = []
@@ -67,7 +67,7 @@ def text_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame) 
     parser, which quotes the sentence)."""
     owners = reports.set_index("report_id")[["agency_id", "year"]]
     rows = connection.execute(
-        f"SELECT report_id, message, cells, location FROM issues WHERE rule = 'text_disagrees' AND {JUDGED} ORDER BY report_id"
+        f"SELECT report_id, message, cells, location FROM issues WHERE rule = 'text_disagrees' AND {JUDGED} ORDER BY report_id, rowid"
     ).fetchall()
     found = []
     for report_id, message, cells, location in rows:

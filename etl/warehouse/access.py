@@ -116,6 +116,29 @@ def _unless_replaced(key: Path, identity: tuple[int, ...]) -> _Open | None:
     return None
 
 
+@contextmanager
+def memory_limit(connection: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit lowered to ``limit`` for a while, then set back: DuckDB keeps
+    every block a scan read up to its limit, and beside frames of a million reports that
+    took an ingest past a GiB. Blocks it holds past the lower limit are let go."""
+    ((before,),) = connection.execute("SELECT current_setting('memory_limit')").fetchall()
+    connection.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        connection.execute(f"SET memory_limit = '{_as_set(str(before))}'")
+
+
+def _as_set(printed: str) -> str:
+    """The limit DuckDB printed (610.3 MiB, rounded down to a tenth) as a value that it
+    prints the same again: set as printed, it would print 610.2 MiB, a little less each time."""
+    number, _, unit = printed.partition(" ")
+    try:
+        return f"{float(number) + 0.05:.2f} {unit}"
+    except ValueError:
+        return printed
+
+
 def frame_via_arrow(connection: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
     """A query's answer as pandas, through Arrow: for a row per report (a million and
     more) twice as fast as ``.df()`` and at half its memory. Integer columns that hold a

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from etl.template import all_keys
+from etl.warehouse.access import memory_limit
 
 #: The columns of ``current_reports`` the table keeps beside the keys.
 REPORT_COLUMNS = (
@@ -61,7 +62,8 @@ def refresh_report_values(connection: duckdb.DuckDBPyConnection, agencies: Colle
     changed; returns whether anything was done. With ``agencies`` (those whose reports or
     attributes changed) only their rows and the rows of reports no longer current are
     made again; a table built by another version of this code is built whole."""
-    fingerprint = _fingerprint(connection)
+    with memory_limit(connection, SCAN_MEMORY):  # only writers come here: the limit is the database's
+        fingerprint = _fingerprint(connection)
     if _holds(connection, fingerprint):
         return False
     stored = connection.execute("SELECT value FROM meta WHERE key = 'report_values'").fetchall()
@@ -93,6 +95,11 @@ def refresh_report_values(connection: duckdb.DuckDBPyConnection, agencies: Colle
             connection.unregister("report_values_wanted")
     connection.execute("INSERT OR REPLACE INTO meta VALUES ('report_values', ?)", [fingerprint])
     return True
+
+
+#: DuckDB's memory while a writer works out the fingerprint: two scans that need next to
+#: none, whose blocks DuckDB would otherwise keep (half a GiB at a million reports).
+SCAN_MEMORY = "200MB"
 
 
 def _rows(among: str) -> str:
