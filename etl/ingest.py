@@ -30,6 +30,7 @@ import duckdb
 from etl import PARSER_VERSION
 from etl.agencies_csv import Override, canonical_names, load_overrides
 from etl.audit import refresh_findings
+from etl.audit.facts import years_of
 from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document, read_source
@@ -137,14 +138,18 @@ def ingest(
         flush()
         log_ingest(connection, run_started, entries)
         touched: set[int] | None = _agencies_given_reports(connection, summary)
+        years = _years_saved(connection, summary)
         overridden = apply_agency_overrides(connection, overrides)
         changed = refresh_agencies(connection)
         if touched is not None and overridden is not None and changed is not None:
-            touched |= overridden | changed
+            reattributed = overridden | changed
+            touched |= reattributed
+            if reattributed:  # a body's attributes place its reports of every year in a peer group
+                years |= set(years_of(connection, reattributed))
         else:
             touched = None  # agencies were joined, or the inference rules changed: judge all again
         refresh_cross_year_checks(connection, touched)
-        refresh_findings(connection, touched)
+        refresh_findings(connection, touched, years)
     return summary
 
 
@@ -155,6 +160,16 @@ def _agencies_given_reports(connection: duckdb.DuckDBPyConnection, summary: Inge
     if not saved:
         return set()
     rows = connection.execute("SELECT DISTINCT agency_id FROM reports WHERE list_contains(?, report_id)", [saved]).fetchall()
+    return {int(row[0]) for row in rows}
+
+
+def _years_saved(connection: duckdb.DuckDBPyConnection, summary: IngestSummary) -> set[int]:
+    """The years this ingest loaded or replaced a report of (a replacement is of the same
+    body and year): the only years whose peer groups its reports changed."""
+    saved = [outcome.report_id for outcome in summary.outcomes if outcome.status in ("loaded", "replaced")]
+    if not saved:
+        return set()
+    rows = connection.execute("SELECT DISTINCT year FROM reports WHERE list_contains(?, report_id)", [saved]).fetchall()
     return {int(row[0]) for row in rows}
 
 

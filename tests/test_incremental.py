@@ -114,9 +114,9 @@ def test_an_agencies_csv_given_again_judges_only_what_it_changed(
     judged: list[set[int] | None] = []
     real = etl.ingest.refresh_findings
 
-    def spy(connection: object, bodies: set[int] | None = None) -> int:
+    def spy(connection: object, bodies: set[int] | None = None, years: set[int] | None = None) -> int:
         judged.append(None if bodies is None else set(bodies))
-        return real(connection, bodies)  # type: ignore[arg-type]
+        return real(connection, bodies, years)  # type: ignore[arg-type]
 
     monkeypatch.setattr(etl.ingest, "refresh_findings", spy)
     before = _stored(db)
@@ -129,3 +129,79 @@ def test_an_agencies_csv_given_again_judges_only_what_it_changed(
     assert judged[-1] == {agency}
     assert sql(db, "SELECT kind FROM agencies WHERE agency_id = ?", [agency]) == [("司法",)]
     assert _judged_again(db) == _stored(db)
+
+
+def _parsed(generated: object, number: int, granted_share: float | None = None) -> object:
+    """A generated report as the parser would give it (cells from its truth); with
+    ``granted_share``, its 予以公开 set to that share of the requests handled and 部分公开 to 0."""
+    from etl.checks import check_identities
+    from etl.equations import equations
+    from etl.report import CellRecord, ParsedReport
+
+    spec = generated.spec  # type: ignore[attr-defined]
+    values = dict(spec.cells)
+    if granted_share is not None:
+        values["requests.granted.total"] = round(granted_share * values["requests.total_processed.total"])
+        values["requests.partially_granted.total"] = 0
+    cells = {key: CellRecord(key, value, str(value), "number", "第1行") for key, value in values.items()}
+    report = ParsedReport(
+        f"generated/{number}.txt", f"{number:064x}", "txt", spec.agency, spec.year, spec.version, spec.published, cells
+    )
+    report.checks = check_identities(equations(spec.version, spec.with_org_subtotal, frozenset()), cells)
+    return report
+
+
+def _years_of_body(db: Path, body: int) -> list[int]:
+    from etl.audit.facts import years_of
+    from etl.warehouse import connect_readonly
+
+    connection = connect_readonly(db)
+    try:
+        return years_of(connection, [body])
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("only_new_year", [False, True])
+def test_peer_outliers_are_found_again_for_the_years_a_new_report_touches(tmp_path: Path, only_new_year: bool) -> None:
+    """Peers are compared year by year, so an ingest finds them again only for the years
+    it saved reports of (``only_new_year``, as an ingest says: the body's own 2022 outlier
+    is kept though the body was touched), else for every year of the bodies touched: what
+    it stores is what judging everything again stores, other years' outliers as they were."""
+    from etl.warehouse import save_reports
+
+    bodies = [a for a in all_agencies() if a.province == "湖南省" and a.level == "县" and a.kind == "公安"][:12]
+    assert len(bodies) == 12
+    reports = [r for r in generate(11, agencies=bodies) if r.spec.year in (2022, 2025)]
+
+    def handled(report: object) -> int:
+        return int(report.spec.cells["requests.total_processed.total"] or 0)  # type: ignore[attr-defined]
+
+    # The busiest bodies of each year: enough requests to be ranked among their peers.
+    last = max((r for r in reports if r.spec.year == 2025), key=handled)
+    if only_new_year:  # the body's own 2022 report is the outlier to keep
+        kept = next(r for r in reports if r.spec.year == 2022 and r.agency == last.agency)
+        earlier = [r for r in reports if r is not last]
+    else:  # the body has no 2022 report: every year of it is 2025 alone
+        kept = max((r for r in reports if r.spec.year == 2022 and r.agency != last.agency), key=handled)
+        earlier = [r for r in reports if r.agency != last.agency]
+    db = tmp_path / "peers.duckdb"
+    with building(db) as connection:  # the busiest body of 2022 far below its peers: an outlier to keep
+        save_reports(
+            connection,
+            [_parsed(r, n, 0.01 if r is kept else None) for n, r in enumerate(earlier)],  # type: ignore[misc]
+            generated=True,
+        )
+        refresh_cross_year_checks(connection)
+        refresh_findings(connection)
+    with building(db) as connection:  # the busiest body's 2025 report, as far below
+        save_reports(connection, [_parsed(last, len(earlier), 0.01)], generated=True)  # type: ignore[list-item]
+        (touched,) = connection.execute("SELECT agency_id FROM reports WHERE sha256 = ?", [f"{len(earlier):064x}"]).fetchone()
+        refresh_cross_year_checks(connection, {touched})
+        refresh_findings(connection, {touched}, [2025] if only_new_year else None)
+    stored = _stored(db)
+    outliers = {(row[0], row[1]) for row in stored[0] if row[3] == "peer_outlier"}
+    assert (touched, 2025) in outliers and any(year == 2022 for _, year in outliers)
+    assert _years_of_body(db, touched) == ([2022, 2025] if only_new_year else [2025])
+    assert ((touched, 2022) in outliers) == only_new_year
+    assert _judged_again(db) == stored

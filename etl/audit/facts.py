@@ -27,6 +27,15 @@ def current_reports(connection: duckdb.DuckDBPyConnection, bodies: Collection[in
     )
 
 
+def years_of(connection: duckdb.DuckDBPyConnection, bodies: Collection[int]) -> list[int]:
+    """The years these bodies have reports of, current or replaced: the years whose peer
+    groups their reports (or their attributes) can have changed."""
+    rows = connection.execute(
+        "SELECT DISTINCT year FROM reports WHERE list_contains(?, agency_id) ORDER BY year", [sorted(bodies)]
+    )
+    return [int(year) for (year,) in rows.fetchall()]
+
+
 #: What the rules that compare bodies read of every current report (``ACROSS_BODIES`` in
 #: ``run``): a million reports with every column of ``current_reports`` held 180 MiB.
 ACROSS_COLUMNS = ("report_id", "agency_id", "agency", "year", "scope", "scope_sentence", "province", "level", "kind")

@@ -2,8 +2,9 @@
 
 Most rules judge a body by its own reports (this year's, last year's): after an ingest
 they are run again only for the bodies it gave reports to. A few compare a body with
-others (the warehouse's latest year, its peers, an area's bodies) and run over the
-whole warehouse every time; they are the cheap ones. Everything is found again when the
+others: its peers, year by year, are compared again for the years the ingest saved
+reports of (and every year of the bodies whose attributes changed); the warehouse's latest year and an area's bodies over the whole warehouse
+every time (they are the cheap ones). Everything is found again when the
 rules themselves or the deadlines changed (their fingerprint is kept in ``meta``).
 """
 
@@ -25,7 +26,9 @@ from etl.warehouse.access import memory_limit
 from etl.warehouse.wide import refresh_report_values, report_values_fresh
 
 #: The findings of rules that compare a body with others, found again over the whole warehouse.
-ACROSS_BODIES = ("report_missing", "peer_outlier", "aggregate_differs")
+ACROSS_BODIES = ("report_missing", "aggregate_differs")
+#: Peers are compared year by year: found again for the years of the bodies an ingest touched.
+BY_YEAR = "peer_outlier"
 
 
 def audit_findings(
@@ -35,9 +38,11 @@ def audit_findings(
     wide: bool | None = None,
 ) -> list[Finding]:
     """The findings of every rule; with ``bodies``, those of the rules on a body's own
-    reports only for these bodies (and the rules across bodies for all). ``wide``: whether
-    ``report_values`` is known to hold the warehouse as it is (asked when not given)."""
-    found = [finding for batch in _rule_batches(connection, deadlines, bodies, wide) for finding in batch]
+    reports only for these bodies, of the peer rule only for the years they have reports
+    of, and of the other rules across bodies for all. ``wide``: whether ``report_values``
+    is known to hold the warehouse as it is (asked when not given)."""
+    years = None if bodies is None else facts.years_of(connection, bodies)
+    found = [finding for batch in _rule_batches(connection, deadlines, bodies, years, wide) for finding in batch]
     order = {rule.code: index for index, rule in enumerate(RULES)}
     found.sort(key=lambda f: (f.agency_id, f.year, SEVERITIES.index(f.severity), order[f.rule]))
     return found
@@ -47,6 +52,7 @@ def _rule_batches(
     connection: duckdb.DuckDBPyConnection,
     deadlines: list[timeliness.Deadline] | None,
     bodies: Collection[int] | None,
+    years: Collection[int] | None,
     wide: bool | None,
 ) -> Iterator[list[Finding]]:
     """Each rule's findings in turn (see ``audit_findings``): a store can put each batch
@@ -73,13 +79,18 @@ def _rule_batches(
         yield reuse.reuse_findings(connection, judged, wide)
         yield unusual.jump_findings(judged, figures)
         yield timeliness.missing_findings(agencies, reports)
-        yield unusual.peer_findings(reports, figures)
+        yield unusual.peer_findings(reports, figures, years)
         yield aggregate_findings(connection, reports, agencies, wide)
 
 
-def refresh_findings(connection: duckdb.DuckDBPyConnection, bodies: Collection[int] | None = None) -> int:
+def refresh_findings(
+    connection: duckdb.DuckDBPyConnection, bodies: Collection[int] | None = None, years: Collection[int] | None = None
+) -> int:
     """Audit the warehouse again (for ``bodies`` only where a rule allows it, see the
-    module's note) and store what was found; returns how many findings were stored."""
+    module's note) and store what was found; returns how many findings were stored.
+    ``years``: those whose peer groups can have changed (the years of the reports saved,
+    and every year of the bodies whose attributes changed); without it, every year of
+    ``bodies``."""
     refresh_report_values(connection, bodies)  # the rules read it (then a no-op at publish)
     stamp = rules_fingerprint()
     stored = connection.execute("SELECT value FROM meta WHERE key = 'audited_with'").fetchall()
@@ -91,15 +102,18 @@ def refresh_findings(connection: duckdb.DuckDBPyConnection, bodies: Collection[i
     try:
         with memory_limit(connection, AUDIT_MEMORY):
             count = 0
-            for batch in _rule_batches(connection, None, bodies, True):
+            if bodies is not None and years is None:
+                years = facts.years_of(connection, bodies)
+            for batch in _rule_batches(connection, None, bodies, None if bodies is None else years, True):
                 _stage(connection, batch, count)
                 count += len(batch)
         if bodies is None:
             connection.execute("DELETE FROM findings")
         else:
             connection.execute(
-                "DELETE FROM findings WHERE list_contains(?, rule) OR list_contains(?, agency_id)",
-                [list(ACROSS_BODIES), sorted(bodies)],
+                """DELETE FROM findings WHERE list_contains(?, rule)
+                   OR (rule <> ? AND list_contains(?, agency_id)) OR (rule = ? AND list_contains(?, year))""",
+                [list(ACROSS_BODIES), BY_YEAR, sorted(bodies), BY_YEAR, sorted(years or [])],
             )
         # In the order the review lists them (body, year, severity, rule; then as found).
         connection.execute(

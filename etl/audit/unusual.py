@@ -3,6 +3,7 @@ ten times last year's (or a tenth), a rate far from its peer group's."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import duckdb
@@ -68,13 +69,17 @@ def jump_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
     return found
 
 
-def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
-    """Rates of single bodies far outside their peers' (同省同层级同类别), year by year;
-    area reports are compared with no one: they sum many bodies."""
+def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame, years: Collection[int] | None = None) -> list[Finding]:
+    """Rates of single bodies far outside their peers' (同省同层级同类别), year by year (of
+    ``years`` only, when given: a year's groups hold that year's reports alone); area
+    reports are compared with no one: they sum many bodies."""
     # Only what the groups and the findings ask: every column of a million reports copied twice took 400 MiB.
     region = PEER_SCOPES[PEER_SCOPE]
     columns = ["report_id", "agency_id", "year", *([region] if region else []), "level", "kind"]
-    single = reports.loc[reports["scope"].fillna("own") == "own", columns]
+    chosen = reports["scope"].fillna("own") == "own"
+    if years is not None:
+        chosen &= reports["year"].isin(list(years))
+    single = reports.loc[chosen, columns]
     found = []
     for indicator in PEER_RATES:
         if not all(key in wide.columns for key in indicator.keys):
