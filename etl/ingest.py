@@ -156,20 +156,21 @@ def ingest(
 def _agencies_given_reports(connection: duckdb.DuckDBPyConnection, summary: IngestSummary) -> set[int]:
     """The agencies this ingest loaded or replaced a report of: the only ones whose
     checks across years and findings on their own reports can have changed."""
-    saved = [outcome.report_id for outcome in summary.outcomes if outcome.status in ("loaded", "replaced")]
-    if not saved:
-        return set()
-    rows = connection.execute("SELECT DISTINCT agency_id FROM reports WHERE list_contains(?, report_id)", [saved]).fetchall()
-    return {int(row[0]) for row in rows}
+    return _of_saved(connection, summary, "agency_id")
 
 
 def _years_saved(connection: duckdb.DuckDBPyConnection, summary: IngestSummary) -> set[int]:
     """The years this ingest loaded or replaced a report of (a replacement is of the same
     body and year): the only years whose peer groups its reports changed."""
+    return _of_saved(connection, summary, "year")
+
+
+def _of_saved(connection: duckdb.DuckDBPyConnection, summary: IngestSummary, column: str) -> set[int]:
+    """The distinct ``column`` (agency_id or year, never user input) of the reports this ingest saved."""
     saved = [outcome.report_id for outcome in summary.outcomes if outcome.status in ("loaded", "replaced")]
     if not saved:
         return set()
-    rows = connection.execute("SELECT DISTINCT year FROM reports WHERE list_contains(?, report_id)", [saved]).fetchall()
+    rows = connection.execute(f"SELECT DISTINCT {column} FROM reports WHERE list_contains(?, report_id)", [saved]).fetchall()
     return {int(row[0]) for row in rows}
 
 

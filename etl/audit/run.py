@@ -3,9 +3,10 @@
 Most rules judge a body by its own reports (this year's, last year's): after an ingest
 they are run again only for the bodies it gave reports to. A few compare a body with
 others: its peers, year by year, are compared again for the years the ingest saved
-reports of (and every year of the bodies whose attributes changed); the warehouse's latest year and an area's bodies over the whole warehouse
-every time (they are the cheap ones). Everything is found again when the
-rules themselves or the deadlines changed (their fingerprint is kept in ``meta``).
+reports of (and every year of the bodies whose attributes changed); the warehouse's
+latest year and an area's bodies over the whole warehouse every time (they are the cheap
+ones). Everything is found again when the rules themselves or the deadlines changed
+(their fingerprint is kept in ``meta``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from etl.warehouse.wide import refresh_report_values, report_values_fresh
 
 #: The findings of rules that compare a body with others, found again over the whole warehouse.
 ACROSS_BODIES = ("report_missing", "aggregate_differs")
-#: Peers are compared year by year: found again for the years of the bodies an ingest touched.
+#: Peers are compared year by year: found again for the years an ingest changed (``refresh_findings``).
 BY_YEAR = "peer_outlier"
 
 
@@ -98,13 +99,15 @@ def refresh_findings(
         bodies = None
     elif bodies is not None and not bodies:
         return 0  # no body's reports or attributes changed: neither did any finding
+    if bodies is None:
+        years = None
+    elif years is None:
+        years = facts.years_of(connection, bodies)
     connection.execute(f"CREATE OR REPLACE TEMP TABLE {_STAGED} AS SELECT *, 0::BIGINT AS seq FROM findings LIMIT 0")
     try:
         with memory_limit(connection, AUDIT_MEMORY):
             count = 0
-            if bodies is not None and years is None:
-                years = facts.years_of(connection, bodies)
-            for batch in _rule_batches(connection, None, bodies, None if bodies is None else years, True):
+            for batch in _rule_batches(connection, None, bodies, years, True):
                 _stage(connection, batch, count)
                 count += len(batch)
         if bodies is None:
