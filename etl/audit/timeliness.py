@@ -94,26 +94,38 @@ def deadline_for(deadlines: list[Deadline], body: str, province: Any) -> Deadlin
 
 
 def late_findings(reports: pd.DataFrame, deadlines: list[Deadline]) -> list[Finding]:
+    """Reports with no date, dated before their year ended, or published after their
+    deadline. Which rows those are is worked out on the columns: walking a million reports
+    one by one took 11 s, for a finding on one report in eight."""
+    codes, applying = _deadlines_by_body(reports, deadlines)
+    published = pd.to_datetime(reports["published"])
+    unknown = published.isna().to_numpy()
+    has_deadline = np.array([deadline is not None for deadline in applying], dtype=bool)[codes]
+    years = reports["year"].to_numpy()
+    early = ~unknown & (published.dt.year.to_numpy() <= years)
+    stamps = published.to_numpy()
+    late = ~unknown & (published.dt.normalize().to_numpy() > _due(years, codes, applying).to_numpy())
+    flagged = np.flatnonzero(unknown | (has_deadline & (early | late)))
+    agency_ids, report_ids = reports["agency_id"].to_numpy(), reports["report_id"].to_numpy()
+    sources = reports["published_from"].to_numpy()
     found = []
-    for row, deadline in zip(rows(reports), deadlines_of(reports, deadlines), strict=True):
-        agency_id, year, report_id = int(row.agency_id), int(row.year), int(row.report_id)
-        if pd.isna(row.published):
+    for index in flagged:
+        agency_id, year, report_id = int(agency_ids[index]), int(years[index]), int(report_ids[index])
+        if unknown[index]:
             message = f"{year} 年度报告：网页上没有发布日期，报告也没有落款日期，无法判断是否按时公布"
             found.append(Finding(agency_id, year, report_id, "published_unknown", "提醒", message))
             continue
-        if deadline is None:
-            continue
-        published = pd.Timestamp(row.published).date()
-        if published.year <= year:
-            message = f"{year} 年度报告的发布日期 {published:%Y年%m月%d日} 在所报年度结束之前，请核对日期"
+        day = pd.Timestamp(stamps[index]).date()
+        if early[index]:
+            message = f"{year} 年度报告的发布日期 {day:%Y年%m月%d日} 在所报年度结束之前，请核对日期"
             found.append(Finding(agency_id, year, report_id, "published_unknown", "提醒", message))
             continue
-        due = deadline.on(year)
-        if published <= due:
-            continue
-        which = "网页发布日期" if row.published_from == "page" else "落款日期"
-        days = (published - due).days
-        message = f"{year} 年度报告的{which}为 {published:%Y年%m月%d日}，晚于 {due:%Y年%m月%d日} 的期限 {days} 天"
+        deadline = applying[codes[index]]
+        assert deadline is not None  # flagged as late only where one applies
+        until = deadline.on(year)
+        which = "网页发布日期" if sources[index] == "page" else "落款日期"
+        days = (day - until).days
+        message = f"{year} 年度报告的{which}为 {day:%Y年%m月%d日}，晚于 {until:%Y年%m月%d日} 的期限 {days} 天"
         found.append(
             Finding(
                 agency_id, year, report_id, "published_late", deadline.severity, message, numbers=[days], evidence=deadline.basis
@@ -155,12 +167,14 @@ def deadlines_of(frame: pd.DataFrame, deadlines: list[Deadline]) -> list[Deadlin
 def due_dates(frame: pd.DataFrame, deadlines: list[Deadline]) -> pd.Series:
     """The deadline of each row's report (its ``year`` and body), NaT where none applies."""
     codes, applying = _deadlines_by_body(frame, deadlines)
+    return _due(frame["year"].to_numpy(), codes, applying).set_axis(frame.index)
+
+
+def _due(years: np.ndarray, codes: np.ndarray, applying: list[Deadline | None]) -> pd.Series:
+    """The deadline of each report on ``years`` whose body's deadline is ``applying[code]``, NaT where none."""
     months = np.array([d.month if d else np.nan for d in applying], dtype=float)
     days = np.array([d.day if d else np.nan for d in applying], dtype=float)
-    parts = pd.DataFrame(
-        {"year": frame["year"].to_numpy() + 1, "month": months[codes], "day": days[codes]},
-        index=frame.index,
-    )
+    parts = pd.DataFrame({"year": years + 1, "month": months[codes], "day": days[codes]})
     return pd.to_datetime(parts, errors="coerce")
 
 
