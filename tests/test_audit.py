@@ -439,3 +439,39 @@ def test_a_report_loaded_before_its_text_was_kept_is_read_again_when_loaded_agai
     assert [outcome.status for outcome in again.outcomes] == ["replaced"]
     assert sql(db, "SELECT count(*) FROM report_parts JOIN reports USING (report_id) WHERE is_current") == [(6,)]
     assert [outcome.status for outcome in ingest([PINGTAN], db).outcomes] == ["unchanged"]  # and then never again
+
+
+def test_late_undated_and_early_dated_reports_each_get_their_finding() -> None:
+    """Picked out on the columns: undated (whatever the body), dated before its year ended
+    or after its deadline (counted in whole days, whatever the hour), nothing on time or
+    where no deadline applies to the body."""
+    import pandas as pd
+
+    from etl.audit.timeliness import Deadline, late_findings
+
+    deadlines = [
+        Deadline("government", None, 1, 31, "错误", "条例第四十九条"),
+        Deadline("government", "福建省", 3, 31, "提醒", "省里的期限"),
+    ]
+    published = ["2025-01-31 23:00", None, "2024-12-30", "2025-02-03 15:30", "2025-02-03", None, "2025-03-02"]
+    reports = pd.DataFrame(
+        {
+            "report_id": range(1, 8),
+            "agency_id": range(11, 18),
+            "year": [2024] * 7,
+            "published": pd.to_datetime(published, format="ISO8601"),
+            "published_from": ["page", "page", "signature", "signature", "page", "page", "page"],
+            "level": ["县"] * 7,
+            "is_government": [True, True, True, True, False, False, True],
+            "province": ["湖南省"] * 6 + ["福建省"],
+        }
+    )
+    found = {(f.report_id, f.rule, f.severity, tuple(f.numbers)): f.message for f in late_findings(reports, deadlines)}
+    assert sorted(found) == [
+        (2, "published_unknown", "提醒", ()),
+        (3, "published_unknown", "提醒", ()),
+        (4, "published_late", "错误", (3,)),
+        (6, "published_unknown", "提醒", ()),  # undated: said whether or not a deadline applies
+    ]
+    assert "落款日期为 2025年02月03日，晚于 2025年01月31日 的期限 3 天" in found[(4, "published_late", "错误", (3,))]
+    assert "在所报年度结束之前" in found[(3, "published_unknown", "提醒", ())]
