@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from etl.readers.pdf_table import Line, Word, _border_between, _Reach
+from etl.readers.pdf_table import Line, Word, _Reach
 
 
 def _line(rng: random.Random, rules: list[tuple[float, float, float]], page: int) -> Line:
@@ -14,6 +14,16 @@ def _line(rng: random.Random, rules: list[tuple[float, float, float]], page: int
     x0 = rng.uniform(40, 400)
     words = [Word("字", x0, x0 + rng.uniform(5, 60), y, page) for _ in range(rng.randint(1, 3))]
     return Line(sorted(words, key=lambda w: w.x0), None, rules)
+
+
+def _border_between(line: Line, other: Line) -> bool:
+    """The rule, plainly: a border under the first line's last word, more than a point
+    below the higher line and less than a point below the lower (or the lines on two pages)."""
+    if line.page != other.page:
+        return True
+    low, high = sorted((line.y, other.y))
+    x = line.words[-1].centre
+    return any(low + 1 < y < high + 1 and x0 - 1 <= x <= x1 + 1 for y, x0, x1 in line.rules or [])
 
 
 def test_a_lines_reach_finds_a_border_between_it_and_another_line_exactly_as_the_rule_does() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 import statistics
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from etl.document import Box, Cell
@@ -370,15 +369,15 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
 
 
 class _Reach:
-    """The nearest horizontal borders above and below a line, under its last word: a line
-    at another height has a border between them (``_border_between``) exactly when it lies
-    past one of those two. Found once a line, not once for every other line it is
-    compared with."""
+    """The nearest horizontal borders above and below a line, under its last word (its row
+    label, right of any group label whose cell spans rows) or at ``at``: a line at another
+    height lies in another row exactly when it lies past one of them. Found once a line,
+    then compared with every other line."""
 
-    def __init__(self, line: Line) -> None:
+    def __init__(self, line: Line, at: float | None = None) -> None:
         self.page = line.page
         self.y = line.y
-        x = line.words[-1].centre
+        x = line.words[-1].centre if at is None else at
         self.up, self.down = -math.inf, math.inf
         for height, x0, x1 in line.rules or []:
             if x0 - 1 <= x <= x1 + 1:
@@ -388,7 +387,8 @@ class _Reach:
                     self.down = min(self.down, height)
 
     def crosses(self, page: int, y: float) -> bool:
-        """Whether a border stands between the line and a line at ``y`` on ``page``."""
+        """Whether a border stands between the line and a line at ``y`` on ``page`` (a
+        border more than a point below the higher line, and less than a point below the lower)."""
         if page != self.page:
             return True
         return self.down < y + 1 if y >= self.y else self.up > y + 1
@@ -402,17 +402,8 @@ def _in_group_column(line: Line, row: Line, boundary: float) -> bool:
 
 
 def _border_between(line: Line, other: Line, at: float | None = None) -> bool:
-    """A horizontal table border between two lines, under the first line's last word (its
-    row label, right of any group label whose cell spans rows) or at ``at``: different rows.
-    (The borders are sorted by height: those between the lines are found by bisection.)"""
-    if line.page != other.page:
-        return True
-    one, two = line.y, other.y
-    low, high = (one, two) if one <= two else (two, one)
-    x = line.words[-1].centre if at is None else at
-    rules = line.rules or []
-    between = rules[bisect_right(rules, (low + 1, math.inf, math.inf)) : bisect_left(rules, (high + 1, -math.inf, -math.inf))]
-    return any(x0 - 1 <= x <= x1 + 1 for _, x0, x1 in between)
+    """A horizontal table border between two lines (see ``_Reach``): different rows."""
+    return _Reach(line, at).crosses(other.page, other.y)
 
 
 def _join_label(fragments: list[Line], boundary: float) -> str:
