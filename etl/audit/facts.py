@@ -11,18 +11,29 @@ import pandas as pd
 
 from etl.warehouse.access import frame_via_arrow
 
+#: What the rules read of a current report (with its agency's attributes).
+REPORT_COLUMNS = (
+    "report_id", "agency_id", "agency", "year", "template", "published", "published_from", "scope", "scope_sentence",
+    "province", "city", "county", "level", "kind", "is_government", "parent",
+)  # fmt: skip
+#: What the rules that compare bodies read of every current report (``ACROSS_BODIES`` in
+#: ``run``): a million reports with every column held 180 MiB.
+ACROSS_COLUMNS = ("report_id", "agency_id", "agency", "year", "scope", "scope_sentence", "province", "level", "kind")
 
-def current_reports(connection: duckdb.DuckDBPyConnection, bodies: Collection[int] | None = None) -> pd.DataFrame:
-    """One row per current report (of ``bodies`` only, when given) with its agency's
-    attributes (placeholder agencies, still to be named, are left out: whose report it is
-    is not known). Through Arrow: at a million reports ``.df()`` took a second and 1.3 GiB
-    for what Arrow gives in a third of a second and 0.5 GiB."""
-    chosen = "" if bodies is None else "AND list_contains(?, agency_id)"
+
+def current_reports(
+    connection: duckdb.DuckDBPyConnection, bodies: Collection[int] | None = None, columns: tuple[str, ...] = REPORT_COLUMNS
+) -> pd.DataFrame:
+    """One row per current report (of ``bodies`` only, when given) with ``columns``
+    (placeholder agencies, still to be named, are left out: whose report it is is not
+    known). Through Arrow: at a million reports ``.df()`` took a second and 1.3 GiB for
+    what Arrow gives in a third of a second and 0.5 GiB."""
+    chosen = ", ".join("name AS agency" if column == "agency" else column for column in columns)
+    among = "" if bodies is None else "AND list_contains(?, agency_id)"
     return frame_via_arrow(
         connection,
-        f"""SELECT report_id, agency_id, name AS agency, year, template, published, published_from, scope,
-                   scope_sentence, province, city, county, level, kind, is_government, parent
-            FROM current_reports WHERE NOT coalesce(needs_name, FALSE) {chosen} ORDER BY agency_id, year""",
+        f"""SELECT {chosen} FROM current_reports
+            WHERE NOT coalesce(needs_name, FALSE) {among} ORDER BY agency_id, year""",
         [] if bodies is None else [sorted(bodies)],
     )
 
@@ -34,20 +45,6 @@ def years_of(connection: duckdb.DuckDBPyConnection, bodies: Collection[int]) -> 
         "SELECT DISTINCT year FROM reports WHERE list_contains(?, agency_id) ORDER BY year", [sorted(bodies)]
     )
     return [int(year) for (year,) in rows.fetchall()]
-
-
-#: What the rules that compare bodies read of every current report (``ACROSS_BODIES`` in
-#: ``run``): a million reports with every column of ``current_reports`` held 180 MiB.
-ACROSS_COLUMNS = ("report_id", "agency_id", "agency", "year", "scope", "scope_sentence", "province", "level", "kind")
-
-
-def reports_across(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every current report, with only ``ACROSS_COLUMNS``, in ``current_reports``' order."""
-    chosen = ", ".join(column if column != "agency" else "name AS agency" for column in ACROSS_COLUMNS)
-    return frame_via_arrow(
-        connection,
-        f"SELECT {chosen} FROM current_reports WHERE NOT coalesce(needs_name, FALSE) ORDER BY agency_id, year",
-    )
 
 
 #: An agency as the review's rules know it (placeholders still to be named are left out).

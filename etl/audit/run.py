@@ -62,7 +62,7 @@ def _rule_batches(
     # The rules on a body's own reports read every column, of the bodies judged; those
     # that compare bodies read a few columns, of every report.
     judged = facts.current_reports(connection, bodies)
-    reports = judged if bodies is None else facts.reports_across(connection)
+    reports = judged if bodies is None else facts.current_reports(connection, columns=facts.ACROSS_COLUMNS)
     agencies = facts.agencies(connection)
     chosen = deadlines if deadlines is not None else timeliness.load_deadlines()
     # Whether report_values holds the warehouse as it is (``wide``, when the caller has just
