@@ -119,30 +119,51 @@ def splits(text: str, kinds: tuple[CellKind, ...], limit: int = 200_000, sums: t
 
     Numbers never start with a 0 unless they are 0, so '000' can only be 0,0,0 and
     '693665' has many readings. ``sums`` are the row's own identities: a total is
-    checked as soon as it is placed, and a total is never shorter than its parts,
-    which keeps long runs of a big agency's digits quick to search.
+    checked as soon as it is placed, and a total is never shorter than the sum of its
+    parts placed so far, which keeps long runs of a big agency's digits quick to search.
+    A count that is a total can only be its parts' sum as written, so that one cut is
+    tried, not every length.
     """
     found: list[tuple[str, ...]] = []
     total_at = {total: parts for total, parts in sums}
     longest_part_for = {part: total for total, parts in sums for part in parts}
+    counts = {total for total, parts in sums if all(kinds[i] == "count" for i in (total, *parts))}
+    placed_parts = {
+        part: tuple(i for i in total_at[total] if i < part) if total in counts else () for part, total in longest_part_for.items()
+    }
+    patterns = [_PIECE[kind] for kind in kinds]
+    size, columns = len(text), len(kinds)
 
     def walk(start: int, index: int, acc: tuple[str, ...]) -> None:
         if len(found) >= limit:
             return
-        if index == len(kinds):
-            if start == len(text):
+        if index == columns:
+            if start == size:
                 found.append(acc)
             return
-        remaining = len(kinds) - index - 1
-        for end in range(start + 1, len(text) - remaining + 1):
-            piece = text[start:end]
-            if not _PIECE[kinds[index]].fullmatch(piece):
-                continue
-            if index in total_at and int(piece) != sum(int(acc[i]) for i in total_at[index]):
-                continue
+        remaining = columns - index - 1
+        parts = total_at.get(index)
+        if parts is not None and kinds[index] == "count":
+            piece = str(sum(int(acc[i]) for i in parts))
+            end = start + len(piece)
+            if end > size - remaining or not text.startswith(piece, start):
+                return
             total = longest_part_for.get(index)
-            if total is not None and len(text) - end < (total - index - 1) + len(piece):
-                break  # what is left is too short for a total at least as long as this part
+            if total is not None and size - end < (total - index - 1) + len(piece):
+                return
+            walk(end, index + 1, (*acc, piece))
+            return
+        pattern = patterns[index]
+        total = longest_part_for.get(index)
+        placed = sum(int(acc[i]) for i in placed_parts[index]) if total is not None else 0
+        for end in range(start + 1, size - remaining + 1):
+            piece = text[start:end]
+            if not pattern.fullmatch(piece):
+                continue
+            if parts is not None and int(piece) != sum(int(acc[i]) for i in parts):
+                continue
+            if total is not None and size - end < (total - index - 1) + len(str(placed + int(piece))):
+                break  # what is left is too short for a total at least as long as its parts' sum so far
             walk(end, index + 1, (*acc, piece))
 
     walk(0, 0, ())
