@@ -31,6 +31,7 @@ from etl import PARSER_VERSION
 from etl.agencies_csv import Override, canonical_names, load_overrides
 from etl.audit import refresh_findings
 from etl.audit.facts import years_of
+from etl.digests import Digests
 from etl.document import ReadError
 from etl.parse import parse_document
 from etl.readers import read_document, read_source
@@ -217,16 +218,16 @@ _CHUNK = 8
 #: Told of each page OCR reads: the file, pages read, pages in all.
 PageCallback = Callable[[Path, int, int], None]
 
-_known: frozenset[str] = frozenset()  # hashes already loaded, set once per parsing process
+_known: Digests = Digests()  # contents already loaded, set once per parsing process
 _pages_to: PageCallback | None = None  # who hears of pages read, set once per parsing process
 
 
-def _remember(known: frozenset[str], pages_to: PageCallback | None) -> None:
+def _remember(known: Digests, pages_to: PageCallback | None) -> None:
     global _known, _pages_to
     _known, _pages_to = known, pages_to
 
 
-def _start_worker(known: frozenset[str], pages: Any, workers: int) -> None:
+def _start_worker(known: Digests, pages: Any, workers: int) -> None:
     """A parse worker: it knows what is loaded, tells the ingest of pages read through
     ``pages`` (a queue, or None), and dies with the ingest that started it (a killed
     ingest must not leave workers parsing for nobody)."""
@@ -275,14 +276,14 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _parsed(files: list[Path], known: set[str], workers: int, on_page: PageCallback | None) -> Iterator[ParsedFile]:
+def _parsed(files: list[Path], known: Digests, workers: int, on_page: PageCallback | None) -> Iterator[ParsedFile]:
     """Each file parsed, in order; content already loaded is not parsed again. Each
     process reads and hashes its own files, so bytes are read once and not held for all."""
     if any(path.suffix.lower() in MAY_BE_SCANS for path in files):  # only scans need a gigabyte a worker
         workers = min(workers, _workers_memory_allows())
     chunk = 1 if on_page else _CHUNK
     if workers <= 1 or len(files) < 8:
-        _remember(frozenset(known), on_page)
+        _remember(known, on_page)
         with _collecting_less():
             for start in range(0, len(files), chunk):
                 yield from _parse_many(files[start : start + chunk]).opened()
@@ -294,7 +295,7 @@ def _parsed(files: list[Path], known: set[str], workers: int, on_page: PageCallb
         relay.start()
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(frozenset(known), pages, workers)
+            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(known, pages, workers)
         ) as pool:
             yield from _in_order(pool, files, chunk, workers * _CHUNKS_AHEAD)
     finally:
