@@ -475,3 +475,20 @@ def test_late_undated_and_early_dated_reports_each_get_their_finding() -> None:
     ]
     assert "落款日期为 2025年02月03日，晚于 2025年01月31日 的期限 3 天" in found[(4, "published_late", "错误", (3,))]
     assert "在所报年度结束之前" in found[(3, "published_unknown", "提醒", ())]
+
+
+@pytest.mark.parametrize("at_once", [1, 4, 7])
+def test_texts_asked_a_few_bodies_at_a_time_give_the_findings_of_one_question(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    from etl.audit import facts, reuse
+
+    connection = connect_readonly(warehouse)
+    try:
+        reports = facts.current_reports(connection)
+        whole = reuse.reuse_findings(connection, reports, True)
+        monkeypatch.setattr(reuse, "_TEXTS_SORTED_AT_ONCE", at_once)
+        assert reuse.reuse_findings(connection, reports, True) == whole
+    finally:
+        connection.close()
+    assert sum(finding.rule == "text_reused" for finding in whole) >= 3

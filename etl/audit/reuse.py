@@ -8,6 +8,7 @@ copied; the share is of this year's text found in last year's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import duckdb
@@ -58,23 +59,40 @@ def reuse_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataFrame,
     ).drop_duplicates("report_id")
     by_body = _PairsByBody(pairs)
     found = []
-    connection.register("audit_texts", owners.astype("int64"))
-    try:
-        texts = grouped(
-            connection,
-            """SELECT w.agency_id, t.report_id, t.part, t.text FROM report_parts t JOIN audit_texts w USING (report_id)
-               WHERE list_contains(?, t.part) ORDER BY w.agency_id""",
-            [list(NARRATIVE_PARTS)],
-        )
-        for body, parts in texts:  # one body's reports at a time: their runs are many
-            runs: dict[int, dict[int, set[str]]] = {}
-            for _, report_id, part, text in parts:
-                runs.setdefault(int(report_id), {})[int(part)] = shingles(text)
-            found += _reused(by_body.of(int(body)), runs)
-    finally:
-        connection.unregister("audit_texts")
+    for body, parts in _texts_by_body(connection, owners):  # one body's reports at a time: their runs are many
+        runs: dict[int, dict[int, set[str]]] = {}
+        for _, report_id, part, text in parts:
+            runs.setdefault(int(report_id), {})[int(part)] = shingles(text)
+        found += _reused(by_body.of(int(body)), runs)
     found += _identical_tables(connection, pairs, wide)
     return found
+
+
+#: Reports whose texts are sorted by body in one question: sorting every narrative of a
+#: million reports (three million texts) ran out of memory within the review's limit.
+_TEXTS_SORTED_AT_ONCE = 100_000
+
+
+def _texts_by_body(connection: duckdb.DuckDBPyConnection, owners: pd.DataFrame) -> Iterator[tuple[Any, list[tuple[Any, ...]]]]:
+    """The narrative parts of these reports (``report_id``, ``agency_id``), one body at a
+    time in order of body, asked of the warehouse for a run of whole bodies at a time."""
+    ordered = owners.astype("int64").sort_values(["agency_id", "report_id"], kind="stable")
+    bodies = ordered["agency_id"].to_numpy()
+    start = 0
+    while start < len(ordered):
+        end = min(start + _TEXTS_SORTED_AT_ONCE, len(ordered))
+        end = int(np.searchsorted(bodies, bodies[end - 1], side="right"))  # the last body whole
+        connection.register("audit_texts", ordered.iloc[start:end])
+        try:
+            yield from grouped(
+                connection,
+                """SELECT w.agency_id, t.report_id, t.part, t.text FROM report_parts t JOIN audit_texts w USING (report_id)
+                   WHERE list_contains(?, t.part) ORDER BY w.agency_id""",
+                [list(NARRATIVE_PARTS)],
+            )
+        finally:
+            connection.unregister("audit_texts")
+        start = end
 
 
 class _PairsByBody:

@@ -74,12 +74,16 @@ def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame, years: Collection[i
     ``years`` only, when given: a year's groups hold that year's reports alone); area
     reports are compared with no one: they sum many bodies."""
     # Only what the groups and the findings ask: every column of a million reports copied twice took 400 MiB.
-    region = PEER_SCOPES[PEER_SCOPE]
-    columns = ["report_id", "agency_id", "year", *([region] if region else []), "level", "kind"]
     chosen = reports["scope"].fillna("own") == "own"
     if years is not None:
         chosen &= reports["year"].isin(list(years))
-    single = reports.loc[chosen, columns]
+    single = reports.loc[chosen, ["report_id", "agency_id", "year"]]
+    # Each report's peer group named once, kept as a category (the region, level and kind
+    # of a million reports as text, and their groups' names made again for each rate and
+    # year, took 120 MiB).
+    region = PEER_SCOPES[PEER_SCOPE]
+    attributes = reports.loc[chosen, [*([region] if region else []), "level", "kind"]]
+    single["peer"] = peer_groups(attributes, PEER_SCOPE).astype("category")
     found = []
     for indicator in PEER_RATES:
         if not all(key in wide.columns for key in indicator.keys):
@@ -87,7 +91,7 @@ def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame, years: Collection[i
         for _, bodies in single.groupby("year"):
             # A year's figures joined at a time: all years' at once took another 200 MiB.
             group = bodies.merge(wide[list(indicator.keys)], left_on="report_id", right_index=True, how="left")
-            groups = peer_groups(group, PEER_SCOPE)
+            groups = group["peer"].astype("str")
             ranked = ranking(group, indicator, groups)
             counted = (ranked["cases"] >= RANKED_FROM) & ranked["rate"].notna()
             # Each peer group's spread, worked out once (not once per outlier, over the year's every body).
