@@ -80,8 +80,10 @@ def _rule_batches(
         yield unusual.jump_findings(judged, figures)
     # Every report's few columns, then the judged reports' every column let go (a million
     # reports' in all took 180 MiB beside what these rules make).
-    across = list(facts.ACROSS_COLUMNS)
-    reports = judged[across] if bodies is None else facts.current_reports(connection, columns=facts.ACROSS_COLUMNS)
+    if bodies is None:
+        reports = judged[list(facts.ACROSS_COLUMNS)]
+    else:
+        reports = facts.current_reports(connection, columns=facts.ACROSS_COLUMNS)
     del judged
     yield timeliness.missing_findings(agencies, reports)
     yield unusual.peer_findings(reports, figures, years)
