@@ -191,15 +191,14 @@ def _deadlines_by_body(frame: pd.DataFrame, deadlines: list[Deadline]) -> tuple[
     return codes, [deadline_for(deadlines, kind, province[1:] if province else None) for kind, province in split]
 
 
-#: Years are below this, so body * _YEARS + year names a (body, year) pair.
-_YEARS = 10_000
-
-
 def missing_findings(agencies: pd.DataFrame, reports: pd.DataFrame) -> list[Finding]:
     expected = expected_years(agencies, reports)
-    # Compared as one number per (body, year), not as a set of a million pairs (150 MiB).
-    have = reports["agency_id"].to_numpy(dtype="int64") * _YEARS + reports["year"].to_numpy(dtype="int64")
-    wanted = expected["agency_id"].to_numpy(dtype="int64") * _YEARS + expected["year"].to_numpy(dtype="int64")
+    # Compared as one number per (body, year), body * span + year, not as a set of a
+    # million pairs (150 MiB); the span lies past every year either side holds.
+    have_years, wanted_years = reports["year"].to_numpy(dtype="int64"), expected["year"].to_numpy(dtype="int64")
+    span = int(max(have_years.max(initial=0), wanted_years.max(initial=0))) + 1
+    have = reports["agency_id"].to_numpy(dtype="int64") * span + have_years
+    wanted = expected["agency_id"].to_numpy(dtype="int64") * span + wanted_years
     found = []
     for row in rows(expected[~np.isin(wanted, have)]):
         why = "名单列明该机关应报" if row.from_roster else "该机关其他年度有报告"
