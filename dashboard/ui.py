@@ -598,19 +598,23 @@ def data_table(data: Any, formats: dict[str, str] | None = None, **options: Any)
 
 #: Streamlit's file uploader speaks English whatever the page's language (its texts cannot
 #: be set: streamlit/streamlit#13500); these rules write its button and hint in Chinese.
+#: The English is taken out (``display: none``, so screen readers skip it too, which a zero
+#: font size did not) and the Chinese is its visible parent's ``::after``, shown and read
+#: out. The hidden file input, which the button opens, is left out of what is read (its
+#: name, "file upload", is Streamlit's English): the button is the control to reach.
 _UPLOADER_IN_CHINESE = """<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {
-  font-size: 0;
+  display: none;
 }
-[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]::after {
   content: "选择文件";
-  font-size: 0.875rem;
 }
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+[data-testid="stFileUploaderDropzoneInstructions"] span { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
   content: "或把文件拖放到这里（每个文件不超过 @MB@ MB）";
   font-size: 0.875rem;
 }
+[data-testid="stFileUploaderDropzoneInput"] { visibility: hidden; }
 </style>"""
 
 
