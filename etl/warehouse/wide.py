@@ -14,10 +14,12 @@ import hashlib
 from collections.abc import Collection
 
 import duckdb
-import pandas as pd
+import numpy as np
+import pyarrow as pa
 
 from etl.template import all_keys
 from etl.warehouse.access import memory_limit
+from etl.warehouse.schema import WarehouseError
 
 #: The columns of ``current_reports`` the table keeps beside the keys.
 REPORT_COLUMNS = (
@@ -39,8 +41,11 @@ REPORT_COLUMNS = (
 )
 
 
-#: Reports pivoted at a time.
-_SLICE = 50_000
+#: Reports pivoted at a time: their cells, 4 million rows, take some 300 MiB on the way.
+_SLICE = 20_000
+#: DuckDB's memory while the table is written: its scans keep every block they read up to
+#: the limit, and with the slices pivoted in numpy nothing here needs more.
+BUILD_MEMORY = "400MB"
 #: How many of the report's cells were read each way (number, blank, dash…), as a map.
 READ_AS_COLUMN = "read_as_cells"
 #: The report's checks that 数据质量 lists, kept with its row: scanning ``checks`` (fifty
@@ -68,33 +73,101 @@ def refresh_report_values(connection: duckdb.DuckDBPyConnection, agencies: Colle
         return False
     stored = connection.execute("SELECT value FROM meta WHERE key = 'report_values'").fetchall()
     same_layout = bool(stored) and str(stored[0][0]).startswith(f"{_layout()}:")
-    if agencies is None or not same_layout:
-        connection.execute(f"CREATE OR REPLACE TABLE report_values AS {_rows('FALSE')}")
-        wanted = connection.execute("SELECT report_id FROM reports WHERE is_current ORDER BY year, report_id").fetchall()
-    else:
-        connection.execute(
-            """DELETE FROM report_values
-               WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current) OR list_contains(?, agency_id)""",
-            [sorted(agencies)],
-        )
-        # The reports to add are asked first: reading the table an INSERT writes is slow.
-        wanted = connection.execute(
-            "SELECT report_id FROM reports WHERE is_current AND report_id NOT IN (SELECT report_id FROM report_values)"
-        ).fetchall()
-    # A slice of reports at a time: pivoting a million reports' cells at once does not fit
-    # the memory an ingest allows DuckDB.
-    for start in range(0, len(wanted), _SLICE):
-        chunk = pd.DataFrame({"report_id": [int(row[0]) for row in wanted[start : start + _SLICE]]})
-        connection.register("report_values_wanted", chunk)
-        try:
+    whole = agencies is None or not same_layout
+    with memory_limit(connection, BUILD_MEMORY):
+        if whole:
+            wanted = _ids(connection, "SELECT report_id FROM reports WHERE is_current ORDER BY year, report_id")
+            # Each report's checks, gathered once: asked per slice, each slice scanned
+            # every check of the warehouse (1.2 s a slice at a million reports).
             connection.execute(
-                f"""INSERT INTO report_values BY NAME
-                    {_rows("r.report_id IN (SELECT report_id FROM report_values_wanted)")} ORDER BY r.year, r.report_id"""
+                f"CREATE OR REPLACE TEMP TABLE report_values_checks AS "
+                f"{_checks_by_report('c.report_id IN (SELECT report_id FROM reports WHERE is_current)')}"
             )
+            checks = "SELECT * FROM report_values_checks WHERE report_id IN (SELECT report_id FROM chosen)"
+            _write_rows(connection, wanted[:0], "CREATE OR REPLACE TABLE report_values AS", checks)
+        else:
+            connection.execute(
+                """DELETE FROM report_values
+                   WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current) OR list_contains(?, agency_id)""",
+                [sorted(agencies or ())],
+            )
+            # The reports to add are asked first: reading the table an INSERT writes is slow.
+            wanted = _ids(
+                connection,
+                "SELECT report_id FROM reports WHERE is_current AND report_id NOT IN (SELECT report_id FROM report_values)",
+            )
+            checks = _checks_by_report("c.report_id IN (SELECT report_id FROM chosen)")
+        try:
+            # A slice of reports at a time: their cells, pivoted here, fit in little memory.
+            for start in range(0, len(wanted), _SLICE):
+                _write_rows(connection, wanted[start : start + _SLICE], "INSERT INTO report_values BY NAME", checks)
         finally:
-            connection.unregister("report_values_wanted")
+            connection.execute("DROP TABLE IF EXISTS temp.report_values_checks")
     connection.execute("INSERT OR REPLACE INTO meta VALUES ('report_values', ?)", [fingerprint])
     return True
+
+
+def _ids(connection: duckdb.DuckDBPyConnection, sql: str) -> np.ndarray:
+    """A query's report ids as one array (a million of them as Python tuples: 100 MiB)."""
+    return np.asarray(connection.sql(sql).fetchnumpy()["report_id"], dtype=np.int32)
+
+
+def _write_rows(connection: duckdb.DuckDBPyConnection, report_ids: np.ndarray, statement: str, checks: str) -> None:
+    """Write these current reports' rows, in the order given, with ``statement`` (an
+    INSERT, or a CREATE of the table, given no reports); ``checks`` is the query of their
+    checks by report, asked of ``chosen``. Their cells are pivoted in numpy (DuckDB's
+    PIVOT on 282 keys is an aggregate filtered by each key in turn, five seconds for
+    50,000 reports, most of the time of building the table whole) and the rows put
+    together here, in order: DuckDB sorting rows of three hundred columns ran out of
+    memory under its limit."""
+    wanted = pa.table(
+        {"report_id": pa.array(report_ids, pa.int32()), "slot": pa.array(np.arange(len(report_ids), dtype=np.int32))}
+    )
+    connection.register("report_values_wanted", wanted)
+    connection.register("report_values_keys", _KEY_SLOTS)
+    try:
+        cells = connection.sql(
+            """SELECT w.slot AS row, k.slot AS col, c.value FROM cells c
+               JOIN report_values_wanted w USING (report_id) JOIN report_values_keys k USING (key)"""
+        ).to_arrow_table()
+        pivoted = _pivot(report_ids, cells)
+        del cells
+        described = connection.sql(
+            f"{_rows('r.report_id IN (SELECT report_id FROM report_values_wanted)', checks)} ORDER BY w.slot"
+        ).to_arrow_table()
+        if not described.column("report_id").equals(pivoted.column("report_id")):
+            raise WarehouseError("report_values：报告的机关信息与其数字未能逐行对应，未写入")
+        rows = pa.Table.from_arrays(
+            described.columns + pivoted.columns[1:], names=described.column_names + pivoted.column_names[1:]
+        )
+        del described, pivoted
+        connection.register("report_values_rows", rows)
+        connection.execute(f"{statement} SELECT * FROM report_values_rows")
+    finally:
+        for name in ("report_values_wanted", "report_values_keys", "report_values_rows"):
+            connection.unregister(name)
+
+
+#: Each template key and its column among the pivoted values.
+_KEY_SLOTS = pa.table({"key": pa.array(all_keys()), "slot": pa.array(range(len(all_keys())), pa.int16())})
+
+
+def _pivot(report_ids: np.ndarray, cells: pa.Table) -> pa.Table:
+    """One row per report (in the order given) and one column per key from (row, col,
+    value) triples; a key the report lacks, or holds as NULL, is NULL. Should a report
+    hold a key twice, its first cell counts, as DuckDB's ``first`` took it."""
+    shape = (len(report_ids), len(all_keys()))
+    numbers = np.zeros(shape, dtype=np.float64, order="F")  # a column each, contiguous
+    present = np.zeros(shape, dtype=np.bool_, order="F")
+    rows = cells.column("row").to_numpy()[::-1]  # reversed: the first of equal places is written last
+    cols = cells.column("col").to_numpy()[::-1]
+    values = cells.column("value").combine_chunks()
+    numbers[rows, cols] = values.fill_null(0.0).to_numpy()[::-1]
+    present[rows, cols] = values.is_valid().to_numpy(zero_copy_only=False)[::-1]
+    columns = {"report_id": pa.array(report_ids, pa.int32())}
+    for slot, key in enumerate(all_keys()):
+        columns[key] = pa.array(numbers[:, slot], pa.float64(), mask=~present[:, slot])
+    return pa.table(columns)
 
 
 #: DuckDB's memory while a writer works out the fingerprint: two scans that need next to
@@ -102,34 +175,36 @@ def refresh_report_values(connection: duckdb.DuckDBPyConnection, agencies: Colle
 SCAN_MEMORY = "200MB"
 
 
-def _rows(among: str) -> str:
-    """The rows of current reports that meet ``among`` (a condition on ``r``)."""
-    # Keys are the template's own (an allow-list), never user input; a key no report has
-    # is a column of NULLs, so that every page can ask for any key.
-    keys = ", ".join(f"'{key}'" for key in all_keys())
+def _rows(among: str, checks: str) -> str:
+    """What the table holds of current reports that meet ``among`` (a condition on ``r``)
+    beside their keys: their agency's attributes, how their cells were read and their
+    checks from ``checks`` (a query of ``_checks_by_report``'s columns)."""
     kept = ", ".join(f"r.{column}" for column in REPORT_COLUMNS)
     chosen = f"SELECT r.report_id FROM current_reports r WHERE {among}"
     return f"""WITH chosen AS ({chosen}),
-               v AS (PIVOT (SELECT report_id, key, value FROM cells WHERE report_id IN (SELECT report_id FROM chosen))
-                     ON key IN ({keys}) USING first(value) GROUP BY report_id),
                h AS (SELECT report_id, histogram(read_as) AS {READ_AS_COLUMN} FROM cells
                      WHERE report_id IN (SELECT report_id FROM chosen) GROUP BY report_id),
-               k AS (SELECT c.report_id,
-                            list({{'rule': c.rule, 'subject': c.subject, 'expected': c.expected, 'actual': c.actual,
-                                  'cells': c.cells}} ORDER BY c.rule, c.subject)
-                                FILTER (WHERE c.status = 'failed' AND c.severity = 'error') AS failed_checks,
-                            histogram(c.rule || ':' || c.status) FILTER (WHERE starts_with(c.rule, 'cross_year'))
-                                AS cross_year_tally,
-                            list({{'rule': c.rule, 'subject': c.subject, 'compared_year': p.year, 'expected': c.expected,
-                                  'actual': c.actual, 'related_report_id': c.related_report_id}} ORDER BY c.rule, c.subject)
-                                FILTER (WHERE starts_with(c.rule, 'cross_year') AND c.status = 'failed') AS cross_year_failed
-                     FROM checks c LEFT JOIN reports p ON p.report_id = c.related_report_id
-                     WHERE c.report_id IN (SELECT report_id FROM chosen) AND {_checks_kept("c.")}
-                     GROUP BY c.report_id)
-               SELECT {kept}, h.{READ_AS_COLUMN}, {", ".join(f"k.{column}" for column in CHECK_COLUMNS)},
-                      v.* EXCLUDE (report_id)
-               FROM current_reports r JOIN chosen USING (report_id) LEFT JOIN v USING (report_id)
+               k AS ({checks})
+               SELECT {kept}, h.{READ_AS_COLUMN}, {", ".join(f"k.{column}" for column in CHECK_COLUMNS)}
+               FROM current_reports r JOIN chosen USING (report_id) JOIN report_values_wanted w USING (report_id)
                LEFT JOIN h USING (report_id) LEFT JOIN k USING (report_id)"""
+
+
+def _checks_by_report(among: str) -> str:
+    """The checks the table keeps (``CHECK_COLUMNS``), one row per report whose checks
+    meet ``among`` (a condition on ``c``)."""
+    return f"""SELECT c.report_id,
+                      list({{'rule': c.rule, 'subject': c.subject, 'expected': c.expected, 'actual': c.actual,
+                            'cells': c.cells}} ORDER BY c.rule, c.subject)
+                          FILTER (WHERE c.status = 'failed' AND c.severity = 'error') AS failed_checks,
+                      histogram(c.rule || ':' || c.status) FILTER (WHERE starts_with(c.rule, 'cross_year'))
+                          AS cross_year_tally,
+                      list({{'rule': c.rule, 'subject': c.subject, 'compared_year': p.year, 'expected': c.expected,
+                            'actual': c.actual, 'related_report_id': c.related_report_id}} ORDER BY c.rule, c.subject)
+                          FILTER (WHERE starts_with(c.rule, 'cross_year') AND c.status = 'failed') AS cross_year_failed
+               FROM checks c LEFT JOIN reports p ON p.report_id = c.related_report_id
+               WHERE {among} AND {_checks_kept("c.")}
+               GROUP BY c.report_id"""
 
 
 def _layout() -> str:
