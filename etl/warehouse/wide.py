@@ -43,9 +43,10 @@ REPORT_COLUMNS = (
 
 #: Reports pivoted at a time: their cells, 4 million rows, take some 300 MiB on the way.
 _SLICE = 20_000
-#: DuckDB's memory while the table is written: its scans keep every block they read up to
-#: the limit, and with the slices pivoted in numpy nothing here needs more.
-BUILD_MEMORY = "400MB"
+#: DuckDB's memory while the table is written (below the 640 MB a build allows it): its
+#: scans keep every block they read up to the limit, and with the slices pivoted in numpy
+#: nothing here needs more.
+WRITE_MEMORY = "400MB"
 #: How many of the report's cells were read each way (number, blank, dash…), as a map.
 READ_AS_COLUMN = "read_as_cells"
 #: The report's checks that 数据质量 lists, kept with its row: scanning ``checks`` (fifty
@@ -74,30 +75,12 @@ def refresh_report_values(connection: duckdb.DuckDBPyConnection, agencies: Colle
     stored = connection.execute("SELECT value FROM meta WHERE key = 'report_values'").fetchall()
     same_layout = bool(stored) and str(stored[0][0]).startswith(f"{_layout()}:")
     whole = agencies is None or not same_layout
-    with memory_limit(connection, BUILD_MEMORY):
-        if whole:
-            wanted = _ids(connection, "SELECT report_id FROM reports WHERE is_current ORDER BY year, report_id")
-            # Each report's checks, gathered once: asked per slice, each slice scanned
-            # every check of the warehouse (1.2 s a slice at a million reports).
-            connection.execute(
-                f"CREATE OR REPLACE TEMP TABLE report_values_checks AS "
-                f"{_checks_by_report('c.report_id IN (SELECT report_id FROM reports WHERE is_current)')}"
-            )
-            checks = "SELECT * FROM report_values_checks WHERE report_id IN (SELECT report_id FROM chosen)"
-            _write_rows(connection, wanted[:0], "CREATE OR REPLACE TABLE report_values AS", checks)
-        else:
-            connection.execute(
-                """DELETE FROM report_values
-                   WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current) OR list_contains(?, agency_id)""",
-                [sorted(agencies or ())],
-            )
-            # The reports to add are asked first: reading the table an INSERT writes is slow.
-            wanted = _ids(
-                connection,
-                "SELECT report_id FROM reports WHERE is_current AND report_id NOT IN (SELECT report_id FROM report_values)",
-            )
-            checks = _checks_by_report("c.report_id IN (SELECT report_id FROM chosen)")
+    with memory_limit(connection, WRITE_MEMORY):
         try:
+            checks = _prepare(connection, agencies if not whole else None)
+            wanted = _ids(connection, _WANTED_WHOLE if whole else _WANTED_MISSING)
+            if whole:
+                _write_rows(connection, wanted[:0], "CREATE OR REPLACE TABLE report_values AS", checks)
             # A slice of reports at a time: their cells, pivoted here, fit in little memory.
             for start in range(0, len(wanted), _SLICE):
                 _write_rows(connection, wanted[start : start + _SLICE], "INSERT INTO report_values BY NAME", checks)
@@ -105,6 +88,31 @@ def refresh_report_values(connection: duckdb.DuckDBPyConnection, agencies: Colle
             connection.execute("DROP TABLE IF EXISTS temp.report_values_checks")
     connection.execute("INSERT OR REPLACE INTO meta VALUES ('report_values', ?)", [fingerprint])
     return True
+
+
+_WANTED_WHOLE = "SELECT report_id FROM reports WHERE is_current ORDER BY year, report_id"
+# The reports to add are asked first: reading the table an INSERT writes is slow.
+_WANTED_MISSING = "SELECT report_id FROM reports WHERE is_current AND report_id NOT IN (SELECT report_id FROM report_values)"
+
+
+def _prepare(connection: duckdb.DuckDBPyConnection, agencies: Collection[int] | None) -> str:
+    """Make room for the rows to write: for ``agencies`` (None: every one, the table
+    built whole) delete the rows they replace. Returns the query of the written reports'
+    checks, by report."""
+    if agencies is None:
+        # Each report's checks, gathered once: asked per slice, each slice scanned every
+        # check of the warehouse (1.2 s a slice at a million reports).
+        connection.execute(
+            "CREATE OR REPLACE TEMP TABLE report_values_checks AS "
+            f"{_checks_by_report('c.report_id IN (SELECT report_id FROM reports WHERE is_current)')}"
+        )
+        return "SELECT * FROM report_values_checks WHERE report_id IN (SELECT report_id FROM report_values_wanted)"
+    connection.execute(
+        """DELETE FROM report_values
+           WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current) OR list_contains(?, agency_id)""",
+        [sorted(agencies)],
+    )
+    return _checks_by_report("c.report_id IN (SELECT report_id FROM report_values_wanted)")
 
 
 def _ids(connection: duckdb.DuckDBPyConnection, sql: str) -> np.ndarray:
@@ -115,7 +123,7 @@ def _ids(connection: duckdb.DuckDBPyConnection, sql: str) -> np.ndarray:
 def _write_rows(connection: duckdb.DuckDBPyConnection, report_ids: np.ndarray, statement: str, checks: str) -> None:
     """Write these current reports' rows, in the order given, with ``statement`` (an
     INSERT, or a CREATE of the table, given no reports); ``checks`` is the query of their
-    checks by report, asked of ``chosen``. Their cells are pivoted in numpy (DuckDB's
+    checks by report. Their cells are pivoted in numpy (DuckDB's
     PIVOT on 282 keys is an aggregate filtered by each key in turn, five seconds for
     50,000 reports, most of the time of building the table whole) and the rows put
     together here, in order: DuckDB sorting rows of three hundred columns ran out of
@@ -132,9 +140,7 @@ def _write_rows(connection: duckdb.DuckDBPyConnection, report_ids: np.ndarray, s
         ).to_arrow_table()
         pivoted = _pivot(report_ids, cells)
         del cells
-        described = connection.sql(
-            f"{_rows('r.report_id IN (SELECT report_id FROM report_values_wanted)', checks)} ORDER BY w.slot"
-        ).to_arrow_table()
+        described = connection.sql(f"{_described(checks)} ORDER BY w.slot").to_arrow_table()
         if not described.column("report_id").equals(pivoted.column("report_id")):
             raise WarehouseError("report_values：报告的机关信息与其数字未能逐行对应，未写入")
         rows = pa.Table.from_arrays(
@@ -149,14 +155,15 @@ def _write_rows(connection: duckdb.DuckDBPyConnection, report_ids: np.ndarray, s
 
 
 #: Each template key and its column among the pivoted values.
-_KEY_SLOTS = pa.table({"key": pa.array(all_keys()), "slot": pa.array(range(len(all_keys())), pa.int16())})
+_KEYS = all_keys()
+_KEY_SLOTS = pa.table({"key": pa.array(_KEYS), "slot": pa.array(range(len(_KEYS)), pa.int16())})
 
 
 def _pivot(report_ids: np.ndarray, cells: pa.Table) -> pa.Table:
     """One row per report (in the order given) and one column per key from (row, col,
     value) triples; a key the report lacks, or holds as NULL, is NULL. Should a report
     hold a key twice, its first cell counts, as DuckDB's ``first`` took it."""
-    shape = (len(report_ids), len(all_keys()))
+    shape = (len(report_ids), len(_KEYS))
     numbers = np.zeros(shape, dtype=np.float64, order="F")  # a column each, contiguous
     present = np.zeros(shape, dtype=np.bool_, order="F")
     rows = cells.column("row").to_numpy()[::-1]  # reversed: the first of equal places is written last
@@ -165,7 +172,7 @@ def _pivot(report_ids: np.ndarray, cells: pa.Table) -> pa.Table:
     numbers[rows, cols] = values.fill_null(0.0).to_numpy()[::-1]
     present[rows, cols] = values.is_valid().to_numpy(zero_copy_only=False)[::-1]
     columns = {"report_id": pa.array(report_ids, pa.int32())}
-    for slot, key in enumerate(all_keys()):
+    for slot, key in enumerate(_KEYS):
         columns[key] = pa.array(numbers[:, slot], pa.float64(), mask=~present[:, slot])
     return pa.table(columns)
 
@@ -175,18 +182,16 @@ def _pivot(report_ids: np.ndarray, cells: pa.Table) -> pa.Table:
 SCAN_MEMORY = "200MB"
 
 
-def _rows(among: str, checks: str) -> str:
-    """What the table holds of current reports that meet ``among`` (a condition on ``r``)
-    beside their keys: their agency's attributes, how their cells were read and their
-    checks from ``checks`` (a query of ``_checks_by_report``'s columns)."""
+def _described(checks: str) -> str:
+    """What the table holds of the wanted reports (``report_values_wanted``) beside their
+    keys: their agency's attributes, how their cells were read and their checks from
+    ``checks`` (a query of ``_checks_by_report``'s columns)."""
     kept = ", ".join(f"r.{column}" for column in REPORT_COLUMNS)
-    chosen = f"SELECT r.report_id FROM current_reports r WHERE {among}"
-    return f"""WITH chosen AS ({chosen}),
-               h AS (SELECT report_id, histogram(read_as) AS {READ_AS_COLUMN} FROM cells
-                     WHERE report_id IN (SELECT report_id FROM chosen) GROUP BY report_id),
+    return f"""WITH h AS (SELECT report_id, histogram(read_as) AS {READ_AS_COLUMN} FROM cells
+                     WHERE report_id IN (SELECT report_id FROM report_values_wanted) GROUP BY report_id),
                k AS ({checks})
                SELECT {kept}, h.{READ_AS_COLUMN}, {", ".join(f"k.{column}" for column in CHECK_COLUMNS)}
-               FROM current_reports r JOIN chosen USING (report_id) JOIN report_values_wanted w USING (report_id)
+               FROM current_reports r JOIN report_values_wanted w USING (report_id)
                LEFT JOIN h USING (report_id) LEFT JOIN k USING (report_id)"""
 
 
