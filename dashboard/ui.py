@@ -618,7 +618,33 @@ _UPLOADER_IN_CHINESE = """<style>
 </style>"""
 
 
+#: What a screen reader says of a chosen file's remove button and of the button that adds
+#: more are attributes (``aria-label="Remove a.txt"``, ``"Add files"``), which no style can
+#: reach: a script names them in Chinese whenever Streamlit draws them again. It is the
+#: page's own fixed text, never anything a user sent.
+_UPLOADER_NAMES_IN_CHINESE = """<script>
+(() => {
+  if (window.uploaderNamesInChinese) return;
+  window.uploaderNamesInChinese = true;
+  const rename = () => {
+    for (const button of document.querySelectorAll('[data-testid="stFileUploader"] button[aria-label]')) {
+      const label = button.getAttribute("aria-label");
+      if (label.startsWith("Remove ")) button.setAttribute("aria-label", "移除 " + label.slice(7));
+      else if (label === "Add files") button.setAttribute("aria-label", "添加文件");
+      else continue;
+      for (const span of button.querySelectorAll("span:not([aria-hidden])")) {
+        if (!span.children.length && /icon$/.test(span.textContent)) span.setAttribute("aria-hidden", "true");
+      }
+    }
+  };
+  new MutationObserver(rename).observe(document.body, {subtree: true, childList: true, attributeFilter: ["aria-label"]});
+  rename();
+})();
+</script>"""
+
+
 def uploaders_in_chinese(max_mb: int) -> None:
     """The page's file uploaders with their button and hint in Chinese, the hint with the
-    size limit the uploaders enforce."""
+    size limit the uploaders enforce, and their buttons' names for screen readers too."""
     st.html(_UPLOADER_IN_CHINESE.replace("@MB@", str(int(max_mb))))
+    st.html(_UPLOADER_NAMES_IN_CHINESE, unsafe_allow_javascript=True)

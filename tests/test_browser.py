@@ -284,5 +284,15 @@ def test_the_file_uploader_speaks_chinese(server: str, browser: object, tmp_path
             zone.get_by_role("button", name="选择文件").click()
         chooser.value.set_files(str(report))
         page.get_by_text("report.txt").first.wait_for(timeout=10_000)  # type: ignore[attr-defined]
+        # A chosen file's remove button and the button that adds more are named in Chinese too.
+        uploader = page.locator('[data-testid="stFileUploader"]').first  # type: ignore[attr-defined]
+        remove = uploader.get_by_role("button", name="移除 report.txt")
+        remove.wait_for(timeout=10_000)
+        spoken = uploader.aria_snapshot()
+        assert 'button "添加文件"' in spoken, spoken
+        read_out = " ".join("".join(parts) for parts in re.findall(r'"([^"]*)"|text: (.*)', spoken))
+        assert not re.search(r"[A-Za-z]{3,}", read_out.replace("report.txt", "")), spoken  # no "Remove", "Add files"
+        remove.click()
+        page.get_by_text("report.txt").first.wait_for(state="detached", timeout=10_000)  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
