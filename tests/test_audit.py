@@ -492,3 +492,28 @@ def test_texts_asked_a_few_bodies_at_a_time_give_the_findings_of_one_question(
     finally:
         connection.close()
     assert sum(finding.rule == "text_reused" for finding in whole) >= 3
+
+
+@pytest.mark.parametrize("at_once", [1, 5, 20])
+def test_every_body_judged_a_run_of_bodies_at_a_time_gives_the_findings_of_judging_all_at_once(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    from etl.audit import facts, run
+
+    connection = connect_readonly(warehouse)
+    try:
+        whole = audit_findings(connection)
+        monkeypatch.setattr(run, "JUDGED_AT_ONCE", at_once)
+        runs = facts.runs_of_bodies(connection, at_once)
+        assert audit_findings(connection) == whole
+        counts = dict(connection.execute("SELECT agency_id, count(*) FROM current_reports GROUP BY ALL").fetchall())
+    finally:
+        connection.close()
+    # Runs of whole bodies, in order, each body in one run; a run outgrows its size only by its last body.
+    bodies = sorted(counts)
+    assert len(runs) > 1 and runs[0][0] == bodies[0] and runs[-1][1] == bodies[-1]
+    assert all(last < first for (_, last), (first, _) in zip(runs, runs[1:], strict=False))
+    for first, last in runs:
+        inside = [counts[body] for body in bodies if first <= body <= last]
+        assert sum(inside[:-1]) < at_once or len(inside) == 1
+    assert {f.rule for f in whole} >= {"text_reused", "published_late", "report_missing"}

@@ -1,11 +1,13 @@
 """Checks across an agency's years, stored as warnings in the warehouse."""
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from corpus.agencies import all_agencies
 from corpus.generate import GeneratedReport, generate, write
+from etl.cross_year_rules import MISSING_YEAR_RULE
 from etl.ingest import find_files, ingest
 from etl.warehouse import connect_readonly
 
@@ -113,3 +115,28 @@ def test_the_quality_page_asks_report_values_for_what_checks_hold(run_with_fault
         connection.execute("UPDATE checks SET status = 'passed' WHERE status = 'failed' AND starts_with(rule, 'cross_year')")
         assert not report_values_fresh(connection)
     assert cross_year_warnings(copy, everything).empty  # made again when the copy was published
+
+
+_ACROSS_YEARS = """SELECT report_id, rule, subject, status, severity, expected, actual, cells, related_report_id FROM checks
+                   WHERE related_report_id IS NOT NULL ORDER BY ALL"""
+
+
+@pytest.mark.parametrize("at_once", [1, 6, 30])
+def test_every_agency_checked_a_run_of_agencies_at_a_time_gives_the_checks_of_one_run(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    from etl.warehouse import building, cross_year, refresh_cross_year_checks
+    from etl.warehouse.agencies import agency_runs
+
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(warehouse, db)
+    with building(db) as connection:
+        monkeypatch.setattr(cross_year, "CHECKED_AT_ONCE", 10**9)
+        refresh_cross_year_checks(connection)
+        whole = connection.execute(_ACROSS_YEARS).fetchall()
+        monkeypatch.setattr(cross_year, "CHECKED_AT_ONCE", at_once)
+        runs = agency_runs(connection, at_once)
+        refresh_cross_year_checks(connection)
+        assert connection.execute(_ACROSS_YEARS).fetchall() == whole
+    assert len(runs) > 1 and len(whole) > 100
+    assert MISSING_YEAR_RULE in {row[1] for row in whole} and any(row[3] == "failed" for row in whole)

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from etl.warehouse.access import frame_via_arrow
+from etl.warehouse.agencies import agency_runs
 
 #: What the rules read of a current report (with its agency's attributes).
 REPORT_COLUMNS = (
@@ -22,20 +23,35 @@ ACROSS_COLUMNS = ("report_id", "agency_id", "agency", "year", "scope", "scope_se
 
 
 def current_reports(
-    connection: duckdb.DuckDBPyConnection, bodies: Collection[int] | None = None, columns: tuple[str, ...] = REPORT_COLUMNS
+    connection: duckdb.DuckDBPyConnection,
+    bodies: Collection[int] | None = None,
+    columns: tuple[str, ...] = REPORT_COLUMNS,
+    within: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
-    """One row per current report (of ``bodies`` only, when given) with ``columns``
-    (placeholder agencies, still to be named, are left out: whose report it is is not
-    known). Through Arrow: at a million reports ``.df()`` took a second and 1.3 GiB for
-    what Arrow gives in a third of a second and 0.5 GiB."""
+    """One row per current report (of ``bodies`` only, or of the bodies numbered
+    ``within`` these two, when given) with ``columns`` (placeholder agencies, still to be
+    named, are left out: whose report it is is not known). Through Arrow: at a million
+    reports ``.df()`` took a second and 1.3 GiB for what Arrow gives in a third of a second
+    and 0.5 GiB."""
     chosen = ", ".join("name AS agency" if column == "agency" else column for column in columns)
-    among = "" if bodies is None else "AND list_contains(?, agency_id)"
+    among = ""
+    params: list[object] = []
+    if bodies is not None:
+        among, params = "AND list_contains(?, agency_id)", [sorted(bodies)]
+    if within is not None:
+        among, params = f"{among} AND agency_id BETWEEN ? AND ?", [*params, *within]
     return frame_via_arrow(
         connection,
         f"""SELECT {chosen} FROM current_reports
             WHERE NOT coalesce(needs_name, FALSE) {among} ORDER BY agency_id, year""",
-        [] if bodies is None else [sorted(bodies)],
+        params,
     )
+
+
+def runs_of_bodies(connection: duckdb.DuckDBPyConnection, reports: int) -> list[tuple[int, int]]:
+    """The named bodies with current reports in runs of about ``reports`` reports: the
+    rules on a body's own reports judge every body one run at a time when they judge all."""
+    return agency_runs(connection, reports, named_only=True)
 
 
 def years_of(connection: duckdb.DuckDBPyConnection, bodies: Collection[int]) -> list[int]:

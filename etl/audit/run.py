@@ -59,9 +59,8 @@ def _rule_batches(
     """Each rule's findings in turn (see ``audit_findings``): a store can put each batch
     away before the next rule runs, rather than hold every finding (440,000 at a million
     reports, a quarter of a GiB as objects)."""
-    # The rules on a body's own reports read every column, of the bodies judged; those
-    # that compare bodies read a few columns, of every report.
-    judged = facts.current_reports(connection, bodies)
+    # The rules on a body's own reports read every column, of the bodies judged, a run of
+    # bodies at a time; those that compare bodies read a few columns, of every report.
     agencies = facts.agencies(connection)
     chosen = deadlines if deadlines is not None else timeliness.load_deadlines()
     # Whether report_values holds the warehouse as it is (``wide``, when the caller has just
@@ -69,25 +68,37 @@ def _rule_batches(
     # (over a second at a million reports).
     wide = report_values_fresh(connection) if wide is None else wide
     figures = unusual.unusual_values(connection, wide)
-    with facts.judging(connection, judged):
-        yield timeliness.late_findings(judged, chosen)
-        yield content.template_findings(judged)
-        yield content.incomplete_findings(connection, judged)
-        yield sums.sums_findings(connection, judged)
-        yield sums.text_findings(connection, judged)
-        yield content.parts_findings(connection, judged)
-        yield reuse.reuse_findings(connection, judged, wide)
-        yield unusual.jump_findings(judged, figures)
-    # Every report's few columns, then the judged reports' every column let go (a million
-    # reports' in all took 180 MiB beside what these rules make).
-    if bodies is None:
-        reports = judged[list(facts.ACROSS_COLUMNS)]
-    else:
-        reports = facts.current_reports(connection, columns=facts.ACROSS_COLUMNS)
-    del judged
+    for judged in _judged_runs(connection, bodies):
+        with facts.judging(connection, judged):
+            yield timeliness.late_findings(judged, chosen)
+            yield content.template_findings(judged)
+            yield content.incomplete_findings(connection, judged)
+            yield sums.sums_findings(connection, judged)
+            yield sums.text_findings(connection, judged)
+            yield content.parts_findings(connection, judged)
+            yield reuse.reuse_findings(connection, judged, wide)
+            yield unusual.jump_findings(judged, figures)
+        del judged
+    reports = facts.current_reports(connection, columns=facts.ACROSS_COLUMNS)
     yield timeliness.missing_findings(agencies, reports)
     yield unusual.peer_findings(reports, figures, years)
     yield aggregate_findings(connection, reports, agencies, wide)
+
+
+#: Current reports judged at a time by the rules on a body's own reports when every body
+#: is judged: a million reports' every column and what those rules make of them took
+#: 400 MiB at once. A body's findings depend on its own reports only, so runs of whole
+#: bodies find what judging all at once finds.
+JUDGED_AT_ONCE = 100_000
+
+
+def _judged_runs(connection: duckdb.DuckDBPyConnection, bodies: Collection[int] | None) -> Iterator[pd.DataFrame]:
+    """The reports to judge (every column): of ``bodies``, or of every body a run at a time."""
+    if bodies is not None:
+        yield facts.current_reports(connection, bodies)
+        return
+    for run in facts.runs_of_bodies(connection, JUDGED_AT_ONCE):
+        yield facts.current_reports(connection, within=run)
 
 
 def refresh_findings(

@@ -10,6 +10,7 @@ report whose file names no agency is kept under a placeholder agency flagged
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from etl import PARSER_VERSION
@@ -322,3 +323,22 @@ def agency_table(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
            FROM agencies a LEFT JOIN agency_names n USING (agency_id)
            GROUP BY ALL ORDER BY a.name"""
     ).df()
+
+
+def agency_runs(connection: duckdb.DuckDBPyConnection, reports: int, named_only: bool = False) -> list[tuple[int, int]]:
+    """The agencies with current reports (``named_only``: not those still to be named) in
+    runs of about ``reports`` reports, each run its first and last agency number and ending
+    with a whole agency: what depends on one agency's reports alone can be made for every
+    agency a run at a time, within memory a million reports at once do not fit."""
+    named = "AND NOT coalesce(needs_name, FALSE)" if named_only else ""
+    counts = connection.execute(
+        f"SELECT agency_id, count(*) AS reports FROM current_reports WHERE TRUE {named} GROUP BY agency_id ORDER BY agency_id"
+    ).fetchnumpy()
+    agencies, sizes = counts["agency_id"], counts["reports"]
+    if not len(agencies):
+        return []
+    run = (np.cumsum(sizes) - sizes) // max(reports, 1)  # the run an agency's first report falls in
+    ends = np.flatnonzero(np.diff(run)) + 1
+    starts = np.concatenate([[0], ends])
+    stops = np.concatenate([ends, [len(agencies)]]) - 1
+    return [(int(agencies[a]), int(agencies[b])) for a, b in zip(starts, stops, strict=True)]
