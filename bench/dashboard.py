@@ -88,7 +88,10 @@ PAGES: dict[str, list[tuple[str, tuple[object, ...]]]] = {
         ),
     ],
     "年报审查": [("review_status", (2024,)), ("review_findings", (2024,))],
-    "数据查询与下载": [("agency_year", (("requests.new_received.total", "requests.granted.total", "active.penalty.decisions"),))],
+    "数据查询与下载": [
+        ("agency_year_rows", ()),
+        ("agency_year", (("requests.new_received.total", "requests.granted.total", "active.penalty.decisions"), 50_000)),
+    ],
     "数据质量": [
         ("failed_checks", ()),
         ("read_as_counts", ()),

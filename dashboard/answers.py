@@ -55,6 +55,7 @@ overview = per_version(queries.overview)
 sums_by_year = per_version(queries.sums_by_year)
 by_agency = per_version(queries.by_agency)
 agency_year = per_version(queries.agency_year)
+agency_year_rows = per_version(queries.agency_year_rows)
 area_agencies = per_version(queries.area_agencies)
 failed_checks = per_version(queries.failed_checks)
 incomplete_reports = per_version(queries.incomplete_reports)
@@ -90,3 +91,9 @@ def _latest_report_urls(db: Path, filters: Filters) -> dict[str, str]:
 
 
 latest_report_urls = per_version(_latest_report_urls)
+
+
+def when_clicked(query: Callable[Concatenate[Path, P], R], *args: P.args, **kwargs: P.kwargs) -> Callable[[], R]:
+    """``query`` asked only when called, of the warehouse as it is now: a download's table,
+    made when its button is clicked (outside the page's run, where nothing is cached)."""
+    return functools.partial(query, db_path(), *args, **kwargs)

@@ -232,8 +232,9 @@ def area_agencies(db: Path, filters: Filters) -> list[str]:
     return sorted(str(name) for name in rows["name"])
 
 
-def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame:
-    """One row per current report (agency × year) with the keys as columns: the download table."""
+def agency_year(db: Path, filters: Filters, keys: Sequence[str], limit: int | None = None) -> pd.DataFrame:
+    """One row per current report (agency × year) with the keys as columns: the download
+    table (its first ``limit`` rows, when given: what a page shows)."""
     q = where(filters)
     chosen = _keys(keys)
     # Column names are template keys from the allow-list above.
@@ -247,8 +248,20 @@ def agency_year(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame
            r.template, r.published{columns}
     FROM report_values r JOIN (SELECT agency_id, row_number() OVER (ORDER BY name) AS name_order FROM agencies) USING (agency_id)
     WHERE {q.sql}
-    ORDER BY name_order * 10000 + r.year"""
+    ORDER BY name_order * 10000 + r.year
+    {"" if limit is None else f"LIMIT {int(limit)}"}"""
     return run_large(db, sql, q.params).astype({key: "float64" for key in chosen})
+
+
+def agency_year_rows(db: Path, filters: Filters) -> int:
+    """How many rows ``agency_year`` has, without fetching them (a million at a million reports)."""
+    q = where(filters)
+    return int(cast("int", run(db, f"SELECT count(*) FROM report_values r WHERE {q.sql}", q.params).iat[0, 0]))
+
+
+def agency_year_download(db: Path, filters: Filters, keys: Sequence[str]) -> pd.DataFrame:
+    """The whole download table with the template's Chinese labels as headers."""
+    return chinese_headers(agency_year(db, filters, keys))
 
 
 def chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:

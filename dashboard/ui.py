@@ -8,6 +8,7 @@ import hmac
 import math
 import os
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any, NamedTuple
@@ -323,15 +324,17 @@ def short_label(key: str) -> str:
     return "｜".join(label_for(key).split("｜")[1:])
 
 
-def downloads(frame: pd.DataFrame, name: str) -> None:
+def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, rows: int | None = None) -> None:
     """The table on screen, exactly, as CSV (UTF-8 with BOM), Excel and Parquet; the file
-    name says the filters, and the Excel file's second sheet what it holds and when."""
+    name says the filters, and the Excel file's second sheet what it holds and when.
+    ``frame`` may be what makes the table when a button is clicked (a page showing the
+    first rows of a million need not fetch them all on every run), ``rows`` its length."""
     chosen = filters()
     stem = "_".join(part for part in (name, chosen.slug()) if part)
     about = {
         "内容": name,
         "筛选": chosen.describe().removeprefix("筛选："),
-        "行数": str(len(frame)),
+        "行数": str(len(frame) if isinstance(frame, pd.DataFrame) else rows),
         "数据库版本": queries.warehouse_version(db_path()),
         "导出时间": datetime.now().strftime("%Y-%m-%d %H:%M"),
     }
@@ -342,8 +345,12 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
         ("parquet", "下载 Parquet", "application/octet-stream"),
     )
     for column, (fmt, label, mime) in zip(columns, choices, strict=True):
-        data = functools.partial(render, frame, fmt, about)  # built only when clicked
+        data = functools.partial(_rendered, frame, fmt, about)  # built only when clicked
         column.download_button(label, data, file_name=f"{stem}.{fmt}", mime=mime, key=f"download-{name}-{fmt}", on_click="ignore")
+
+
+def _rendered(frame: pd.DataFrame | Callable[[], pd.DataFrame], fmt: ExportFormat, about: dict[str, str]) -> bytes:
+    return render(frame if isinstance(frame, pd.DataFrame) else frame(), fmt, about)
 
 
 #: Axis titles that mean years: a year is a category on a chart (2019, 2020 …), never 2,019.5.

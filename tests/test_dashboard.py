@@ -338,3 +338,16 @@ def test_a_year_without_a_report_is_a_gap_not_a_line_across() -> None:
     (trace,) = figure.data
     assert list(trace.x) == [2019, 2020, 2021, 2022] and list(trace.y) == [5, None, 7, 9] and trace.connectgaps is False
     assert list(figure.layout.xaxis.categoryarray) == [2019, 2020, 2021, 2022]
+
+
+def test_the_download_table_is_asked_in_full_only_for_the_download(warehouse: Path) -> None:
+    from dashboard import queries
+    from dashboard.queries import Filters
+
+    keys = ("requests.new_received.total", "active.penalty.decisions")
+    for chosen in (Filters(), Filters(kinds=("公安",))):
+        whole = queries.agency_year(warehouse, chosen, keys)
+        assert len(whole) > 5 and queries.agency_year_rows(warehouse, chosen) == len(whole)
+        pd.testing.assert_frame_equal(queries.agency_year(warehouse, chosen, keys, 5), whole.head(5))
+        made = queries.agency_year_download(warehouse, chosen, keys)
+        assert list(made.columns[:2]) == ["报告编号", "机关"] and len(made) == len(whole)
