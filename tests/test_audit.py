@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from docx import Document
 from openpyxl import load_workbook
@@ -517,3 +518,64 @@ def test_every_body_judged_a_run_of_bodies_at_a_time_gives_the_findings_of_judgi
         inside = [counts[body] for body in bodies if first <= body <= last]
         assert sum(inside[:-1]) < at_once or len(inside) == 1
     assert {f.rule for f in whole} >= {"text_reused", "published_late", "report_missing"}
+
+
+def test_one_years_reporting_status_asked_in_one_question_is_the_years_share_of_every_years(warehouse: Path) -> None:
+    from etl.audit.facts import Bodies
+    from etl.audit.listing import reporting_status
+
+    # A province's own deadlines, one on a day not every year has (29 February: none then).
+    deadlines = [
+        *load_deadlines(),
+        Deadline("department", "湖南省", 2, 29, "错误", "湖南省的规定"),
+        Deadline("government", "福建省", 1, 20, "提醒", "福建省的规定"),
+    ]
+    choices = [
+        Bodies(),
+        Bodies(provinces=("湖南省",)),
+        Bodies(levels=("市",), kinds=("审计", "财政")),
+        Bodies(names=("株洲市审计局", "淮安市人民政府")),
+        Bodies(with_generated=False),
+    ]
+    connection = connect_readonly(warehouse)
+    try:
+        every = reporting_status(connection, deadlines)
+        seen = every["on_time"].value_counts(dropna=False)
+        assert seen.get(True, 0) and seen.get(False, 0) and every["on_time"].isna().any() and not every["reported"].all()
+        assert every["deadline"].astype(str).str.endswith("-02-29").any()  # a leap year's deadline is a day
+        for bodies in choices:
+            all_years = reporting_status(connection, deadlines, bodies=bodies)
+            for year in sorted(set(all_years["year"])):
+                one = reporting_status(connection, deadlines, year=year, bodies=bodies)
+                share = all_years[all_years["year"] == year].sort_values("agency_id").reset_index(drop=True)
+                assert len(one), (bodies, year)
+                pd.testing.assert_frame_equal(one, share[one.columns], check_like=False)
+    finally:
+        connection.close()
+
+
+def test_the_findings_of_some_bodies_asked_of_the_warehouse_are_those_of_every_body_filtered(warehouse: Path) -> None:
+    from etl.audit.facts import Bodies
+    from etl.audit.listing import Scope
+    from etl.audit.listing import findings as listed
+
+    connection = connect_readonly(warehouse)
+    try:
+        every = listed(connection, Scope())
+        assert every["province"].nunique() > 1 and every["generated"].nunique() == 2
+        for bodies, keep in [
+            (Bodies(provinces=("湖南省",)), every["province"] == "湖南省"),
+            (Bodies(levels=("市",), kinds=("审计", "财政")), (every["level"] == "市") & every["kind"].isin(["审计", "财政"])),
+            (Bodies(names=("淮安市人民政府",)), every["agency"] == "淮安市人民政府"),
+            (Bodies(with_generated=False), ~every["generated"]),
+        ]:
+            expected, found = every[keep], listed(connection, Scope(), bodies=bodies)
+            assert len(expected), bodies
+            # In the same order, but for findings of one body, year and severity, which may come either way.
+            order = ["agency", "year", "severity", "rule", "message", "report_id"]
+            pd.testing.assert_frame_equal(
+                found.sort_values(order).reset_index(drop=True), expected.sort_values(order).reset_index(drop=True)
+            )
+            assert found[["agency", "year"]].equals(expected[["agency", "year"]].reset_index(drop=True))
+    finally:
+        connection.close()

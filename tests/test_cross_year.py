@@ -105,8 +105,18 @@ def test_the_quality_page_asks_report_values_for_what_checks_hold(run_with_fault
         (int(str(c[0])), str(c[1])) for c in failed
     )
     counts = cross_year_counts(run_with_faults, everything).set_index("rule")
-    stored = {rule: len([c for c in _checks(run_with_faults, rule) if c[2] == "passed"]) for rule in counts.index}
-    assert counts["passed"].to_dict() == stored and counts.loc["cross_year_carried_over", "failed"] >= 1
+    for status in ("passed", "failed", "not_assessable"):
+        stored = {rule: len([c for c in _checks(run_with_faults, rule) if c[2] == status]) for rule in counts.index}
+        assert counts[status].to_dict() == stored, status
+    with connect_readonly(run_with_faults) as connection:
+        failing = dict(
+            connection.execute(
+                """SELECT rule, count(DISTINCT report_id) FROM checks
+                   WHERE status = 'failed' AND starts_with(rule, 'cross_year') GROUP BY rule"""
+            ).fetchall()
+        )
+    assert counts["reports"].to_dict() == {rule: failing.get(rule, 0) for rule in counts.index}
+    assert counts.loc["cross_year_carried_over", "failed"] >= 1
 
     copy = tmp_path / "w.duckdb"
     shutil.copy(run_with_faults, copy)

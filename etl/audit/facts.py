@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, cast
 
 import duckdb
@@ -69,26 +70,60 @@ AGENCY_COLUMNS = """agency_id, name AS agency, province, city, county, level, ki
 NAMED = "NOT coalesce(needs_name, FALSE)"
 
 
-def agencies(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _agency_frame(connection, f"SELECT {AGENCY_COLUMNS} FROM agencies WHERE {NAMED}")
+@dataclass(frozen=True)
+class Bodies:
+    """Which bodies the review shows (each list empty: all): the dashboard's sidebar, asked
+    of the warehouse with the rest of a question rather than applied to every body's rows
+    afterwards (a million reports' hundred and forty thousand bodies)."""
+
+    provinces: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    with_generated: bool = True
+
+    def condition(self, alias: str) -> tuple[str, list[object]]:
+        """SQL on the agencies table known as ``alias``, and its bound values."""
+        clauses: list[str] = ["TRUE"]
+        params: list[object] = []
+        for column, values in (
+            ("province", self.provinces),
+            ("city", self.cities),
+            ("level", self.levels),
+            ("kind", self.kinds),
+            ("name", self.names),
+        ):
+            if values:
+                clauses.append(f"list_contains(?, {alias}.{column})")
+                params.append(list(values))
+        if not self.with_generated:
+            clauses.append(f"NOT coalesce({alias}.generated, FALSE)")
+        return " AND ".join(clauses), params
 
 
-def agencies_owing(connection: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """The agencies that should have reported on ``year`` (as ``timeliness.expected_years``
-    reckons it: from the roster's first year, else from their first report, to the
-    roster's last year, else to the latest year of any report), asked of the warehouse
-    rather than worked out over every agency: the review page asks it of one year."""
-    return _agency_frame(
-        connection,
-        f"""WITH years AS (SELECT agency_id, min(year) AS first, max(year) AS latest FROM reports
-                           WHERE is_current GROUP BY ALL),
-                 named AS (SELECT * FROM agencies LEFT JOIN years USING (agency_id) WHERE {NAMED}),
-                 span AS (SELECT max(latest) AS last FROM named)
-            SELECT {AGENCY_COLUMNS} FROM named CROSS JOIN span
-            WHERE ? BETWEEN coalesce(reports_from, first) AND coalesce(reports_to, last)
-            ORDER BY agency_id""",
-        [year],
-    )
+EVERY_BODY = Bodies()
+
+
+def agencies(connection: duckdb.DuckDBPyConnection, bodies: Bodies = EVERY_BODY) -> pd.DataFrame:
+    condition, params = bodies.condition("a")
+    return _agency_frame(connection, f"SELECT {AGENCY_COLUMNS} FROM agencies a WHERE {NAMED} AND {condition}", params)
+
+
+def owing_sql(bodies: Bodies = EVERY_BODY) -> tuple[str, list[object]]:
+    """A query of the agencies of ``bodies`` that should have reported on a year, its first
+    bound value (as ``timeliness.expected_years`` reckons it: from the roster's first year, else
+    from their first report, to the roster's last year, else to the latest year of any
+    report of any body), each with every column of ``agencies``: asked of the warehouse
+    rather than worked out over every agency, since the review page asks it of one year."""
+    condition, params = bodies.condition("a")
+    sql = f"""WITH years AS (SELECT agency_id, min(year) AS first, max(year) AS latest FROM reports
+                             WHERE is_current GROUP BY ALL),
+                   named AS (SELECT a.*, first, latest FROM agencies a LEFT JOIN years USING (agency_id) WHERE {NAMED}),
+                   span AS (SELECT max(latest) AS last FROM named)
+              SELECT a.* EXCLUDE (first, latest) FROM named a CROSS JOIN span
+              WHERE ? BETWEEN coalesce(a.reports_from, a.first) AND coalesce(a.reports_to, span.last) AND {condition}"""
+    return sql, params
 
 
 def _agency_frame(connection: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> pd.DataFrame:

@@ -81,6 +81,14 @@ def body_kinds(level: pd.Series, is_government: pd.Series) -> np.ndarray:
     return np.where(township, "township", np.where(government, "government", "department"))
 
 
+def body_kind_sql(alias: str) -> str:
+    """``body_kinds`` in SQL, of the agencies table known as ``alias``."""
+    return (
+        f"CASE WHEN coalesce({alias}.level = '乡镇', FALSE) THEN 'township' "
+        f"WHEN coalesce({alias}.is_government, FALSE) THEN 'government' ELSE 'department' END"
+    )
+
+
 def body_kind(level: Any, is_government: Any) -> str:
     """``body_kinds`` of one body."""
     return str(body_kinds(pd.Series([level], dtype=object), pd.Series([is_government], dtype=object))[0])
@@ -91,6 +99,21 @@ def deadline_for(deadlines: list[Deadline], body: str, province: Any) -> Deadlin
     matching = [d for d in deadlines if d.body == body and d.province in (None, province)]
     matching.sort(key=lambda d: d.province is None)
     return matching[0] if matching else None
+
+
+def deadline_table(deadlines: list[Deadline]) -> pd.DataFrame:
+    """``deadline_for`` as a table a query joins: the deadline (month, day) of each kind
+    of body in each province a deadline names, and in the rest of the country (province
+    NULL). A body's is its province's row, else its kind's row without a province."""
+    provinces = sorted({d.province for d in deadlines if d.province is not None})
+    found = [
+        (body, province, deadline.month, deadline.day)
+        for body in _BODIES
+        for province in (None, *provinces)
+        if (deadline := deadline_for(deadlines, body, province)) is not None
+    ]
+    table = pd.DataFrame(found, columns=["body", "province", "month", "day"])
+    return table.astype({"body": object, "province": object, "month": "int32", "day": "int32"})
 
 
 def late_findings(reports: pd.DataFrame, deadlines: list[Deadline]) -> list[Finding]:
