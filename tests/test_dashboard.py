@@ -47,6 +47,22 @@ def test_overview_figures_match_the_warehouse(warehouse: Path, monkeypatch: pyte
     assert metrics["新收申请"].replace(",", "") in (f"{received:.0f}", f"{received / 1e4:.1f}万")
 
 
+def test_the_overviews_reports_passing_every_check_are_those_with_no_failed_error_check(warehouse: Path) -> None:
+    from dashboard.queries import Filters, overview
+
+    stored = dict(
+        sql(
+            warehouse,
+            """SELECT year, count(*) FILTER (WHERE report_id NOT IN
+                                                (SELECT report_id FROM checks WHERE status = 'failed' AND severity = 'error'))
+               FROM reports WHERE is_current GROUP BY year""",
+        )
+    )
+    years = overview(warehouse, Filters()).set_index("year")
+    assert years["reports_passing"].to_dict() == stored
+    assert (years["reports_passing"] < years["reports"]).any() and (years["reports_passing"] > 0).all()
+
+
 def test_explore_filters_apply_and_the_table_is_what_downloads_get(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = open_page(warehouse, "explore", monkeypatch, state={"kind": ["公安"]})
     table = app.dataframe[0].value
