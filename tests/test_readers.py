@@ -211,3 +211,21 @@ def test_word_runs_read_as_word_shows_them(tmp_path: Path) -> None:
     assert [cell.text for cell in rows[0]] == ["收到申请12\t件\n下一行同一行-链接"]
     assert [cell.text for cell in rows[1]] == ["新收政府信息公开申请数量", "3 4"]
     assert rows[1][0].location == "表格1第1行"
+
+
+def test_radical_forms_in_any_cell_are_folded_and_a_file_without_them_is_left_as_it_is(tmp_path: Path) -> None:
+    """Browsers' PDFs print 一, 二, 行 as Kangxi radicals (⼀ ⼆ ⾏), which no label matches."""
+    text = (SAMPLES / "zhuzhou-audit-2019.txt").read_text("utf-8")
+    plain = read_document(tmp_path / "plain.txt", text.encode("utf-8"))
+    assert "⼀" not in text and "一、总体情况" in text
+    radical = read_document(
+        tmp_path / "radical.txt", text.replace("一、总体情况", "⼀、总体情况").replace("行政", "⾏政").encode()
+    )
+    assert [[cell.text for cell in row] for row in radical.rows] == [[cell.text for cell in row] for row in plain.rows]
+    assert parse_file_cells(tmp_path, text.replace("行政复议", "⾏政复议")) == parse_file_cells(tmp_path, text)
+
+
+def parse_file_cells(folder: Path, text: str) -> dict[str, object]:
+    path = folder / "report.txt"
+    path.write_text(text, "utf-8")
+    return {key: cell.value for key, cell in parse_file(path).cells.items()}

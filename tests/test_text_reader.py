@@ -43,3 +43,20 @@ def test_a_heading_after_an_empty_cell_is_not_wrapped_into_it() -> None:
 def test_crawler_fields_are_kept() -> None:
     document = read_text("标题: 某某局2021年度政府信息公开工作年度报告\n发布时间: 2022-02-08 16:34\n正文", "x.txt")
     assert document.meta["发布时间"] == "2022-02-08 16:34"
+
+
+def test_a_documents_flat_text_places_every_cell_where_its_rows_put_it() -> None:
+    from etl.document import Cell, FlatText
+
+    rows = [[], [Cell("表一", "第1行"), Cell("", "第1行"), Cell("12", "第1行")], [], [Cell("合计", "第3行")], [Cell("", "第4行")]]
+    flat = FlatText.of(rows)
+    assert flat.text == "\n表一\t\t12\n\n合计\n"
+    assert flat.starts == [1, 4, 5, 9, 12]
+    assert [flat.text[start : start + len(cell.text)] for start, cell in zip(flat.starts, flat.cells, strict=True)] == [
+        "表一",
+        "",
+        "12",
+        "合计",
+        "",
+    ]
+    assert flat.location(10) == "第3行" and flat.place(5)[0] == Cell("12", "第1行")

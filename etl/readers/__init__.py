@@ -76,7 +76,9 @@ def read_document(path: Path, data: bytes | None = None, on_page: PageProgress |
     longest = max((cell for row in document.rows for cell in row), key=lambda cell: len(cell.text), default=None)
     if longest is not None and len(longest.text) > MAX_CELL_CHARS:
         raise ReadError(f"{path}：{longest.location}有 {len(longest.text):,} 个字符连在一起，不像是年度报告的内容，不读取")
-    document.rows = [[_folded(cell) for cell in row] for row in document.rows]
+    everything = "".join(cell.text for row in document.rows for cell in row)
+    if fold_variants(everything) != everything:  # most files have none: one look, not one per cell
+        document.rows = [[_folded(cell) for cell in row] for row in document.rows]
     return document
 
 
