@@ -78,14 +78,14 @@ def read_text(text: str, path: str) -> SourceDocument:
     table_row: list[Cell] | None = None  # the row of tab-led cells being collected
     meta: dict[str, str] = {}
     for number, line in enumerate(text.split("\n"), start=1):
-        where = f"第{number}行"
         if line.startswith("\t"):
             if table_row is None:
                 table_row = []
                 rows.append(table_row)
-            table_row.extend(Cell(part.strip(), where) for part in line[1:].split("\t"))
+            where = f"第{number}行"
+            table_row.extend([Cell(part.strip(), where) for part in line[1:].split("\t")])
             continue
-        if not line.strip():
+        if not line or line.isspace():
             table_row = None
             continue
         if table_row and table_row[-1].text and not _HEADING.match(line):  # wrapped cell text
@@ -93,12 +93,15 @@ def read_text(text: str, path: str) -> SourceDocument:
             table_row[-1] = Cell(last.text + line.strip(), last.location)
             continue
         _read_crawler_field(line, meta)
+        where = f"第{number}行"
         rows.append([Cell(part.strip(), where) for part in line.split("\t")])
     return SourceDocument(path, "txt", rows, meta)
 
 
 def _read_crawler_field(line: str, meta: dict[str, str]) -> None:
     """Crawlers put fields such as 发布时间 above the page text; keep the first of each."""
+    if not line.startswith(_CRAWLER_FIELDS):
+        return
     for name in _CRAWLER_FIELDS:
         for colon in (":", "："):
             if line.startswith(name + colon) and name not in meta:
