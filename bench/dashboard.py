@@ -28,6 +28,7 @@ from dashboard.queries import Filters  # noqa: E402
 from etl.audit import refresh_findings  # noqa: E402
 from etl.checks import check_identities  # noqa: E402
 from etl.equations import equations  # noqa: E402
+from etl.indicators import DISCLOSURE  # noqa: E402
 from etl.narrative import Part  # noqa: E402
 from etl.report import CellRecord, ParsedReport  # noqa: E402
 from etl.warehouse import building, needs_upgrade, refresh_cross_year_checks, save_reports  # noqa: E402
@@ -73,7 +74,9 @@ PAGES: dict[str, list[tuple[str, tuple[object, ...]]]] = {
             ),
         )
     ],
+    "地区分布": [("by_agency", (DISCLOSURE.keys,))],
     "机关对比": [
+        ("area_agencies", ()),
         ("latest_years", ()),
         (
             "by_agency",
@@ -98,8 +101,39 @@ PAGES: dict[str, list[tuple[str, tuple[object, ...]]]] = {
         ("cross_year_warnings", ()),
         ("cross_year_counts", ()),
         ("agencies_to_check", ()),
+        ("incomplete_reports", ()),
+        ("unusual_cells", ()),
+        ("ingest_failures", ()),
     ],
+    "机关名录": [("agency_directory", ()), ("agency_counts", ())],
+    "报告详情": [("one_report", ())],
 }
+#: Questions that do not take the sidebar's filters, or that ask of one report, as the
+#: pages ask them.
+ASKED_WITHOUT_FILTERS = {"ingest_failures"}
+
+
+def one_report(db: Path, filters: Filters) -> None:
+    """报告详情: the picker's thousand reports and how many there are, then the first of
+    them in full (its cells, checks, issues, findings, reused text and its neighbours)."""
+    listed = queries.reports_list(db, filters, "", 1000)
+    queries.reports_counted(db, filters)
+    if listed.empty:
+        return
+    report_id = int(listed["report_id"].iloc[0])
+    for name in ("report", "report_cells", "report_checks", "report_issues", "report_findings", "text_repeated"):
+        getattr(queries, name)(db, report_id)
+    for step in (-1, 1):
+        queries.neighbour_report(db, report_id, step)
+
+
+def ask(db: Path, filters: Filters, name: str, extra: tuple[object, ...]) -> None:
+    if name == "one_report":
+        one_report(db, filters)
+    elif name in ASKED_WITHOUT_FILTERS:
+        getattr(queries, name)(db, *extra)
+    else:
+        getattr(queries, name)(db, filters, *extra)
 
 
 #: What every page asks besides its own questions (whether to say that generated data is shown).
@@ -179,7 +213,7 @@ def main() -> None:
         for _, filters in itertools.product(range(args.rounds), settings):
             started = time.perf_counter()
             for name, extra in [*EVERY_PAGE, *asks]:
-                getattr(queries, name)(db, filters, *extra)
+                ask(db, filters, name, extra)
             timings.append((time.perf_counter() - started) * 1000)
         results[page] = timings
     print(f"{'page':<12}{'median ms':>12}{'p95 ms':>10}")

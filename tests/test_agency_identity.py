@@ -55,6 +55,12 @@ def test_an_alias_in_agencies_csv_joins_agencies_loaded_apart(db_path: Path, tmp
     assert superseded == [(str(ZHUZHOU), True)]
     assert rows(db_path, "SELECT count(*) FROM cells c JOIN reports r USING (report_id) WHERE NOT r.is_current") == [(0,)]
 
+    from dashboard.queries import Filters, agency_directory
+
+    (listed,) = agency_directory(db_path, Filters()).itertuples(index=False)
+    assert (listed.agency, listed.aliases, list(listed.years), listed.reports) == ("株洲市审计局", "株洲审计局", [2019, 2020], 2)
+    assert (listed.first_year, listed.last_year, listed.parent) == (2019, 2020, "株洲市人民政府")
+
 
 def test_an_alias_known_before_loading_files_them_under_the_named_agency(db_path: Path, tmp_path: Path) -> None:
     csv_path = tmp_path / "agencies.csv"
