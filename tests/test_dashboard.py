@@ -101,6 +101,22 @@ def test_quality_lists_the_failed_checks(warehouse: Path, monkeypatch: pytest.Mo
     assert len(listed) == across and set(listed["对比年度"]) <= {str(year) for year in range(2019, 2025)} | {"—"}
 
 
+def test_the_unusual_cells_listed_are_every_such_cell_of_the_current_reports(warehouse: Path) -> None:
+    from dashboard.queries import Filters, unusual_cells
+
+    for filters, among in [(Filters(), "TRUE"), (Filters(provinces=("湖南省",)), "a.province = '湖南省'")]:
+        stored = sql(
+            warehouse,
+            f"""SELECT c.report_id, c.key, c.read_as FROM cells c JOIN reports r USING (report_id)
+                JOIN agencies a USING (agency_id)
+                WHERE r.is_current AND c.read_as IN ('recovered', 'unreadable', 'missing') AND {among} ORDER BY ALL""",
+        )
+        listed = unusual_cells(warehouse, filters, limit=100_000)
+        assert sorted(zip(listed["report_id"], listed["key"], listed["read_as"], strict=True)) == [tuple(r) for r in stored]
+        assert stored and {"recovered", "missing"} <= {read_as for *_, read_as in stored}
+    assert len(unusual_cells(warehouse, Filters(), limit=3)) == 3
+
+
 def test_report_detail_opens_from_the_link_and_shows_the_template(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (report_id,) = sql(warehouse, "SELECT report_id FROM reports JOIN agencies USING (agency_id) WHERE name = '株洲市审计局'")[0]
     app = open_page(warehouse, "report", monkeypatch, state={"report": "株洲市审计局 2019年"})
