@@ -6,6 +6,7 @@ A zero denominator gives no rate (shown as "—"), never 0.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -203,14 +204,11 @@ def percentile_in_group(values: pd.Series, groups: pd.Series) -> pd.Series:
     return values.groupby(groups).rank(pct=True).mul(100)
 
 
-def years_text(years: list[int]) -> str:
-    """An agency's run of reports in words: 2019–2025, and the years missing inside it."""
-    if not len(years):
-        return "—"
-    reported = sorted({int(y) for y in years})
-    first, last = reported[0], reported[-1]
+def span_text(first: int, last: int, missing: Sequence[int] | None = None) -> str:
+    """An agency's run of reports in words: 2019–2025, and the years ``missing`` inside it."""
     span = str(first) if first == last else f"{first}–{last}"
-    if last - first + 1 == len(reported):  # no gap: most agencies, a hundred thousand of them at a time
+    if (
+        missing is None or not hasattr(missing, "__len__") or not len(missing)
+    ):  # no gap (NaN: none listed): most agencies, a hundred thousand of them at a time
         return span
-    missing = sorted(set(range(first, last + 1)) - set(reported))
-    return span + (f"（缺 {'、'.join(map(str, missing))}）" if missing else "")
+    return span + f"（缺 {'、'.join(str(int(year)) for year in missing)}）"

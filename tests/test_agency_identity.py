@@ -58,8 +58,8 @@ def test_an_alias_in_agencies_csv_joins_agencies_loaded_apart(db_path: Path, tmp
     from dashboard.queries import Filters, agency_directory
 
     (listed,) = agency_directory(db_path, Filters()).itertuples(index=False)
-    assert (listed.agency, listed.aliases, list(listed.years), listed.reports) == ("株洲市审计局", "株洲审计局", [2019, 2020], 2)
-    assert (listed.first_year, listed.last_year, listed.parent) == (2019, 2020, "株洲市人民政府")
+    assert (listed.agency, listed.aliases, listed.reports, listed.parent) == ("株洲市审计局", "株洲审计局", 2, "株洲市人民政府")
+    assert (listed.first_year, listed.last_year, listed.missing_years) == (2019, 2020, None)
 
 
 def test_an_alias_known_before_loading_files_them_under_the_named_agency(db_path: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from dashboard.pages import PAGES as ALL_PAGES
 from etl.ingest import ingest
 from etl.template import label_for
-from tests.helpers import ROOT, ZHUZHOU, open_page, sql
+from tests.helpers import PINGTAN, ROOT, ZHUZHOU, open_page, sql
 
 PAGES = [page.name for page in ALL_PAGES]
 CHART_PAGES = [page.name for page in ALL_PAGES if page.charts]
@@ -208,11 +208,33 @@ def test_the_agency_directory_lists_every_agency_with_its_years(warehouse: Path,
 
 
 def test_years_text_names_the_gaps() -> None:
-    from etl.indicators import years_text
+    from etl.indicators import span_text
 
-    assert years_text([2019, 2020, 2021]) == "2019–2021"
-    assert years_text([2019, 2021, 2024]) == "2019–2024（缺 2020、2022、2023）"
-    assert years_text([2023]) == "2023"
+    assert span_text(2019, 2021) == "2019–2021" and span_text(2023, 2023) == "2023"
+    assert (
+        span_text(2019, 2024, [2020, 2022, 2023])
+        == "2019–2024（缺 2020、2022、2023）"
+        == span_text(2019, 2024, (2020, 2022, 2023))
+    )
+    assert span_text(2019, 2021, None) == span_text(2019, 2021, float("nan")) == span_text(2019, 2021, []) == "2019–2021"
+
+
+def test_the_directory_lists_the_years_each_agency_missed_between_its_first_and_last(tmp_path: Path) -> None:
+    from dashboard.queries import Filters, agency_directory
+    from etl.ingest import ingest
+
+    text = ZHUZHOU.read_text("utf-8")
+    for year in (2019, 2021, 2024):
+        (tmp_path / f"{year}.txt").write_text(text.replace("2019", str(year)), "utf-8")
+    db = tmp_path / "w.duckdb"
+    ingest(sorted(tmp_path.glob("*.txt")), db)
+    ingest([PINGTAN], db)
+    listed = agency_directory(db, Filters()).set_index("agency")
+    assert list(listed.loc["株洲市审计局", "missing_years"]) == [2020, 2022, 2023]
+    assert (listed.loc["株洲市审计局", "first_year"], listed.loc["株洲市审计局", "last_year"]) == (2019, 2024)
+    assert listed["missing_years"].isna().sum() == len(listed) - 1  # one year only: nothing missing
+    app_years = agency_directory(db, Filters(years=(2019, 2021))).set_index("agency").loc["株洲市审计局", "missing_years"]
+    assert list(app_years) == [2020]
 
 
 def test_incomplete_reports_are_listed_on_the_quality_page_and_marked_on_their_report(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.ui import Tile, chart, data_table, downloads, filters, generated_banner, headed, page_title, tiles, warehouse_ready
-from etl.indicators import years_text
+from etl.indicators import span_text
 
 page_title("机关名录")
 if warehouse_ready():
@@ -16,7 +16,7 @@ if warehouse_ready():
     if directory.empty:
         st.info("当前筛选条件下没有报告。")
         st.stop()
-    gaps = directory["years"].map(lambda years: max(years) - min(years) + 1 - len(years) > 0)
+    gaps = directory["missing_years"].notna()
     tiles(
         Tile("机关", f"{len(directory):,}"),
         Tile("其中政府", f"{int(directory['is_government'].sum()):,}"),
@@ -40,9 +40,10 @@ if warehouse_ready():
     shown = directory[directory["agency"].str.contains(search, regex=False)] if search else directory
     columns = ["agency", "province", "city", "county", "level", "kind", "parent", "years", "reports", "aliases", "uncertain"]
     table = headed(
-        shown.assign(years=shown["years"].map(years_text), uncertain=shown["uncertain"].map({True: "待确认", False: ""}))[
-            columns
-        ],
+        shown.assign(
+            years=[span_text(*run) for run in zip(shown["first_year"], shown["last_year"], shown["missing_years"], strict=True)],
+            uncertain=shown["uncertain"].map({True: "待确认", False: ""}),
+        )[columns],
         years="报告年度",
         aliases="其他写法",
         uncertain="推断",
