@@ -36,10 +36,10 @@ def joined(frame: pd.DataFrame, columns: list[str], between: str = "") -> list[s
 
 
 def place(frame: pd.DataFrame) -> pd.Series:
-    """Each row's region in one phrase: 湖南省株洲市醴陵市."""
-    return pd.Series(
-        [words or "地区未知" for words in joined(frame, ["province", "city", "county"])], index=frame.index, dtype="str"
-    )
+    """Each row's region in one phrase: 湖南省株洲市醴陵市 (the columns' texts added as
+    columns, not row by row: a country's bodies are a hundred and forty thousand)."""
+    words = frame["province"].fillna("") + frame["city"].fillna("") + frame["county"].fillna("")
+    return words.where(words != "", "地区未知").astype("str")
 
 
 def findings_table(found: pd.DataFrame) -> pd.DataFrame:
@@ -60,10 +60,13 @@ def findings_table(found: pd.DataFrame) -> pd.DataFrame:
 
 def bodies_ranked(found: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     """Bodies by their findings, the most serious first: 错误, then 提醒, then 关注."""
-    counts = found.pivot_table(index="agency", columns="severity", values="rule", aggfunc="count", fill_value=0)
+    # Counted and joined by the bodies' numbers (pandas' pivot_table, and joining a
+    # country's hundred and forty thousand bodies by name, took a third of a second).
+    counts = found.groupby(["agency_id", "severity"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
-    places = status.set_index("agency")[["province", "city", "county"]]
-    table = counts.join(places, how="left")
+    names = found.drop_duplicates("agency_id").set_index("agency_id")["agency"]
+    places = status.set_index("agency_id")[["province", "city", "county"]]
+    table = counts.join(names).join(places, how="left")
     table["地区"] = place(table)
-    table = table.sort_values(list(SEVERITIES), ascending=False).reset_index()
+    table = table.sort_values([*SEVERITIES, "agency"], ascending=[*(False for _ in SEVERITIES), True]).reset_index()
     return table[["agency", "地区", *SEVERITIES]].rename(columns={"agency": "机关"})

@@ -405,3 +405,30 @@ def test_the_download_table_is_asked_in_full_only_for_the_download(warehouse: Pa
         pd.testing.assert_frame_equal(queries.agency_year(warehouse, chosen, keys, 5), whole.head(5))
         made = queries.agency_year_download(warehouse, chosen, keys)
         assert list(made.columns[:2]) == ["报告编号", "机关"] and len(made) == len(whole)
+
+
+def test_bodies_are_ranked_by_their_most_serious_findings_with_their_regions() -> None:
+    from dashboard.review_tables import bodies_ranked, place
+
+    found = pd.DataFrame(
+        {
+            "agency_id": [1, 1, 2, 2, 2, 2, 3, 4],
+            "agency": ["甲局", "甲局", "乙局", "乙局", "乙局", "乙局", "丙局", "丁局"],
+            "severity": ["错误", "错误", "错误", "提醒", "提醒", "提醒", "关注", "关注"],
+            "rule": ["r"] * 8,
+        }
+    )
+    status = pd.DataFrame(
+        {
+            "agency_id": [1, 2, 3],
+            "agency": ["甲局", "乙局", "丙局"],
+            "province": ["湖南省", "湖南省", None],
+            "city": ["株洲市", None, None],
+            "county": [None, None, None],
+        }
+    )
+    ranked = bodies_ranked(found, status)
+    assert ranked["机关"].tolist() == ["甲局", "乙局", "丁局", "丙局"]  # 2 errors, then 1; the ties by name (丁 before 丙)
+    assert ranked[["错误", "提醒", "关注"]].values.tolist() == [[2, 0, 0], [1, 3, 0], [0, 0, 1], [0, 0, 1]]
+    assert ranked["地区"].tolist() == ["湖南省株洲市", "湖南省", "地区未知", "地区未知"]
+    assert place(status.iloc[:0]).tolist() == []

@@ -10,11 +10,25 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
+from dashboard.pickers import LISTED, chosen_values, listed
 from dashboard.review_tables import bodies_ranked, findings_table, place
 from dashboard.ui import Tile, chart, data_table, filters, generated_banner, page_title, tiles, warehouse_ready
 from etl.audit import RULES, SEVERITIES
 from etl.audit.listing import Scope, coverage_table, issue_list_xlsx
 from etl.audit.review_document import review_docx
+
+
+#: The most rows a table of the review shows: a whole country's findings of a year at a
+#: million reports (70,000, 35 MiB) were sent to the browser on every run of the page.
+#: The 问题清单 downloaded holds every one.
+SHOWN = 10_000
+
+
+def capped(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The first ``SHOWN`` rows of ``frame``, saying so when it has more."""
+    if len(frame) > SHOWN:
+        st.caption(f"共 {len(frame):,} {what}，表格显示前 {SHOWN:,} 行；选择地区或查找机关可缩小范围，下载的问题清单包含全部。")
+    return frame.head(SHOWN)
 
 
 def show_rules() -> None:
@@ -73,9 +87,10 @@ if warehouse_ready():
         if missing.empty:
             st.success(f"{year} 年度应报的机关都已有报告。")
         else:
-            shown = missing.assign(
-                地区=place(missing),
-                依据=missing["reports_from"].map(lambda v: "名单" if pd.notna(v) else "其他年度有报告"),
+            first = capped(missing, "个应报未报的机关")
+            shown = first.assign(
+                地区=place(first),
+                依据=first["reports_from"].map(lambda v: "名单" if pd.notna(v) else "其他年度有报告"),
             )
             data_table(shown[["agency", "地区", "依据"]].rename(columns={"agency": "机关"}), hide_index=True)
     with bodies_tab:
@@ -83,10 +98,13 @@ if warehouse_ready():
             st.success("该筛选下没有发现问题。")
         else:
             ranked = bodies_ranked(found, status)
-            data_table(ranked, hide_index=True)
+            data_table(capped(ranked, "个有问题的机关（问题最多的在前）"), hide_index=True)
+            names, matching = listed(ranked["机关"].tolist(), chosen_values("review-body"))
             body = st.selectbox(
-                "查看一个机关的问题", ranked["机关"], index=None, key="review-body", placeholder="选择机关", bind="query-params"
+                "查看一个机关的问题", names, index=None, key="review-body", placeholder="选择机关", bind="query-params"
             )
+            if matching > LISTED:
+                st.caption(f"下拉框列出问题最多的前 {LISTED:,} 个机关；在上方“查找机关”输入名称可缩小范围。")
             if body is not None:
                 data_table(
                     findings_table(found[found["agency"] == body]).drop(columns=["机关", "地区"]),
@@ -109,7 +127,7 @@ if warehouse_ready():
             st.info("该筛选下没有问题。")
         else:
             data_table(
-                findings_table(shown),
+                findings_table(capped(shown, "条问题")),
                 hide_index=True,
                 column_config={
                     "报告": st.column_config.LinkColumn("报告详情", display_text="查看"),
