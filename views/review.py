@@ -17,7 +17,6 @@ from etl.audit import RULES, SEVERITIES
 from etl.audit.listing import Scope, coverage_table, issue_list_xlsx
 from etl.audit.review_document import review_docx
 
-
 #: The most rows a table of the review shows: a whole country's findings of a year at a
 #: million reports (70,000, 35 MiB) were sent to the browser on every run of the page.
 #: The 问题清单 downloaded holds every one.
