@@ -586,6 +586,20 @@ def rows_open_reports(table: Any, links: pd.Series, key: str, **options: Any) ->
         st.switch_page(f"views{target.path}.py", query_params=dict(parse_qsl(target.query)))
 
 
+#: The most rows a table on screen shows: past some thousands a grid is not read row by
+#: row anyway, and at a million reports a country's findings, checks or agencies were
+#: tens of MiB sent to the browser on every run of the page. Downloads hold every row.
+SHOWN_ROWS = 10_000
+
+
+def first_rows(frame: pd.DataFrame, what: str, rest: str = "下载的文件包含全部。") -> pd.DataFrame:
+    """The first ``SHOWN_ROWS`` rows of ``frame``, saying so (``what``: its rows, counted)
+    when it has more."""
+    if len(frame) > SHOWN_ROWS:
+        st.caption(f"共 {len(frame):,} {what}，表格显示前 {SHOWN_ROWS:,} 行；选择地区、年度或机关可缩小范围，{rest}")
+    return frame.head(SHOWN_ROWS)
+
+
 #: How a table writes a missing value: a dash, as the reports print it (Streamlit's default
 #: is a grey "None").
 MISSING = "—"

@@ -432,3 +432,26 @@ def test_bodies_are_ranked_by_their_most_serious_findings_with_their_regions() -
     assert ranked[["错误", "提醒", "关注"]].values.tolist() == [[2, 0, 0], [1, 3, 0], [0, 0, 1], [0, 0, 1]]
     assert ranked["地区"].tolist() == ["湖南省株洲市", "湖南省", "地区未知", "地区未知"]
     assert place(status.iloc[:0]).tolist() == []
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "said", "limit"),
+    [
+        ("review", {"review-year": "2021"}, "条问题", 3),
+        ("quality", {}, "条未通过的勾稽关系", 1),
+        ("compare", {}, "个机关", 3),
+        ("agencies", {}, "个机关", 3),
+    ],
+)
+def test_long_tables_show_their_first_rows_and_say_how_many_there_are(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch, page: str, params: dict[str, str], said: str, limit: int
+) -> None:
+    import dashboard.ui
+
+    monkeypatch.setattr(dashboard.ui, "SHOWN_ROWS", limit)
+    app = open_page(warehouse, page, monkeypatch, params=params)
+    notes = [c.value for c in app.caption if f"表格显示前 {limit} 行" in c.value]
+    assert any(f"{said}，" in note for note in notes), [c.value for c in app.caption]
+    assert any(len(frame.value) == limit for frame in app.dataframe)
+    if page != "review":  # the review's tables leave the rest to its 问题清单
+        assert "下载 CSV" in [b.label for b in app.get("download_button")]

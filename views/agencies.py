@@ -5,7 +5,19 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import Tile, chart, data_table, downloads, filters, generated_banner, headed, page_title, tiles, warehouse_ready
+from dashboard.ui import (
+    Tile,
+    chart,
+    data_table,
+    downloads,
+    filters,
+    first_rows,
+    generated_banner,
+    headed,
+    page_title,
+    tiles,
+    warehouse_ready,
+)
 from etl.indicators import span_text
 
 page_title("机关名录")
@@ -48,5 +60,5 @@ if warehouse_ready():
         aliases="其他写法",
         uncertain="推断",
     )
-    data_table(table.fillna(""), hide_index=True)
+    data_table(first_rows(table, "个机关").fillna(""), hide_index=True)
     downloads(table, "机关名录")

@@ -16,7 +16,9 @@ from dashboard.ui import (
     about_indicators,
     chart,
     data_table,
+    downloads,
     filters,
+    first_rows,
     fmt_rate,
     generated_banner,
     headed,
@@ -102,7 +104,6 @@ def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
             "组内排名": ranked["rank"],
             "组内百分位": ranked["percentile"],
             "偏离同类组": ranked["outlier"].map({True: "明显偏离", False: ""}),
-            "报告": latest_report_links(table["agency"]),
         }
     )
     if peer:
@@ -112,14 +113,18 @@ def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
         "点击列名排序，表格右上角可搜索，点击一行打开该机关的报告。"
     )
     ordered = shown.sort_values(["同类组", "组内排名"], na_position="last")
+    first = first_rows(ordered, "个机关")
+    first = first.assign(报告=latest_report_links(first["机关"]))
     rows_open_reports(
-        ordered,
-        ordered["报告"],
+        first,
+        first["报告"],
         "ranking-table",
         formats={name: PERCENT, "分母（件）": COUNT, "组内排名": RANK, "组内百分位": RANK},
         hide_index=True,
         column_config=REPORT_LINK,
     )
+    if len(first) < len(ordered):
+        downloads(ordered, f"按{name}排名", len(ordered))
 
 
 page_title("机关对比")

@@ -13,8 +13,10 @@ from dashboard.ui import (
     checks_in_words,
     data_table,
     display_source,
+    downloads,
     explain_write_access,
     filters,
+    first_rows,
     fmt_count,
     generated_banner,
     headed,
@@ -32,14 +34,16 @@ from etl.edits import rename_report_agency
 from etl.template import TABLE_NAMES
 from etl.words import INCOMPLETE_WORDS, READ_AS_WORDS, in_words
 
+#: A download of checks names each report by its number (the table on screen links it).
+FAILED_COLUMNS = {"report_id": "报告编号"}
+
 
 def agencies_to_check(to_check: pd.DataFrame) -> None:
     """The agencies to confirm, their agencies.csv to download, and naming a nameless report."""
+    first = first_rows(to_check, "个机关", "下载的名单包含全部。")
     data_table(
         headed(
-            to_check.drop(columns=["report_id", "aliases", "parent"]).assign(
-                source_path=to_check["source_path"].map(display_source)
-            ),
+            first.drop(columns=["report_id", "aliases", "parent"]).assign(source_path=first["source_path"].map(display_source)),
             needs_name="待命名",
         ),
         hide_index=True,
@@ -90,13 +94,11 @@ if warehouse_ready():
     )
 
     st.subheader("未通过的勾稽关系（报告自身的数字）")
-    linked_table(
-        checks_in_words(failed),
-        {
-            "expected": "合计（报告值）",
-            "actual": "各项之和",
-        },
-    )
+    failed_names = {"expected": "合计（报告值）", "actual": "各项之和"}
+    first = first_rows(failed, "条未通过的勾稽关系")
+    linked_table(checks_in_words(first), failed_names)
+    if len(first) < len(failed):
+        downloads(lambda: headed(checks_in_words(failed), **FAILED_COLUMNS, **failed_names), "未通过的勾稽关系", len(failed))
 
     st.subheader("不完整的报告（缺少表格、表格读不出或在文件中被截断）")
     if incomplete.empty:
@@ -118,30 +120,35 @@ if warehouse_ready():
         formats=dict.fromkeys(counted.values(), COUNT),
         hide_index=True,
     )
-    shown = checks_in_words(cross).assign(
-        **{column: cross[column].map(lambda v: "—" if v != v else f"{v:g}") for column in ("expected", "actual", "difference")},
-        compared_year=cross["compared_year"].map(lambda v: "—" if v != v else f"{v:.0f}"),
+    cross_names = {
+        "rule": "检查",
+        "compared_year": "对比年度",
+        "expected": "由上年推算",
+        "actual": "本年报告值",
+        "difference": "差额",
+    }
+    first = first_rows(cross, "条跨年度检查警告")
+    shown = checks_in_words(first).assign(
+        **{column: first[column].map(lambda v: "—" if v != v else f"{v:g}") for column in ("expected", "actual", "difference")},
+        compared_year=first["compared_year"].map(lambda v: "—" if v != v else f"{v:.0f}"),
         compared=pd.Series(
             [
                 report_url(a, y) if y == y else None  # NaN: no earlier report
-                for a, y in zip(cross["agency"], cross["compared_year"], strict=True)
+                for a, y in zip(first["agency"], first["compared_year"], strict=True)
             ],
-            index=cross.index,
+            index=first.index,
             dtype="object",
         ),
     )
     linked_table(
-        shown.drop(columns=["related_report_id"]),
-        {
-            "rule": "检查",
-            "compared_year": "对比年度",
-            "expected": "由上年推算",
-            "actual": "本年报告值",
-            "difference": "差额",
-            "compared": "对比报告",
-        },
-        extra_links={"对比报告": "查看上年"},
+        shown.drop(columns=["related_report_id"]), {**cross_names, "compared": "对比报告"}, extra_links={"对比报告": "查看上年"}
     )
+    if len(first) < len(cross):
+        downloads(
+            lambda: headed(checks_in_words(cross).drop(columns=["related_report_id"]), **FAILED_COLUMNS, **cross_names),
+            "跨年度检查警告",
+            len(cross),
+        )
 
     st.subheader("待确认或待命名的机关")
     st.caption(

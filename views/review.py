@@ -12,22 +12,13 @@ import streamlit as st
 from dashboard import answers
 from dashboard.pickers import LISTED, chosen_values, listed
 from dashboard.review_tables import bodies_ranked, findings_table, place
-from dashboard.ui import Tile, chart, data_table, filters, generated_banner, page_title, tiles, warehouse_ready
+from dashboard.ui import Tile, chart, data_table, filters, first_rows, generated_banner, page_title, tiles, warehouse_ready
 from etl.audit import RULES, SEVERITIES
 from etl.audit.listing import Scope, coverage_table, issue_list_xlsx
 from etl.audit.review_document import review_docx
 
-#: The most rows a table of the review shows: a whole country's findings of a year at a
-#: million reports (70,000, 35 MiB) were sent to the browser on every run of the page.
-#: The 问题清单 downloaded holds every one.
-SHOWN = 10_000
-
-
-def capped(frame: pd.DataFrame, what: str) -> pd.DataFrame:
-    """The first ``SHOWN`` rows of ``frame``, saying so when it has more."""
-    if len(frame) > SHOWN:
-        st.caption(f"共 {len(frame):,} {what}，表格显示前 {SHOWN:,} 行；选择地区或查找机关可缩小范围，下载的问题清单包含全部。")
-    return frame.head(SHOWN)
+#: What the tables cut short leave to the downloads.
+REST = "下载的问题清单包含全部。"
 
 
 def show_rules() -> None:
@@ -86,7 +77,7 @@ if warehouse_ready():
         if missing.empty:
             st.success(f"{year} 年度应报的机关都已有报告。")
         else:
-            first = capped(missing, "个应报未报的机关")
+            first = first_rows(missing, "个应报未报的机关", REST)
             shown = first.assign(
                 地区=place(first),
                 依据=first["reports_from"].map(lambda v: "名单" if pd.notna(v) else "其他年度有报告"),
@@ -97,7 +88,7 @@ if warehouse_ready():
             st.success("该筛选下没有发现问题。")
         else:
             ranked = bodies_ranked(found, status)
-            data_table(capped(ranked, "个有问题的机关（问题最多的在前）"), hide_index=True)
+            data_table(first_rows(ranked, "个有问题的机关（问题最多的在前）", REST), hide_index=True)
             names, matching = listed(ranked["机关"].tolist(), chosen_values("review-body"))
             body = st.selectbox(
                 "查看一个机关的问题", names, index=None, key="review-body", placeholder="选择机关", bind="query-params"
@@ -126,7 +117,7 @@ if warehouse_ready():
             st.info("该筛选下没有问题。")
         else:
             data_table(
-                findings_table(capped(shown, "条问题")),
+                findings_table(first_rows(shown, "条问题", REST)),
                 hide_index=True,
                 column_config={
                     "报告": st.column_config.LinkColumn("报告详情", display_text="查看"),
