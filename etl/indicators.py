@@ -187,12 +187,14 @@ def ranking(agencies: pd.DataFrame, indicator: Indicator, groups: pd.Series) -> 
     group, and whether it lies far outside its group (beyond 1.5 × the interquartile range
     of the ranked agencies): agencies with fewer than ``RANKED_FROM`` cases are not ranked."""
     rate, cases = indicator.of(agencies), indicator.denominators(agencies)
+    groups = groups.astype("category")  # grouped five times: its texts told apart once (a country's agencies)
     ranks = ranks_in_groups(rate, groups, cases)
     counted = (cases >= RANKED_FROM) & rate.notna()
-    grouped = rate[counted].groupby(groups[counted])
+    grouped = rate[counted].groupby(groups[counted], observed=True)
     first, third = grouped.quantile(0.25), grouped.quantile(0.75)
     spread = OUTLIER_SPREAD * (third - first)
-    outside = counted & ((rate < groups.map(first - spread)) | (rate > groups.map(third + spread)))
+    low, high = (groups.map(bound).astype("float64") for bound in (first - spread, third + spread))
+    outside = counted & ((rate < low) | (rate > high))
     return pd.DataFrame(
         {"rate": rate, "cases": cases, "rank": ranks["rank"], "percentile": ranks["percentile"], "outlier": outside},
         index=agencies.index,
