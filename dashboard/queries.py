@@ -389,8 +389,7 @@ def agency_directory(db: Path, filters: Filters) -> pd.DataFrame:
     # time; the missing ones are listed for the few with any. A row per agency, through Arrow.
     return run_large(
         db,
-        f"""WITH chosen AS (SELECT r.agency_id, count(*) AS reports, count(DISTINCT r.year) AS years_reported,
-                                   min(r.year) AS first_year, max(r.year) AS last_year,
+        f"""WITH chosen AS (SELECT r.agency_id, count(*) AS reports, min(r.year) AS first_year, max(r.year) AS last_year,
                                    CASE WHEN count(DISTINCT r.year) < max(r.year) - min(r.year) + 1
                                         THEN list(DISTINCT r.year) END AS some_years
                             FROM current_reports r WHERE {q.sql} GROUP BY r.agency_id)
