@@ -278,9 +278,10 @@ def chinese_headers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def failed_checks(db: Path, filters: Filters) -> pd.DataFrame:
-    """The reports' own identities that failed (kept in ``report_values`` with each report)."""
+    """The reports' own identities that failed (kept in ``report_values`` with each report;
+    tens of thousands at a million reports, through Arrow)."""
     q = where(filters)
-    return run(
+    return run_large(
         db,
         f"""SELECT report_id, agency, year, ch.rule, ch.subject, ch.expected, ch.actual, ch.cells
             FROM (SELECT r.report_id, r.name AS agency, r.year, unnest(r.failed_checks) AS ch
@@ -341,9 +342,10 @@ def ingest_failures(db: Path) -> pd.DataFrame:
 
 
 def cross_year_warnings(db: Path, filters: Filters) -> pd.DataFrame:
-    """Failed checks across years (warnings), each with the earlier report it was compared with."""
+    """Failed checks across years (warnings), each with the earlier report it was compared
+    with (its year NaN where there is none; through Arrow)."""
     q = where(filters)
-    return run(
+    return run_large(
         db,
         f"""SELECT report_id, agency, year, ch.rule, ch.subject, ch.compared_year,
                    ch.expected, ch.actual, ch.actual - ch.expected AS difference, ch.related_report_id
