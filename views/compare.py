@@ -146,7 +146,7 @@ if warehouse_ready():
         bind="query-params",
         help="同类组：同层级、同类别的机关",
     )
-    table["同类组"] = peer_groups(table, scope)
+    table["同类组"] = peer_groups(table, scope).astype("category")  # grouped again and again: told apart once
     ranks = ranks_in_groups(table[DISCLOSURE.name], table["同类组"], table["新收申请"])
     table["公开率排名"], table["组内百分位"] = ranks["rank"], ranks["percentile"]
     peer = st.selectbox(
