@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from etl.template import OUTCOME_LABELS, outcome_leaves
@@ -209,8 +210,6 @@ def percentile_in_group(values: pd.Series, groups: pd.Series) -> pd.Series:
 def span_text(first: int, last: int, missing: Sequence[int] | None = None) -> str:
     """An agency's run of reports in words: 2019–2025, and the years ``missing`` inside it."""
     span = str(first) if first == last else f"{first}–{last}"
-    if (
-        missing is None or not hasattr(missing, "__len__") or not len(missing)
-    ):  # no gap (NaN: none listed): most agencies, a hundred thousand of them at a time
-        return span
-    return span + f"（缺 {'、'.join(str(int(year)) for year in missing)}）"
+    # A table's missing list is NaN or None where none is missing: most agencies.
+    listed = missing if isinstance(missing, Sequence | np.ndarray) else ()
+    return span + f"（缺 {'、'.join(str(int(year)) for year in listed)}）" if len(listed) else span
