@@ -6,6 +6,8 @@ real arithmetic errors. Every failed identity becomes an error issue naming its 
 
 from __future__ import annotations
 
+from functools import cache
+
 from etl.equations import Equation, sides
 from etl.report import CellRecord, CheckResult, CheckStatus, Issue
 from etl.template import spec_by_key
@@ -38,20 +40,22 @@ def check_identities(equations: list[Equation], cells: dict[str, CellRecord]) ->
 
 def _check_signs(cells: dict[str, CellRecord]) -> CheckResult:
     """Counts are non-negative whole numbers; only 2019's 本年增/减 may be negative."""
-    specs = spec_by_key()
+    kinds = _column_kinds()
     bad = []
     for key, cell in cells.items():
-        spec = specs.get(key)
-        if cell.value is None or spec is None:
+        value = cell.value
+        if value is None:
             continue
-        if (
-            spec.column.kind == "count"
-            and (cell.value < 0 or float(cell.value) != int(cell.value))
-            or spec.column.kind == "money"
-            and cell.value < 0
-        ):
+        kind = kinds.get(key)
+        if kind == "count" and (value < 0 or float(value) != int(value)) or kind == "money" and value < 0:
             bad.append(key)
     return CheckResult("signs", "*", "failed" if bad else "passed", None, None, tuple(bad))
+
+
+@cache
+def _column_kinds() -> dict[str, str]:
+    """Each template key's column kind, looked up for every cell of every report."""
+    return {key: spec.column.kind for key, spec in spec_by_key().items()}
 
 
 def issues_from_checks(results: list[CheckResult]) -> list[Issue]:

@@ -35,6 +35,15 @@ def fold_variants(text: str) -> str:
     return text.translate(_VARIANTS)
 
 
+_VARIANT_CHARS = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_VARIANTS)) + "]")
+
+
+def has_variants(text: str) -> bool:
+    """Whether ``fold_variants`` would change the text: one scan, where translating a
+    report's whole text cost more than reading it."""
+    return _VARIANT_CHARS.search(text) is not None
+
+
 #: A page number as footers print it, recognisable anywhere: "- 12 -", "第 3 页", "第 3 页共 9 页".
 PAGE_NUMBER = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
 #: A number alone (12, - 12) or 3/9: a page number only at the foot of a page whose layout

@@ -7,11 +7,12 @@ publication date; crawler headers (标题, 发布时间) stand in where the page
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from etl.document import SourceDocument
+from etl.document import Cell, SourceDocument
 from etl.values import normalise
 
 _CN_DIGITS = {
@@ -52,27 +53,40 @@ class Metadata:
 
 
 def read_metadata(document: SourceDocument) -> Metadata:
-    texts = [normalise(" ".join(cell.text for cell in row)).strip() for row in document.rows]
-    texts = [text for text in texts if text]
+    head = _row_texts(document.rows, 15)
+    tail = _row_texts(reversed(document.rows), 8)[::-1]  # the signature and closing date
     title = document.meta.get("标题", "")
-    head = texts[:15]
     joined = ["".join(head[i : i + 2]) for i in range(len(head))]  # titles wrapped onto two lines
     agency, year = _from_title([normalise(title), *head, *joined])
     agency_from = "title" if agency else ""
-    signature = _signature(texts)
+    signature = _signature(tail)
     if not agency and signature:
         agency, agency_from = signature, "signature"
     if not agency:
         agency, agency_from = _agency_from_path(document.path)
     year_from = "title" if year is not None else ""
     if year is None:
-        year, year_from = _year_from_body(texts), "body"
+        year, year_from = _year_from_body(_row_texts(document.rows)), "body"
     if year is None:
         year, year_from = _year_from_path(document.path)
-    published, published_from = _page_date(document.meta, texts[:15]), "page"
+    published, published_from = _page_date(document.meta, head), "page"
     if published is None:
-        published, published_from = _published(texts) or _closing_date(texts), "signature"
+        published, published_from = _published(tail) or _closing_date(tail), "signature"
     return Metadata(agency, year, published, agency_from, year_from, published_from if published else "")
+
+
+def _row_texts(rows: Iterable[list[Cell]], most: int | None = None) -> list[str]:
+    """The rows' texts that are not empty, normalised, the first ``most`` of them (the
+    title is at the top and the signature at the end: the rest is asked for only when
+    the title has no year)."""
+    texts: list[str] = []
+    for row in rows:
+        text = normalise(" ".join(cell.text for cell in row)).strip()
+        if text:
+            texts.append(text)
+            if most is not None and len(texts) == most:
+                break
+    return texts
 
 
 _PAGE_DATE = re.compile(r"(?:发布|公开|发文)(?:日期|时间)\s*[:：]\s*(\d{4}\s*[年.\-/]\s*\d{1,2}\s*[月.\-/]\s*\d{1,2})")

@@ -279,7 +279,7 @@ def _compare_statements(report: ParsedReport, statements: list[Statement], flat:
         if abs(table_value - statement.value) < 1e-6:
             for key, cell in zip(statement.keys, cells, strict=True):
                 if cell is not None and cell.read_as in ("number", "recovered"):
-                    report.cells[key] = replace(cell, read_as=CONFIRMED, note=f"正文：{statement.sentence}")
+                    report.cells[key] = cell._replace(read_as=CONFIRMED, note=f"正文：{statement.sentence}")
             continue
         labels = "＋".join(label_for(key) for key in statement.keys)
         message = f"正文说“{statement.sentence}”（{statement.value}），表格中{labels}为 {table_value:g}；以表格为准"

@@ -181,6 +181,8 @@ def _find_markers(text: str, start: int, end: int, table: Table) -> list[_Marker
             for match in pattern.finditer(text, low, high):
                 candidates.append(_Marker(index, match.start(), match.end(), row, anchor))
     candidates.sort(key=lambda marker: (marker.start, marker.index))
+    if all(a.index < b.index and a.end <= b.start for a, b in zip(candidates, candidates[1:], strict=False)):
+        return candidates  # each label once, in order (most reports): the chain is all of them
     # The longest chain ending at each candidate, as its length and the candidate before
     # it (the earliest such one, so that ties keep the first reading).
     lengths: list[int] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from etl.document import Box
 from etl.narrative import Part
@@ -43,8 +43,10 @@ class Problem:
     offset: int
 
 
-@dataclass(frozen=True)
-class CellRecord:
+class CellRecord(NamedTuple):
+    """One cell as the report gives it. (A named tuple: a report has two hundred, and a
+    frozen record costs five times as much to make.)"""
+
     key: str
     value: int | float | None
     raw: str
@@ -54,8 +56,9 @@ class CellRecord:
     box: Box | None = None  # where the page prints it, for sources with pages (PDF, scans)
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
+    """One identity judged on one report (a named tuple, as ``CellRecord``: forty a report)."""
+
     rule: str
     subject: str
     status: CheckStatus

@@ -276,7 +276,9 @@ def resolve(rows: dict[str, RowInput], equations: list[Equation], pins: dict[str
     for name, row in rows.items():
         local = within(row.keys)
         options, how = readings(row, local)
-        passing = [reading for reading in options if _satisfies(local, dict(zip(row.keys, reading, strict=True)))]
+        passing = options  # a row no identity lies within: every reading passes
+        if local:
+            passing = [reading for reading in options if _satisfies(local, dict(zip(row.keys, reading, strict=True)))]
         untouched = [reading for reading in passing if reading[-1].tag != _DROPPED]
         if untouched:
             passing = untouched

@@ -20,6 +20,10 @@ DASHES = frozenset({"-", "--", "—", "——", "–", "－", "/", "／", "\\", 
 _COUNT_UNITS = rf"(?:{'|'.join(COUNT_UNITS)})?"
 _GROUPED = r"\d{1,3}(?:,\d{3})+"
 _NUMBER = rf"(?:{_GROUPED}|\d+)(?:\.\d+)?"
+_SPACES = re.compile(r"\s+")
+_COUNT = re.compile(rf"({_NUMBER}){_COUNT_UNITS}")
+_SIGNED = re.compile(rf"([+-]?)({_NUMBER}){_COUNT_UNITS}")
+_MONEY = re.compile(rf"({_NUMBER})(万元|万|元|亿元|亿)?")
 _SIGNED_WORDS = {"增加": 1, "新增": 1, "增": 1, "减少": -1, "减": -1}
 
 
@@ -45,7 +49,7 @@ def normalise(text: str) -> str:
 
 def parse_cell(raw: str, kind: CellKind) -> CellValue:
     """Read one cell; a blank or a dash is zero, marked as such."""
-    text = re.sub(r"\s+", "", normalise(raw))
+    text = _SPACES.sub("", normalise(raw))
     if text == "":
         return CellValue(0, "blank", raw)
     if text in DASHES or raw.strip() in DASHES:
@@ -54,7 +58,7 @@ def parse_cell(raw: str, kind: CellKind) -> CellValue:
         return _parse_money(text, raw)
     if kind == "signed":
         return _parse_signed(text, raw)
-    match = re.fullmatch(rf"({_NUMBER}){_COUNT_UNITS}", text)
+    match = _COUNT.fullmatch(text)
     if not match:
         raise CellValueError(f"「{raw.strip()}」不是一个数字")
     return CellValue(_to_number(match.group(1)), "number", raw)
@@ -66,7 +70,7 @@ def _parse_signed(text: str, raw: str) -> CellValue:
         if text.startswith(word):
             sign, text = word_sign, text[len(word) :]
             break
-    match = re.fullmatch(rf"([+-]?)({_NUMBER}){_COUNT_UNITS}", text)
+    match = _SIGNED.fullmatch(text)
     if not match:
         raise CellValueError(f"「{raw.strip()}」不是一个带符号的数字")
     value = _to_number(match.group(2))
@@ -76,7 +80,7 @@ def _parse_signed(text: str, raw: str) -> CellValue:
 
 
 def _parse_money(text: str, raw: str) -> CellValue:
-    match = re.fullmatch(rf"({_NUMBER})(万元|万|元|亿元|亿)?", text)
+    match = _MONEY.fullmatch(text)
     if not match:
         raise CellValueError(f"「{raw.strip()}」不是一个金额")
     amount = float(match.group(1).replace(",", ""))

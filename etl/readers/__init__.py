@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from etl.document import Cell, ReadError, SourceDocument, fold_variants
+from etl.document import Cell, ReadError, SourceDocument, fold_variants, has_variants
 from etl.readers.html import decode_html, read_html
 from etl.readers.markdown import read_markdown
 from etl.readers.ocr import PageProgress, read_image, read_page_images
@@ -73,11 +73,12 @@ def read_document(path: Path, data: bytes | None = None, on_page: PageProgress |
     except Exception as error:  # a malformed file must end in a plain reason; the detail goes to the log
         log.exception("unexpected error while reading %s", path)
         raise ReadError(f"{path}：文件内容已损坏或格式异常，无法读取（{type(error).__name__}）") from error
-    longest = max((cell for row in document.rows for cell in row), key=lambda cell: len(cell.text), default=None)
-    if longest is not None and len(longest.text) > MAX_CELL_CHARS:
-        raise ReadError(f"{path}：{longest.location}有 {len(longest.text):,} 个字符连在一起，不像是年度报告的内容，不读取")
     everything = "".join(cell.text for row in document.rows for cell in row)
-    if fold_variants(everything) != everything:  # most files have none: one look, not one per cell
+    if len(everything) > MAX_CELL_CHARS:  # only then can one cell be that long
+        longest = max((cell for row in document.rows for cell in row), key=lambda cell: len(cell.text))
+        if len(longest.text) > MAX_CELL_CHARS:
+            raise ReadError(f"{path}：{longest.location}有 {len(longest.text):,} 个字符连在一起，不像是年度报告的内容，不读取")
+    if has_variants(everything):  # most files have none: one look, not one per cell
         document.rows = [[_folded(cell) for cell in row] for row in document.rows]
     return document
 

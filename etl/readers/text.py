@@ -82,8 +82,11 @@ def read_text(text: str, path: str) -> SourceDocument:
             if table_row is None:
                 table_row = []
                 rows.append(table_row)
-            where = f"第{number}行"
-            table_row.extend([Cell(part.strip(), where) for part in line[1:].split("\t")])
+            where, cells = f"第{number}行", line[1:]
+            if "\t" in cells:
+                table_row.extend([Cell(part.strip(), where) for part in cells.split("\t")])
+            else:  # most lines: one cell
+                table_row.append(Cell(cells.strip(), where))
             continue
         if not line or line.isspace():
             table_row = None
