@@ -7,7 +7,7 @@ run-together digits uses it to decide where one number ends.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from etl.template import APPLICANT_COLUMN_KEYS, ORG_COLUMN_KEYS, Version, row_columns, tables
@@ -24,8 +24,8 @@ class Equation:
     left: tuple[str, ...]
     right: tuple[str, ...]
 
-    @property
-    def keys(self) -> tuple[str, ...]:
+    @cached_property
+    def keys(self) -> tuple[str, ...]:  # asked for each identity of every report
         return self.left + self.right
 
 

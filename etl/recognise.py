@@ -358,11 +358,12 @@ def _value_lines(text: str, start: int, end: int, width: int, label_follows: boo
         chunks: list[Chunk] = []
         cell_offset = offset
         last_line = line_index == len(pieces) - 1 and label_follows
+        last_cell = len(cells) - 1
         for cell_index, cell in enumerate(cells):
             after_label = line_index == 0 and cell_index == 0
-            before_label = last_line and cell_index == len(cells) - 1
+            before_label = last_line and cell_index == last_cell
             if cell.isdigit() and cell.isascii():  # most cells: one number, nothing to normalise
-                chunks.append(Chunk(cell, cell, cell_offset, separated=not (after_label or before_label)))
+                chunks.append(Chunk(cell, cell, cell_offset, False, not (after_label or before_label)))
                 cell_offset += len(cell) + 1
                 continue
             label_side = after_label or last_line

@@ -401,6 +401,8 @@ def _note_extra(result: Resolved, rows: list[RowInput]) -> None:
 
 
 def _report_ambiguous(result: Resolved, row: RowInput, chosen: list[Reading], complete: bool) -> None:
+    if len(chosen) == 1 and complete:
+        return  # one reading: every cell was set
     unsure = [key for key in row.keys if result.cells.get(key) is None]
     if not unsure:
         return
