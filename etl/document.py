@@ -35,7 +35,9 @@ def fold_variants(text: str) -> str:
     return text.translate(_VARIANTS)
 
 
-_VARIANT_CHARS = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_VARIANTS)) + "]")
+_VARIANT_CHARS = re.compile(
+    "[" + "".join(re.escape(chr(cp)) for cp, plain in sorted(_VARIANTS.items()) if plain != chr(cp)) + "]"
+)
 
 
 def has_variants(text: str) -> bool:

@@ -48,3 +48,13 @@ def test_signature_then_file_name_stand_in_for_a_missing_title() -> None:
 def test_crawler_publication_time_is_the_last_resort() -> None:
     meta = read_metadata(document("某局2021年度政府信息公开工作年度报告", meta={"发布时间": "2022-02-08 16:34"}))
     assert str(meta.published) == "2022-02-08"
+
+
+def test_a_year_only_the_body_gives_far_down_and_a_signature_among_blank_rows() -> None:
+    """The title and signature are read from the first and last rows; the rest only when the title has no year."""
+    body = [f"第{i}段正文。" for i in range(40)]
+    lines = ["株洲市审计局政府信息公开工作年度报告", *body, "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。"]
+    lines += ["", "五、存在的主要问题", "", "株洲市审计局", " ", "2022年1月10日", ""]
+    meta = read_metadata(document(*lines))
+    assert (meta.year, meta.year_from) == (2021, "body")
+    assert str(meta.published) == "2022-01-10" and meta.published_from == "signature"

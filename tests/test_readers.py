@@ -229,3 +229,14 @@ def parse_file_cells(folder: Path, text: str) -> dict[str, object]:
     path = folder / "report.txt"
     path.write_text(text, "utf-8")
     return {key: cell.value for key, cell in parse_file(path).cells.items()}
+
+
+def test_a_text_has_variants_exactly_when_folding_changes_it() -> None:
+    """One scan tells whether a file needs folding at all (translating every file cost more than reading it)."""
+    from etl.document import _VARIANTS, fold_variants, has_variants
+
+    plain = "一、总体情况 行政复议 12 ３ abc"
+    assert not has_variants(plain) and fold_variants(plain) == plain
+    for code in _VARIANTS:
+        text = plain + chr(code)
+        assert has_variants(text) == (fold_variants(text) != text), hex(code)
