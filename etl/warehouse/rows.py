@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import chain
 
 import numpy as np
 import pyarrow as pa
@@ -143,7 +144,7 @@ def bundled(reports: list[tuple[ReportRows, dict[str, Columns]]]) -> RowsBundle:
         schema = _schema(name)
         counts[name] = [len(columns[name][0]) for _, columns in reports]
         arrays = [
-            pa.array([value for _, columns in reports for value in columns[name][index]], type)
+            pa.array(list(chain.from_iterable(columns[name][index] for _, columns in reports)), type)
             for index, type in enumerate(schema.types)
         ]
         tables[name] = pa.RecordBatch.from_arrays(arrays, schema=schema)
