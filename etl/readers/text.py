@@ -82,11 +82,11 @@ def read_text(text: str, path: str) -> SourceDocument:
             if table_row is None:
                 table_row = []
                 rows.append(table_row)
-            where, cells = f"第{number}行", line[1:]
-            if "\t" in cells:
-                table_row.extend([Cell(part.strip(), where) for part in cells.split("\t")])
+            where, after_tab = f"第{number}行", line[1:]
+            if "\t" in after_tab:
+                table_row.extend([Cell(part.strip(), where) for part in after_tab.split("\t")])
             else:  # most lines: one cell
-                table_row.append(Cell(cells.strip(), where))
+                table_row.append(Cell(after_tab.strip(), where))
             continue
         if not line or line.isspace():
             table_row = None
