@@ -8,8 +8,11 @@ were most of it.
 The warehouse is bench/out/large-N.duckdb (built by bench/dashboard.py when missing). The
 real dashboard is started on it and each page opened in Debian's chromium: the first
 visit after the server starts (nothing cached) and then again (answers cached), timed
-until the page has drawn everything and the app stopped running. The last line is
-``pages: slowest NAME X s first, NAME Y s again (N reports)``.
+until the page has drawn everything and the app stopped running. A fresh tab loads
+Streamlit's front end and plotly each time (about two seconds on any warehouse); what a
+user clicking through the menu feels is the third column: one tab, each page reached by
+its link in the sidebar, answers cached. The last line is
+``pages: slowest NAME X s first, NAME Y s again, NAME Z s clicked (N reports)``.
 """
 
 from __future__ import annotations
@@ -42,9 +45,7 @@ def opened(browser: object, url: str, width: int) -> float:
         started = time.perf_counter()
         page.goto(url)
         page.wait_for_selector('[data-testid="stMain"] h1', timeout=PATIENCE * 1000)
-        for _ in range(2):  # the app may start again once its widgets have their values
-            page.wait_for_timeout(200)
-            page.wait_for_function(f"() => !document.querySelector('{BUSY}')", timeout=PATIENCE * 1000)
+        settled(page)
         return time.perf_counter() - started - 0.4
     except PageTimeout:
         return float("inf")
@@ -52,9 +53,49 @@ def opened(browser: object, url: str, width: int) -> float:
         page.close()
 
 
+def settled(page: object) -> None:
+    """Wait until the app has stopped and no placeholder is waiting (it may run twice)."""
+    for _ in range(2):  # the app may start again once its widgets have their values
+        page.wait_for_timeout(200)  # type: ignore[attr-defined]
+        page.wait_for_function(f"() => !document.querySelector('{BUSY}')", timeout=PATIENCE * 1000)  # type: ignore[attr-defined]
+
+
+def clicked_through(browser: object, url: str, width: int) -> dict[str, float]:
+    """Seconds from clicking each page's menu link, in one tab, to the page standing still."""
+    from playwright.sync_api import TimeoutError as PageTimeout
+
+    page = browser.new_page(viewport={"width": width, "height": 1000})  # type: ignore[attr-defined]
+    took: dict[str, float] = {}
+    try:
+        page.goto(url)
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=PATIENCE * 1000)
+        settled(page)
+        for spec in (*PAGES[1:], PAGES[0]):
+            link = page.locator(f'[data-testid="stSidebarNav"] a[href="{url}/{spec.url_path}"]')
+            started = time.perf_counter()
+            link.click()
+            try:
+                page.wait_for_function(
+                    "t => document.querySelector('[data-testid=\"stMain\"] h1')?.textContent.startsWith(t)",
+                    arg=spec.title,
+                    timeout=PATIENCE * 1000,
+                )
+                settled(page)
+                took[spec.title] = time.perf_counter() - started - 0.4
+            except PageTimeout:
+                took[spec.title] = float("inf")
+    finally:
+        page.close()
+    return took
+
+
 def padded(title: str, width: int) -> str:
     """``title`` padded to ``width`` columns, a Chinese character taking two."""
     return title + " " * max(0, width - sum(2 if ord(c) > 0x2E80 else 1 for c in title))
+
+
+def median(times: dict[str, list[float]]) -> dict[str, float]:
+    return {title: sorted(values)[len(values) // 2] for title, values in times.items()}
 
 
 def seconds(value: float) -> str:
@@ -76,6 +117,7 @@ def main() -> None:
 
     first: dict[str, float] = {}
     again: dict[str, list[float]] = {}
+    clicked: dict[str, list[float]] = {}
     with serving(db, timeout=PATIENCE) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
@@ -84,16 +126,19 @@ def main() -> None:
             for _ in range(args.rounds):
                 for page in PAGES:
                     again.setdefault(page.title, []).append(opened(browser, f"{url}/{page.url_path}", args.width))
+            for _ in range(args.rounds):
+                for title, took in clicked_through(browser, url, args.width).items():
+                    clicked.setdefault(title, []).append(took)
         finally:
             browser.close()
-    print(f"{padded('page', 16)}{'first s':>9}{'again s':>9}")
-    median_again = {title: sorted(v)[len(v) // 2] for title, v in again.items()}
+    print(f"{padded('page', 16)}{'first s':>9}{'again s':>9}{'clicked s':>11}")
+    median_again, median_clicked = median(again), median(clicked)
     for title, took in first.items():
-        print(f"{padded(title, 16)}{seconds(took):>9}{seconds(median_again[title]):>9}")
-    cold = max(first, key=lambda title: first[title])
-    warm = max(median_again, key=lambda title: median_again[title])
+        print(f"{padded(title, 16)}{seconds(took):>9}{seconds(median_again[title]):>9}{seconds(median_clicked[title]):>11}")
+    cold, warm, click = (max(times, key=lambda title: times[title]) for times in (first, median_again, median_clicked))
     print(
-        f"pages: slowest {cold} {seconds(first[cold])} s first, {warm} {seconds(median_again[warm])} s again ({args.reports} reports)"
+        f"pages: slowest {cold} {seconds(first[cold])} s first, {warm} {seconds(median_again[warm])} s again, "
+        f"{click} {seconds(median_clicked[click])} s clicked ({args.reports} reports)"
     )
 
 

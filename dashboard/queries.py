@@ -126,15 +126,16 @@ def run_large(db: Path, sql: str, params: Sequence[object] = ()) -> pd.DataFrame
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """The values the sidebar's filters can take, from the current reports."""
+    """The values the sidebar's filters can take, from the current reports (tuples: one
+    object serves every page and session)."""
 
-    years: list[int]
-    provinces: list[str]
-    city_province: list[tuple[str, str | None]]  # each city with its province, by province
-    levels: list[str]
-    kinds: list[str]
-    agencies: list[str]
-    templates: list[str]
+    years: tuple[int, ...]
+    provinces: tuple[str, ...]
+    city_province: tuple[tuple[str, str | None], ...]  # each city with its province, by province
+    levels: tuple[str, ...]
+    kinds: tuple[str, ...]
+    agencies: tuple[str, ...]
+    templates: tuple[str, ...]
 
 
 def options(db: Path) -> FilterOptions:
@@ -150,13 +151,13 @@ def options(db: Path) -> FilterOptions:
         ).fetchall()
     values = dict(zip(listed, found or [[] for _ in listed], strict=True))
 
-    def names(column: str) -> list[str]:
-        return sorted(str(v) for v in values[column] or () if v is not None)
+    def names(column: str) -> tuple[str, ...]:
+        return tuple(sorted(str(v) for v in values[column] or () if v is not None))
 
     return FilterOptions(
-        years=sorted(int(v) for v in values["year"] or () if v is not None),
+        years=tuple(sorted(int(v) for v in values["year"] or () if v is not None)),
         provinces=names("province"),
-        city_province=[(str(city), None if province is None else str(province)) for city, province in pairs],
+        city_province=tuple((str(city), None if province is None else str(province)) for city, province in pairs),
         levels=names("level"),
         kinds=names("kind"),
         agencies=names("name"),

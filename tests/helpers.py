@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard import answers
 from etl.warehouse import connect_readonly
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def open_page(
     params: dict[str, str] | None = None,
 ) -> AppTest:
     monkeypatch.setenv("GOV_REPORTS_DB", str(db))
-    st.cache_data.clear()
+    answers.forget()
     app = AppTest.from_file(APP, default_timeout=90)
     for key, value in (state or {}).items():
         app.session_state[key] = value

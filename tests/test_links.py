@@ -23,3 +23,11 @@ def test_a_label_names_its_agency_and_year(agency: str) -> None:
 @pytest.mark.parametrize("text", ["株洲市审计局", "株洲市审计局 2021", "株洲市审计局 年", " 2021年", "2021年"])
 def test_other_text_names_no_report(text: str) -> None:
     assert label_named(text) is None
+
+
+@pytest.mark.parametrize("agency", NAMES)
+@pytest.mark.parametrize("year", [2019, 2025.0])
+def test_a_report_url_quotes_its_whole_label(agency: str, year: float) -> None:
+    """The name is quoted once and cached; the link is the whole label quoted, as before."""
+    assert report_url(agency, year) == f"/report?report={quote(report_label(agency, int(year)))}"  # type: ignore[arg-type]
+    assert report_url(agency, year) == f"/report?report={quote(report_label(agency, int(year)))}"  # cached  # type: ignore[arg-type]

@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import answers
+from dashboard import answers, comparison
 from dashboard.pickers import many_names
+from dashboard.queries import Filters
 from dashboard.ui import (
     COUNT,
     PERCENT,
@@ -34,24 +35,9 @@ from etl.indicators import (
     RANKED_FROM,
     REVIEW_CORRECTION,
     correction,
-    peer_groups,
     rankable,
-    ranking,
-    ranks_in_groups,
 )
 from etl.template import OUTCOME_LABELS, outcome_leaves
-
-KEYS = tuple(
-    dict.fromkeys(
-        (
-            "requests.new_received.total",
-            *DISCLOSURE.keys,
-            *REVIEW_CORRECTION.keys,
-            "active.penalty.decisions",
-            *(key for indicator in rankable() for key in indicator.keys),
-        )
-    )
-)
 
 SIDE_BY_SIDE_KEYS = tuple(
     dict.fromkeys(
@@ -80,39 +66,25 @@ def side_by_side(years: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["机关", "年度"])
 
 
-def show_ranking(table: pd.DataFrame, peer: str | None) -> None:
+def show_ranking(chosen: Filters, scope: str, peer: str | None) -> None:
     """Any indicator ranked within the peer groups: sortable, searchable, outliers marked."""
     st.subheader("按指标排名")
     indicators = {indicator.name: indicator for indicator in rankable()}
     name = st.selectbox("指标", list(indicators), key="rank-by", bind="query-params")
     indicator = indicators[name]
-    areas = set(answers.area_agencies(filters()))
+    areas = answers.area_agencies(chosen)
     with_areas = bool(areas) and st.toggle(
         f"包括汇总全市（县、区）数字的报告（{len(areas)} 个机关）",
         key="rank-with-areas",
         help="这些报告的数字是整个地区各机关之和，与单个机关不可比，默认不参加排名",
     )
-    if not with_areas:
-        table = table[~table["agency"].isin(areas)]
-    ranked = ranking(table, indicator, table["同类组"])
-    shown = pd.DataFrame(
-        {
-            "机关": table["agency"],
-            "同类组": table["同类组"],
-            name: ranked["rate"] * 100,
-            "分母（件）": ranked["cases"],
-            "组内排名": ranked["rank"],
-            "组内百分位": ranked["percentile"],
-            "偏离同类组": ranked["outlier"].map({True: "明显偏离", False: ""}),
-        }
-    )
+    ordered = comparison.ranked_by(chosen, scope, name, with_areas)
     if peer:
-        shown = shown[shown["同类组"] == peer]
+        ordered = ordered[ordered["同类组"] == peer]
     st.caption(
         f"{indicator.formula}。分母不足 {RANKED_FROM} 件的机关不排名；“明显偏离”：超出同类组四分位距 1.5 倍。"
         "点击列名排序，表格右上角可搜索，点击一行打开该机关的报告。"
     )
-    ordered = shown.sort_values(["同类组", "组内排名"], na_position="last")
     first = first_rows(ordered, "个机关")
     first = first.assign(报告=latest_report_links(first["机关"]))
     rows_open_reports(
@@ -131,13 +103,10 @@ page_title("机关对比")
 if warehouse_ready():
     generated_banner()
     chosen = filters()
-    table = answers.by_agency(chosen, KEYS)
-    if table.empty:
+    names = comparison.agency_names(chosen)
+    if not names:
         st.info("当前筛选条件下没有报告。")
         st.stop()
-    table["新收申请"] = table["requests.new_received.total"]
-    table[DISCLOSURE.name] = DISCLOSURE.of(table)
-    table[REVIEW_CORRECTION.name] = REVIEW_CORRECTION.of(table)
     scope = st.radio(
         "同类组的范围",
         list(PEER_SCOPES),
@@ -146,9 +115,7 @@ if warehouse_ready():
         bind="query-params",
         help="同类组：同层级、同类别的机关",
     )
-    table["同类组"] = peer_groups(table, scope).astype("category")  # grouped again and again: told apart once
-    ranks = ranks_in_groups(table[DISCLOSURE.name], table["同类组"], table["新收申请"])
-    table["公开率排名"], table["组内百分位"] = ranks["rank"], ranks["percentile"]
+    table = comparison.agencies_ranked(chosen, scope)
     peer = st.selectbox(
         "同类组（同层级、同类别）",
         sorted(table["同类组"].unique()),
@@ -159,13 +126,13 @@ if warehouse_ready():
     )
     picked = many_names(
         "选择要对比的机关",
-        table["agency"].sort_values().tolist(),  # sorted by Arrow: twice as fast as Python for a country's names
+        names,
         "compare",
         max_selections=12,
         placeholder="不选则显示同类组中申请最多的机关",
     )
     shown = table[table["agency"].isin(picked)] if picked else table[table["同类组"] == peer] if peer else table
-    shown = shown.sort_values("新收申请", ascending=False).head(30)
+    shown = shown.head(30)  # the table comes with the most new requests first
     st.caption(f"仅对所选年度合计收到至少 {RANKED_FROM} 件申请的机关按比率排名；其余机关显示“—”。")
     about_indicators(DISCLOSURE, REVIEW_CORRECTION)
     table_shown = headed(
@@ -205,8 +172,8 @@ if warehouse_ready():
         hide_index=True,
         column_config=REPORT_LINK,
     )
-    names = tuple(shown["agency"].head(8))
-    years = answers.agency_year(replace(chosen, agencies=names), SIDE_BY_SIDE_KEYS)
+    charted = tuple(shown["agency"].head(8))
+    years = answers.agency_year(replace(chosen, agencies=charted), SIDE_BY_SIDE_KEYS)
     chart(
         px.line(
             years,
@@ -219,7 +186,7 @@ if warehouse_ready():
         )
     )
 
-    show_ranking(table, peer)
+    show_ranking(chosen, scope, peer)
     if picked:
         st.subheader("所选机关逐年对比")
         st.caption("办理结果为件数；纠错率 = 结果纠正 ÷（总计 − 尚未审结），括号内为已审结件数（分母）。")

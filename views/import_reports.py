@@ -102,7 +102,7 @@ if (files or agencies_file) and st.button("导入", type="primary"):
         st.error(f"机关名单有误，本次没有导入任何内容：{error}")
         st.stop()
     bar.progress(1.0, text="导入完成")
-    st.cache_data.clear()
+    answers.forget()
     rows = problems + outcome_rows(summary.outcomes)
     st.success(f"处理 {len(rows)} 个文件：" + "，".join(f"{STATUS_WORDS[k]} {v}" for k, v in summary.counts.items()))
     data_table(

@@ -66,7 +66,7 @@ def agencies_to_check(to_check: pd.DataFrame) -> None:
             name = st.text_input("机关名称", placeholder="例如：株洲市审计局")
             if st.form_submit_button("保存") and name.strip():
                 rename_report_agency(db_path(), int(choice), name.strip())
-                st.cache_data.clear()
+                answers.forget()
                 st.session_state["quality-flash"] = f"报告 #{choice} 已归入“{name.strip()}”"
                 st.rerun()
 
