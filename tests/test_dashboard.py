@@ -289,7 +289,7 @@ def test_a_chart_with_nothing_to_draw_is_a_sentence() -> None:
     import numpy as np
     import plotly.express as px
 
-    from dashboard.ui import _has_data
+    from dashboard.charts import _has_data
 
     empty = px.bar(pd.DataFrame({"year": [2019, 2020], "v": [np.nan, np.nan]}), x="year", y="v")
     drawn = px.bar(pd.DataFrame({"year": [2019, 2020], "v": [np.nan, 3.0]}), x="year", y="v")
@@ -321,7 +321,7 @@ def test_chosen_agencies_are_compared_side_by_side_by_year(warehouse: Path, monk
 def test_a_chart_gives_its_own_numbers_and_marks_the_2021_template() -> None:
     import plotly.express as px
 
-    from dashboard.ui import _mark_template_change, _years_as_categories, chart_data
+    from dashboard.charts import _mark_template_change, _years_as_categories, chart_data
 
     frame = pd.DataFrame({"year": [2019, 2020, 2021, 2022] * 2, "件": [1, 2, 3, 4, 5, 6, 7, 8], "机关": ["甲"] * 4 + ["乙"] * 4})
     figure = px.line(frame, x="year", y="件", color="机关", labels={"year": "年度"})
@@ -336,7 +336,7 @@ def test_a_chart_gives_its_own_numbers_and_marks_the_2021_template() -> None:
 def test_long_bar_labels_wrap_evenly_and_the_chart_grows_to_keep_them_apart() -> None:
     import plotly.express as px
 
-    from dashboard.ui import LINE_HEIGHT, bars_height, chart_data, wrapped
+    from dashboard.charts import LINE_HEIGHT, bars_height, chart_data, wrapped
 
     assert wrapped("6.属于四类过程性信息") == "6.属于四类<br>过程性信息"  # 11 characters: 6 and 5, not 10 and 1
     assert wrapped("1.没有现成信息") == "1.没有现成信息"
@@ -349,7 +349,7 @@ def test_long_bar_labels_wrap_evenly_and_the_chart_grows_to_keep_them_apart() ->
 
 
 def test_the_legend_stands_as_far_below_a_tall_chart_as_below_a_short_one() -> None:
-    from dashboard.ui import CHART_HEIGHT, LEGEND_BELOW, MARGIN_BOTTOM, MARGIN_TOP, bars_height, legend_top
+    from dashboard.charts import CHART_HEIGHT, LEGEND_BELOW, MARGIN_BOTTOM, MARGIN_TOP, bars_height, legend_top
 
     def pixels_below(height: int) -> float:
         return -legend_top(height) * (height - MARGIN_TOP - MARGIN_BOTTOM)
@@ -384,7 +384,7 @@ def test_the_tile_map_has_every_province_and_a_click_filters_by_it(warehouse: Pa
 def test_a_year_without_a_report_is_a_gap_not_a_line_across() -> None:
     import plotly.express as px
 
-    from dashboard.ui import _gaps_for_missing_years, _years_as_categories
+    from dashboard.charts import _gaps_for_missing_years, _years_as_categories
 
     figure = px.line(pd.DataFrame({"year": [2019, 2021, 2022], "件": [5, 7, 9]}), x="year", y="件", labels={"year": "年度"})
     figure.for_each_xaxis(_years_as_categories)

@@ -5,9 +5,9 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
+from dashboard.charts import chart
 from dashboard.ui import (
     Tile,
-    chart,
     data_table,
     downloads,
     filters,
@@ -38,15 +38,14 @@ if warehouse_ready():
     one_province = directory["province"].nunique() == 1
     counts = answers.agency_counts(chosen, "city" if one_province else "province")
     chart(
-        px.bar(
-            counts,
-            x="place",
-            y="agencies",
-            color="level",
-            title="各市机关数（按层级；省级机关计入省）" if one_province else "各省机关数（按层级）",
-            labels={"place": "", "agencies": "机关数", "level": "层级"},
-            category_orders={"level": ["省", "市", "县", "乡镇", "层级未知"]},
-        )
+        px.bar,
+        counts,
+        x="place",
+        y="agencies",
+        color="level",
+        title="各市机关数（按层级；省级机关计入省）" if one_province else "各省机关数（按层级）",
+        labels={"place": "", "agencies": "机关数", "level": "层级"},
+        category_orders={"level": ["省", "市", "县", "乡镇", "层级未知"]},
     )
     search = st.text_input("查找机关", placeholder="输入名称的一部分，如 审计 或 株洲", key="directory-search")
     shown = directory[directory["agency"].str.contains(search, regex=False)] if search else directory

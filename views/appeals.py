@@ -5,7 +5,8 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import about_indicators, chart, data_table, filters, fmt_rate, generated_banner, page_title, warehouse_ready
+from dashboard.charts import chart
+from dashboard.ui import about_indicators, data_table, filters, fmt_rate, generated_banner, page_title, warehouse_ready
 from etl.indicators import APPEAL_GROUPS as GROUPS
 from etl.indicators import APPEAL_OUTCOME_COLOURS, correction
 
@@ -29,15 +30,14 @@ if warehouse_ready():
         ]
     )
     chart(
-        px.bar(
-            long,
-            x="年度",
-            y="件",
-            color="结果",
-            facet_col="类别",
-            title="复议与诉讼结果（件）",
-            color_discrete_map=APPEAL_OUTCOME_COLOURS,
-        )
+        px.bar,
+        long,
+        x="年度",
+        y="件",
+        color="结果",
+        facet_col="类别",
+        title="复议与诉讼结果（件）",
+        color_discrete_map=APPEAL_OUTCOME_COLOURS,
     )
     rates = []
     for g, label in GROUPS.items():

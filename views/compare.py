@@ -7,6 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers, comparison
+from dashboard.charts import chart
 from dashboard.pickers import many_names
 from dashboard.queries import Filters
 from dashboard.ui import (
@@ -15,7 +16,6 @@ from dashboard.ui import (
     RANK,
     REPORT_LINK,
     about_indicators,
-    chart,
     data_table,
     downloads,
     filters,
@@ -175,15 +175,14 @@ if warehouse_ready():
     charted = tuple(shown["agency"].head(8))
     years = answers.agency_year(replace(chosen, agencies=charted), SIDE_BY_SIDE_KEYS)
     chart(
-        px.line(
-            years,
-            x="year",
-            y="requests.new_received.total",
-            color="agency",
-            markers=True,
-            title="新收申请（逐年）",
-            labels={"year": "年度", "requests.new_received.total": "件", "agency": "机关"},
-        )
+        px.line,
+        years,
+        x="year",
+        y="requests.new_received.total",
+        color="agency",
+        markers=True,
+        title="新收申请（逐年）",
+        labels={"year": "年度", "requests.new_received.total": "件", "agency": "机关"},
     )
 
     show_ranking(chosen, scope, peer)

@@ -4,7 +4,8 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import chart, filters, generated_banner, labelled, page_title, top_agencies, warehouse_ready
+from dashboard.charts import chart, top_agencies
+from dashboard.ui import filters, generated_banner, labelled, page_title, warehouse_ready
 
 page_title("主动公开与执法")
 st.info(
@@ -18,15 +19,14 @@ if warehouse_ready():
     keys = ("active.licensing.decisions", "active.penalty.decisions", "active.coercion.decisions")
     decisions = labelled(answers.sums_by_year(chosen, keys))
     chart(
-        px.line(
-            decisions,
-            x="year",
-            y=list(decisions.columns[1:]),
-            markers=True,
-            log_y=True,
-            title="处理决定数量（对数刻度）",
-            labels={"year": "年度", "value": "件", "variable": ""},
-        )
+        px.line,
+        decisions,
+        x="year",
+        y=list(decisions.columns[1:]),
+        markers=True,
+        log_y=True,
+        title="处理决定数量（对数刻度）",
+        labels={"year": "年度", "value": "件", "variable": ""},
     )
     top_agencies(
         answers.by_agency(chosen, ("active.penalty.decisions",)), "active.penalty.decisions", "行政处罚决定最多的机关", "件"
@@ -37,9 +37,12 @@ if warehouse_ready():
             columns={"active.fees.amount_wan": "收费金额（万元）"}
         )
         chart(
-            px.bar(
-                fees, x="year", y="收费金额（万元）", title="行政事业性收费金额（2021 版起；此前未报告）", labels={"year": "年度"}
-            )
+            px.bar,
+            fees,
+            x="year",
+            y="收费金额（万元）",
+            title="行政事业性收费金额（2021 版起；此前未报告）",
+            labels={"year": "年度"},
         )
     with right:
         docs = answers.sums_by_year(
@@ -52,12 +55,11 @@ if warehouse_ready():
             ),
         )
         chart(
-            px.bar(
-                labelled(docs),
-                x="year",
-                y=list(labelled(docs).columns[1:]),
-                barmode="group",
-                title="规章与规范性文件",
-                labels={"year": "年度", "value": "件", "variable": ""},
-            )
+            px.bar,
+            labelled(docs),
+            x="year",
+            y=list(labelled(docs).columns[1:]),
+            barmode="group",
+            title="规章与规范性文件",
+            labels={"year": "年度", "value": "件", "variable": ""},
         )

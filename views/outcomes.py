@@ -7,11 +7,10 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
+from dashboard.charts import bars_height, chart, wrapped
 from dashboard.ui import (
     COUNT,
     about_indicators,
-    bars_height,
-    chart,
     data_table,
     filters,
     generated_banner,
@@ -20,7 +19,6 @@ from dashboard.ui import (
     rates_as_text,
     short_label,
     warehouse_ready,
-    wrapped,
 )
 from etl.indicators import CARRY_FORWARD, DISCLOSURE, OUTCOME_COLOURS, outcome_share
 from etl.template import OUTCOME_LABELS, outcome_leaves
@@ -47,12 +45,15 @@ if warehouse_ready():
     long = mix.melt(id_vars="year", var_name="结果", value_name="件")
     left, right = st.columns(2)
     with left:
-        chart(outcome_bars(long, "办理结果（件）", {}))
+        chart(outcome_bars, long, "办理结果（件）", {})
     with right:
         chart(
-            outcome_bars(long, "办理结果构成（占比）", {"件": "占比（%）"})
-            .update_layout(barnorm="percent")
-            .update_yaxes(ticksuffix="%")
+            outcome_bars,
+            long,
+            "办理结果构成（占比）",
+            {"件": "占比（%）"},
+            layout={"barnorm": "percent"},
+            yaxes={"ticksuffix": "%"},
         )
     reasons = [
         {"类别": OUTCOME_LABELS[group], "原因": wrapped(short_label(key).split("｜")[0]), "件": data[key].sum(min_count=1)}
@@ -60,17 +61,16 @@ if warehouse_ready():
         for key in leaves[group]
     ]
     chart(
-        px.bar(
-            reasons,
-            x="件",
-            y="原因",
-            color="类别",
-            orientation="h",
-            title="不予公开、无法提供、不予处理的原因（所选年度合计）",
-            height=bars_height([str(reason["原因"]) for reason in reasons]),
-            labels={"原因": ""},
-            color_discrete_map=OUTCOME_COLOURS,
-        )
+        px.bar,
+        reasons,
+        x="件",
+        y="原因",
+        color="类别",
+        orientation="h",
+        title="不予公开、无法提供、不予处理的原因（所选年度合计）",
+        height=bars_height([str(reason["原因"]) for reason in reasons]),
+        labels={"原因": ""},
+        color_discrete_map=OUTCOME_COLOURS,
     )
     rates = mix[["year"]].copy()
     for indicator in rates_shown:

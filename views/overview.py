@@ -4,11 +4,11 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
+from dashboard.charts import chart
 from dashboard.ui import (
     COUNT,
     Tile,
     about_indicators,
-    chart,
     data_table,
     filters,
     fmt_count,
@@ -65,16 +65,22 @@ if warehouse_ready():
     left, right = st.columns(2)
     with left:
         chart(
-            px.bar(years, x="year", y="received", title="新收政府信息公开申请（件）", labels={"year": "年度", "received": "件"})
+            px.bar, years, x="year", y="received", title="新收政府信息公开申请（件）", labels={"year": "年度", "received": "件"}
         )
     with right:
         rates = years.melt(
             id_vars="year", value_vars=["公开率", "复议纠错率", "通过全部校验"], var_name="指标", value_name="比率"
         )
         chart(
-            px.line(
-                rates, x="year", y="比率", color="指标", markers=True, title="比率趋势", labels={"year": "年度"}
-            ).update_yaxes(tickformat=".0%")
+            px.line,
+            rates,
+            x="year",
+            y="比率",
+            color="指标",
+            markers=True,
+            title="比率趋势",
+            labels={"year": "年度"},
+            yaxes={"tickformat": ".0%"},
         )
     about_indicators(DISCLOSURE, REVIEW_CORRECTION)
     table = years.rename(

@@ -4,17 +4,8 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
-from dashboard.ui import (
-    chart,
-    data_table,
-    filters,
-    fmt_number,
-    generated_banner,
-    headed,
-    page_title,
-    top_agencies,
-    warehouse_ready,
-)
+from dashboard.charts import chart, top_agencies
+from dashboard.ui import data_table, filters, fmt_number, generated_banner, headed, page_title, warehouse_ready
 from etl.indicators import rate_column
 
 page_title("政府集中采购")
@@ -34,13 +25,12 @@ if warehouse_ready():
     for column in ("采购总金额（万元）", "平均每项（万元）"):
         shown[column] = shown[column].map(lambda v: fmt_number(v, 2))
     chart(
-        px.bar(
-            data.dropna(subset=["采购总金额（万元）"]),
-            x="year",
-            y="采购总金额（万元）",
-            title="采购总金额（万元）",
-            labels={"year": "年度"},
-        )
+        px.bar,
+        data.dropna(subset=["采购总金额（万元）"]),
+        x="year",
+        y="采购总金额（万元）",
+        title="采购总金额（万元）",
+        labels={"year": "年度"},
     )
     data_table(headed(shown), hide_index=True)
     agencies = answers.by_agency(chosen, ("active.procurement.projects", "active.procurement.amount_wan"))

@@ -10,9 +10,10 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import answers
+from dashboard.charts import chart
 from dashboard.pickers import LISTED, chosen_values, listed
 from dashboard.review_tables import bodies_ranked, findings_table, place
-from dashboard.ui import Tile, chart, data_table, filters, first_rows, generated_banner, page_title, tiles, warehouse_ready
+from dashboard.ui import Tile, data_table, filters, first_rows, generated_banner, page_title, tiles, warehouse_ready
 from etl.audit import RULES, SEVERITIES
 from etl.audit.listing import Scope, coverage_table, issue_list_xlsx
 from etl.audit.review_document import review_docx
@@ -52,15 +53,14 @@ if warehouse_ready():
     regions = coverage_table(status, by)
     long = regions.melt(id_vars=[by], value_vars=["按时", "逾期", "日期不明", "未报"], var_name="情况", value_name="机关数")
     chart(
-        px.bar(
-            long,
-            x=by,
-            y="机关数",
-            color="情况",
-            title=f"{year} 年度各{'市' if by == 'city' else '省'}报告情况",
-            labels={by: ""},
-            color_discrete_map={"按时": "#2e7d32", "逾期": "#ef6c00", "日期不明": "#9e9e9e", "未报": "#c62828"},
-        ),
+        px.bar,
+        long,
+        x=by,
+        y="机关数",
+        color="情况",
+        title=f"{year} 年度各{'市' if by == 'city' else '省'}报告情况",
+        labels={by: ""},
+        color_discrete_map={"按时": "#2e7d32", "逾期": "#ef6c00", "日期不明": "#9e9e9e", "未报": "#c62828"},
         empty="该筛选下没有应报的机关。",
     )
 
