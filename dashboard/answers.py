@@ -58,11 +58,14 @@ def per_version(query: Callable[Concatenate[Path, P], R]) -> Callable[P, R]:
 
 def own_copy(answer: R) -> R:
     """The caller's copy of a kept answer: a frame's costs nothing (pandas copies its data
-    on the first write), a list's or a dict's is shallow; other answers are immutable."""
+    on the first write), a list's or a dict's is shallow, a tuple's holds copies of its
+    frames; other answers are immutable."""
     if isinstance(answer, pd.DataFrame | pd.Series):
         return answer.copy(deep=False)  # type: ignore[return-value]
     if isinstance(answer, list | dict):
         return answer.copy()  # type: ignore[return-value]
+    if isinstance(answer, tuple) and not hasattr(answer, "_fields"):
+        return tuple(own_copy(part) for part in answer)  # type: ignore[return-value]
     return answer
 
 

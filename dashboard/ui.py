@@ -405,9 +405,14 @@ SHOWN_ROWS = 10_000
 def first_rows(frame: pd.DataFrame, what: str, rest: str = "下载的文件包含全部。") -> pd.DataFrame:
     """The first ``SHOWN_ROWS`` rows of ``frame``, saying so (``what``: its rows, counted)
     when it has more."""
-    if len(frame) > SHOWN_ROWS:
-        st.caption(f"共 {len(frame):,} {what}，表格显示前 {SHOWN_ROWS:,} 行；选择地区、年度或机关可缩小范围，{rest}")
+    rows_cut_short(len(frame), what, rest)
     return frame.head(SHOWN_ROWS)
+
+
+def rows_cut_short(rows: int, what: str, rest: str = "下载的文件包含全部。") -> None:
+    """Say that a table of ``rows`` shows its first ``SHOWN_ROWS`` only, when it has more."""
+    if rows > SHOWN_ROWS:
+        st.caption(f"共 {rows:,} {what}，表格显示前 {SHOWN_ROWS:,} 行；选择地区、年度或机关可缩小范围，{rest}")
 
 
 #: How a table writes a missing value: a dash, as the reports print it (Streamlit's default

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard.pages import PAGES as ALL_PAGES
 from etl.ingest import ingest
@@ -455,3 +456,29 @@ def test_long_tables_show_their_first_rows_and_say_how_many_there_are(
     assert any(len(frame.value) == limit for frame in app.dataframe)
     if page != "review":  # the review's tables leave the rest to its 问题清单
         assert "下载 CSV" in [b.label for b in app.get("download_button")]
+    else:
+        findings = [frame.value for frame in app.dataframe if "问题说明" in frame.value.columns]
+        assert [len(frame) for frame in findings] == [limit]
+
+
+def test_the_review_search_narrows_every_table_and_takes_any_text(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name's part is text, not a pattern: 审计局( finds nothing and breaks nothing."""
+
+    def shown(app: AppTest) -> dict[str, set[str]]:
+        return {
+            column: set(frame.value[column])
+            for frame in app.dataframe
+            for column in ("机关",)
+            if column in frame.value.columns and "问题说明" in frame.value.columns
+        }
+
+    app = open_page(warehouse, "review", monkeypatch, params={"review-year": "2021"})
+    everyone = shown(app)["机关"]
+    assert len(everyone) > 1
+    app.text_input(key="review-search").set_value("审计").run()
+    assert not app.exception
+    narrowed = shown(app)["机关"]
+    assert narrowed and narrowed < everyone and all("审计" in name for name in narrowed)
+    app.text_input(key="review-search").set_value("审计局(").run()
+    assert not app.exception
+    assert not shown(app) and any("该筛选下没有" in info.value for info in app.info)

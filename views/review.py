@@ -9,17 +9,32 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import answers
+from dashboard import answers, review_tables
 from dashboard.charts import chart
 from dashboard.pickers import LISTED, chosen_values, listed
-from dashboard.review_tables import bodies_ranked, findings_table, place
-from dashboard.ui import Tile, data_table, filters, first_rows, generated_banner, page_title, tiles, warehouse_ready
+from dashboard.review_tables import findings_table, place
+from dashboard.ui import (
+    Tile,
+    data_table,
+    filters,
+    first_rows,
+    generated_banner,
+    page_title,
+    rows_cut_short,
+    tiles,
+    warehouse_ready,
+)
 from etl.audit import RULES, SEVERITIES
 from etl.audit.listing import Scope, coverage_table, issue_list_xlsx
 from etl.audit.review_document import review_docx
 
 #: What the tables cut short leave to the downloads.
 REST = "下载的问题清单包含全部。"
+
+
+def review_document(found: pd.DataFrame, status: pd.DataFrame, scope: Scope, by_region: bool) -> bytes:
+    """The Word file of the review, made when its button is clicked."""
+    return review_docx(found, scope, coverage_table(status).rename(columns={"year": "年度"}), by_region)
 
 
 def show_rules() -> None:
@@ -50,7 +65,7 @@ if warehouse_ready():
     )
 
     by = "city" if status["province"].nunique() == 1 else "province"
-    regions = coverage_table(status, by)
+    regions = review_tables.coverage(chosen, int(year), by)
     long = regions.melt(id_vars=[by], value_vars=["按时", "逾期", "日期不明", "未报"], var_name="情况", value_name="机关数")
     chart(
         px.bar,
@@ -67,9 +82,7 @@ if warehouse_ready():
     search = st.text_input(
         "查找机关", placeholder="名称的一部分，如 审计、某某镇、某某街道", key="review-search", bind="query-params"
     )
-    if search:
-        found = found[found["agency"].str.contains(search, regex=False) | found["county"].fillna("").str.contains(search)]
-        status = status[status["agency"].str.contains(search, regex=False) | status["county"].fillna("").str.contains(search)]
+    status, found = review_tables.searched(chosen, int(year), search)
 
     missing_tab, bodies_tab, findings_tab, rules_tab = st.tabs(["未报名单", "按机关", "问题明细", "审查规则"])
     with missing_tab:
@@ -87,7 +100,7 @@ if warehouse_ready():
         if found.empty:
             st.success("该筛选下没有发现问题。")
         else:
-            ranked = bodies_ranked(found, status)
+            ranked = review_tables.bodies(chosen, int(year), search)
             data_table(first_rows(ranked, "个有问题的机关（问题最多的在前）", REST), hide_index=True)
             names, matching = listed(ranked["机关"].tolist(), chosen_values("review-body"))
             body = st.selectbox(
@@ -108,16 +121,13 @@ if warehouse_ready():
         severities = st.multiselect("严重程度", list(SEVERITIES), key="review-severity", placeholder="全部", bind="query-params")
         titles = sorted(found["rule_title"].dropna().unique())
         kinds = st.multiselect("问题类型", titles, key="review-rule", placeholder="全部", bind="query-params")
-        shown = found
-        if severities:
-            shown = shown[shown["severity"].isin(severities)]
-        if kinds:
-            shown = shown[shown["rule_title"].isin(kinds)]
-        if shown.empty:
+        count, shown = review_tables.findings_shown(chosen, int(year), search, tuple(severities), tuple(kinds))
+        if not count:
             st.info("该筛选下没有问题。")
         else:
+            rows_cut_short(count, "条问题", REST)
             data_table(
-                findings_table(first_rows(shown, "条问题", REST)),
+                shown,
                 hide_index=True,
                 column_config={
                     "报告": st.column_config.LinkColumn("报告详情", display_text="查看"),
@@ -142,7 +152,7 @@ if warehouse_ready():
     by_region = middle.toggle("Word 按地区分组", key="review-by-region")
     right.download_button(
         "下载审查意见（Word）",
-        functools.partial(review_docx, found, scope, coverage_table(status).rename(columns={"year": "年度"}), by_region),
+        functools.partial(review_document, found, status, scope, by_region),
         file_name=f"{name}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         on_click="ignore",
