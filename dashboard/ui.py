@@ -377,9 +377,10 @@ REPORT_LINK = {"报告": st.column_config.LinkColumn("报告详情", display_tex
 
 
 def linked_table(frame: pd.DataFrame, names: dict[str, str], extra_links: dict[str, str] | None = None) -> None:
-    """A table whose rows link to their report's detail page, with Chinese headers;
-    ``extra_links`` names other link columns (already renamed) and the text they show."""
-    shown = headed(frame.assign(报告=report_links(frame)), **names)
+    """A table whose rows link to their report's detail page (its 报告 column, made here
+    when it has none), with Chinese headers; ``extra_links`` names other link columns
+    (already renamed) and the text they show."""
+    shown = headed(frame if "报告" in frame.columns else frame.assign(报告=report_links(frame)), **names)
     config: dict[str, Any] = {"报告": st.column_config.LinkColumn("报告详情", display_text="查看"), "report_id": None}
     for column, text in (extra_links or {}).items():
         config[column] = st.column_config.LinkColumn(column, display_text=text)

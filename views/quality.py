@@ -4,11 +4,11 @@ confirm or name, failed files."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import answers
+from dashboard import answers, quality_tables
 from dashboard.answers import db_path
-from dashboard.links import report_url
 from dashboard.ui import (
     COUNT,
+    SHOWN_ROWS,
     Tile,
     checks_in_words,
     data_table,
@@ -17,12 +17,11 @@ from dashboard.ui import (
     explain_write_access,
     filters,
     first_rows,
-    fmt_count,
     generated_banner,
     headed,
     linked_table,
     page_title,
-    short_label,
+    rows_cut_short,
     tiles,
     warehouse_ready,
     without_paths,
@@ -95,9 +94,9 @@ if warehouse_ready():
 
     st.subheader("未通过的勾稽关系（报告自身的数字）")
     failed_names = {"expected": "合计（报告值）", "actual": "各项之和"}
-    first = first_rows(failed, "条未通过的勾稽关系")
-    linked_table(checks_in_words(first), failed_names)
-    if len(first) < len(failed):
+    rows_cut_short(len(failed), "条未通过的勾稽关系")
+    linked_table(quality_tables.failed_shown(chosen), failed_names)
+    if len(failed) > SHOWN_ROWS:
         downloads(lambda: headed(checks_in_words(failed), **FAILED_COLUMNS, **failed_names), "未通过的勾稽关系", len(failed))
 
     st.subheader("不完整的报告（缺少表格、表格读不出或在文件中被截断）")
@@ -127,23 +126,11 @@ if warehouse_ready():
         "actual": "本年报告值",
         "difference": "差额",
     }
-    first = first_rows(cross, "条跨年度检查警告")
-    shown = checks_in_words(first).assign(
-        **{column: first[column].map(lambda v: "—" if v != v else f"{v:g}") for column in ("expected", "actual", "difference")},
-        compared_year=first["compared_year"].map(lambda v: "—" if v != v else f"{v:.0f}"),
-        compared=pd.Series(
-            [
-                report_url(a, y) if y == y else None  # NaN: no earlier report
-                for a, y in zip(first["agency"], first["compared_year"], strict=True)
-            ],
-            index=first.index,
-            dtype="object",
-        ),
-    )
+    rows_cut_short(len(cross), "条跨年度检查警告")
     linked_table(
-        shown.drop(columns=["related_report_id"]), {**cross_names, "compared": "对比报告"}, extra_links={"对比报告": "查看上年"}
+        quality_tables.cross_shown(chosen), {**cross_names, "compared": "对比报告"}, extra_links={"对比报告": "查看上年"}
     )
-    if len(first) < len(cross):
+    if len(cross) > SHOWN_ROWS:
         downloads(
             lambda: headed(checks_in_words(cross).drop(columns=["related_report_id"]), **FAILED_COLUMNS, **cross_names),
             "跨年度检查警告",
@@ -164,13 +151,8 @@ if warehouse_ready():
     st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
     read_as = counts.assign(read_as=counts["read_as"].map(lambda code: in_words(code, READ_AS_WORDS)))
     data_table(read_as.rename(columns={"read_as": "读取方式", "cells": "单元格数"}), formats={"单元格数": COUNT}, hide_index=True)
-    unusual = answers.unusual_cells(chosen)
     linked_table(
-        unusual.assign(
-            key=unusual["key"].map(short_label),
-            read_as=unusual["read_as"].map(lambda code: in_words(code, READ_AS_WORDS)),
-            value=unusual["value"].map(fmt_count),
-        ),
+        quality_tables.unusual_shown(chosen),
         {
             "key": "单元格",
             "value": "值",
