@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.charts import chart
+from dashboard.directory_table import directory_table
 from dashboard.ui import (
     Tile,
     data_table,
@@ -13,12 +14,10 @@ from dashboard.ui import (
     filters,
     first_rows,
     generated_banner,
-    headed,
     page_title,
     tiles,
     warehouse_ready,
 )
-from etl.indicators import span_text
 
 page_title("机关名录")
 if warehouse_ready():
@@ -48,16 +47,6 @@ if warehouse_ready():
         category_orders={"level": ["省", "市", "县", "乡镇", "层级未知"]},
     )
     search = st.text_input("查找机关", placeholder="输入名称的一部分，如 审计 或 株洲", key="directory-search")
-    shown = directory[directory["agency"].str.contains(search, regex=False)] if search else directory
-    columns = ["agency", "province", "city", "county", "level", "kind", "parent", "years", "reports", "aliases", "uncertain"]
-    table = headed(
-        shown.assign(
-            years=[span_text(*run) for run in zip(shown["first_year"], shown["last_year"], shown["missing_years"], strict=True)],
-            uncertain=shown["uncertain"].map({True: "待确认", False: ""}),
-        )[columns],
-        years="报告年度",
-        aliases="其他写法",
-        uncertain="推断",
-    )
+    table = directory_table(chosen, search)
     data_table(first_rows(table, "个机关").fillna(""), hide_index=True)
     downloads(table, "机关名录")
