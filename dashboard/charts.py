@@ -268,5 +268,5 @@ def _hover_in_words(trace: Any) -> None:
 
 def top_agencies(frame: pd.DataFrame, column: str, title: str, unit: str, count: int = 15) -> None:
     """A horizontal bar chart of the agencies with the largest values, largest on top."""
-    top = frame.dropna(subset=[column]).sort_values(column, ascending=False).head(count).iloc[::-1]
+    top = frame.nlargest(count, column)[["agency", column]].iloc[::-1]  # a country's agencies: no sort of them all
     chart(px.bar, top, x=column, y="agency", orientation="h", title=title, labels={"agency": "", column: unit})

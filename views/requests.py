@@ -38,12 +38,12 @@ if warehouse_ready():
         labels={"year": "年度"},
     )
     agencies = answers.by_agency(chosen, ("requests.new_received.total",))
-    agencies = agencies.rename(columns={"requests.new_received.total": "新收申请"}).sort_values("新收申请", ascending=False)
+    agencies = agencies.rename(columns={"requests.new_received.total": "新收申请"})
     left, right = st.columns(2)
     with left:
         top_agencies(agencies, "新收申请", "新收申请最多的机关（所选年度合计）", "件", count=20)
     with right:
-        spread = agencies.dropna(subset=["新收申请"])
+        spread = agencies[["新收申请"]].dropna()  # the one column drawn: the chart is known by its data's hash
         chart(
             px.histogram,
             spread,
