@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import answers, quality_tables
 from dashboard.answers import db_path
+from dashboard.queries import Filters
 from dashboard.ui import (
     COUNT,
     SHOWN_ROWS,
@@ -16,7 +17,6 @@ from dashboard.ui import (
     downloads,
     explain_write_access,
     filters,
-    first_rows,
     generated_banner,
     headed,
     linked_table,
@@ -37,16 +37,10 @@ from etl.words import INCOMPLETE_WORDS, READ_AS_WORDS, in_words
 FAILED_COLUMNS = {"report_id": "报告编号"}
 
 
-def agencies_to_check(to_check: pd.DataFrame) -> None:
+def agencies_to_check(chosen: Filters, to_check: pd.DataFrame) -> None:
     """The agencies to confirm, their agencies.csv to download, and naming a nameless report."""
-    first = first_rows(to_check, "个机关", "下载的名单包含全部。")
-    data_table(
-        headed(
-            first.drop(columns=["report_id", "aliases", "parent"]).assign(source_path=first["source_path"].map(display_source)),
-            needs_name="待命名",
-        ),
-        hide_index=True,
-    )
+    rows_cut_short(len(to_check), "个机关", "下载的名单包含全部。")
+    data_table(quality_tables.to_check_shown(chosen), hide_index=True)
     st.download_button(
         "下载待确认机关名单（agencies.csv）",
         lambda: overrides_csv([{str(k): v for k, v in row.items()} for row in to_check.to_dict("records")]),
@@ -146,7 +140,7 @@ if warehouse_ready():
     if to_check.empty:
         st.success("所有机关的地区、级别和类别都已确定，也没有待命名的报告。")
     else:
-        agencies_to_check(to_check)
+        agencies_to_check(chosen, to_check)
 
     st.subheader("单元格读取方式（无法确定、未找到和由勾稽关系还原的单元格列在下表，最多 500 个）")
     read_as = counts.assign(read_as=counts["read_as"].map(lambda code: in_words(code, READ_AS_WORDS)))
