@@ -54,10 +54,15 @@ def opened(browser: object, url: str, width: int) -> float:
 
 
 def settled(page: object) -> None:
-    """Wait until the app has stopped and no placeholder is waiting (it may run twice)."""
+    """Wait until the app has stopped running (Streamlit's own state on the app's root; its
+    running sign shows only after a while) and no placeholder is waiting. It may run twice."""
     for _ in range(2):  # the app may start again once its widgets have their values
         page.wait_for_timeout(200)  # type: ignore[attr-defined]
-        page.wait_for_function(f"() => !document.querySelector('{BUSY}')", timeout=PATIENCE * 1000)  # type: ignore[attr-defined]
+        page.wait_for_function(  # type: ignore[attr-defined]
+            f"""() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+                && !document.querySelector('{BUSY}')""",
+            timeout=PATIENCE * 1000,
+        )
 
 
 def clicked_through(browser: object, url: str, width: int) -> dict[str, float]:
