@@ -368,11 +368,15 @@ def report_links(frame: pd.DataFrame) -> pd.Series:
 
 
 def latest_report_links(agencies: pd.Series) -> pd.Series:
-    """Each agency's latest report (within the filters), as a link to its detail page
-    (looked up name by name: pandas' ``map`` made a series of a country's 142,858 links
-    on every call, a tenth of a second)."""
-    urls = answers.latest_report_urls(filters())
-    return pd.Series([urls.get(agency) for agency in agencies], index=agencies.index, dtype="object")
+    """Each agency's latest report (within the filters), as a link to its detail page: made
+    for the rows shown, name by name (pandas' ``map`` over a dict of a country's 142,858
+    links made a series of them all on every call)."""
+    years = answers.latest_report_years(filters())
+    return pd.Series(
+        [report_url(agency, years[agency]) if agency in years else None for agency in agencies],
+        index=agencies.index,
+        dtype="object",
+    )
 
 
 #: A link column of a table: the agency's latest report.
