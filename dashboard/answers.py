@@ -30,6 +30,9 @@ R = TypeVar("R")
 
 #: Answers kept per question: the filters a handful of users try in a session.
 KEPT_ANSWERS = 512
+#: Tables kept per kind that pages make from answers: each is as large as the answers it
+#: is made of (a country's agencies ranked, tens of MiB), so fewer of them are kept.
+KEPT_TABLES = 64
 
 
 def db_path() -> Path:
@@ -37,7 +40,7 @@ def db_path() -> Path:
     return Path(os.environ.get("GOV_REPORTS_DB", Path(__file__).resolve().parents[1] / "data" / "demo.duckdb"))
 
 
-def per_version(query: Callable[Concatenate[Path, P], R]) -> Callable[P, R]:
+def per_version(query: Callable[Concatenate[Path, P], R], kept: int = KEPT_ANSWERS) -> Callable[P, R]:
     """``query`` without its warehouse argument, cached per warehouse file and version."""
 
     def answer(db: str, version: str, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -45,7 +48,7 @@ def per_version(query: Callable[Concatenate[Path, P], R]) -> Callable[P, R]:
 
     # Streamlit's caches tell functions apart by name: each question gets its own.
     answer.__qualname__ = answer.__name__ = f"answer_{query.__name__}"
-    cached = st.cache_resource(show_spinner=False, max_entries=KEPT_ANSWERS)(answer)
+    cached = st.cache_resource(show_spinner=False, max_entries=kept)(answer)
 
     @functools.wraps(query)
     def asked(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -117,7 +120,7 @@ def made_per_version(make: Callable[P, R]) -> Callable[P, R]:
         return make(*args, **kwargs)
 
     from_answers.__name__ = f"{make.__module__.replace('.', '_')}_{make.__name__}"
-    return functools.wraps(make)(per_version(from_answers))
+    return functools.wraps(make)(per_version(from_answers, KEPT_TABLES))
 
 
 def _latest_report_years(db: Path, filters: Filters) -> dict[str, int]:
