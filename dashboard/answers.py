@@ -5,10 +5,11 @@ Pages call these directly (``answers.overview(filters())``): typed like the quer
 one go-to-definition away, and a new warehouse version is a new cache entry, so an
 ingest shows on every page at once.
 
-Answers are kept as objects, not pickled (``st.cache_data`` unpickles a copy on every
-hit: at a million reports a page's cached answers took a third of a second to copy on
-each of its runs). Each caller gets its own copy of a frame, which costs nothing: pandas
-copies on write, so a page that adds a column or changes a value changes its copy only.
+Answers are kept as objects (``kept.Kept``, within a budget of bytes), not pickled
+(``st.cache_data`` unpickles a copy on every hit: at a million reports a page's cached
+answers took a third of a second to copy on each of its runs). Each caller gets its own
+copy of a frame, which costs nothing: pandas copies on write, so a page that adds a
+column or changes a value changes its copy only.
 """
 
 from __future__ import annotations
@@ -23,16 +24,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.kept import Kept, key_of
 from dashboard.queries import Filters
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: Answers kept per question: the filters a handful of users try in a session.
-KEPT_ANSWERS = 512
-#: Tables kept per kind that pages make from answers: each is as large as the answers it
-#: is made of (a country's agencies ranked, tens of MiB), so fewer of them are kept.
-KEPT_TABLES = 64
+#: Every answer and every table made from answers, within one budget of bytes.
+KEPT = Kept()
 
 
 def db_path() -> Path:
@@ -40,22 +39,32 @@ def db_path() -> Path:
     return Path(os.environ.get("GOV_REPORTS_DB", Path(__file__).resolve().parents[1] / "data" / "demo.duckdb"))
 
 
-def per_version(query: Callable[Concatenate[Path, P], R], kept: int = KEPT_ANSWERS) -> Callable[P, R]:
-    """``query`` without its warehouse argument, cached per warehouse file and version."""
-
-    def answer(db: str, version: str, *args: P.args, **kwargs: P.kwargs) -> R:
-        return query(Path(db), *args, **kwargs)
-
-    # Streamlit's caches tell functions apart by name: each question gets its own.
-    answer.__qualname__ = answer.__name__ = f"answer_{query.__name__}"
-    cached = st.cache_resource(show_spinner=False, max_entries=kept)(answer)
+def per_version(query: Callable[Concatenate[Path, P], R]) -> Callable[P, R]:
+    """``query`` without its warehouse argument, kept per warehouse file and version."""
 
     @functools.wraps(query)
     def asked(*args: P.args, **kwargs: P.kwargs) -> R:
         db = db_path()
-        return own_copy(cached(str(db), queries.warehouse_version(db), *args, **kwargs))
+        return _kept(query, db, lambda: query(db, *args, **kwargs), args, kwargs)
 
     return asked
+
+
+def made_per_version(make: Callable[P, R]) -> Callable[P, R]:
+    """``make``, a table a page makes from answers, kept like them: per warehouse file and
+    version. At a million reports the ranking of 142,858 agencies took 0.8 s of pandas on
+    every run of its page, a click on any of its widgets included."""
+
+    @functools.wraps(make)
+    def asked(*args: P.args, **kwargs: P.kwargs) -> R:
+        return _kept(make, db_path(), lambda: make(*args, **kwargs), args, kwargs)
+
+    return asked
+
+
+def _kept(function: Callable[..., R], db: Path, make: Callable[[], R], args: tuple[object, ...], kwargs: dict[str, object]) -> R:
+    key = key_of(function.__module__, function.__qualname__, str(db), queries.warehouse_version(db), args, kwargs)
+    return own_copy(KEPT.get(key, make))
 
 
 def own_copy(answer: R) -> R:
@@ -72,8 +81,9 @@ def own_copy(answer: R) -> R:
 
 
 def forget() -> None:
-    """Every kept answer dropped: after an edit of the warehouse, which its version may not show
-    (a write within the file's clock tick and size)."""
+    """Every kept answer and chart dropped: after an edit of the warehouse, which its version
+    may not show (a write within the file's clock tick and size)."""
+    KEPT.clear()
     st.cache_resource.clear()
     st.cache_data.clear()
 
@@ -109,18 +119,6 @@ text_repeated = per_version(queries.text_repeated)
 neighbour_report = per_version(queries.neighbour_report)
 review_status = per_version(queries.review_status)
 review_findings = per_version(queries.review_findings)
-
-
-def made_per_version(make: Callable[P, R]) -> Callable[P, R]:
-    """``make``, a table a page makes from answers, cached like them: per warehouse file and
-    version. At a million reports the ranking of 142,858 agencies took 0.8 s of pandas on
-    every run of its page, a click on any of its widgets included."""
-
-    def from_answers(db: Path, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        return make(*args, **kwargs)
-
-    from_answers.__name__ = f"{make.__module__.replace('.', '_')}_{make.__name__}"
-    return functools.wraps(make)(per_version(from_answers, KEPT_TABLES))
 
 
 def _latest_report_years(db: Path, filters: Filters) -> dict[str, int]:

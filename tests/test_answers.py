@@ -63,3 +63,64 @@ def test_a_new_version_of_the_warehouse_is_asked_again(warehouse: Path) -> None:
     os.utime(warehouse, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     table(2)
     assert len(ASKED) == 2
+
+
+def test_kept_answers_stay_within_their_budget_the_least_recently_asked_dropped_first() -> None:
+    from dashboard.kept import Kept, weight
+
+    frame = pd.DataFrame({"value": [float(i) for i in range(10_000)]})  # 80 KB of numbers
+    size = weight(frame)
+    assert 80_000 <= size < 100_000
+    kept = Kept(budget=lambda: int(size * 2.5))
+    made: list[str] = []
+
+    def make(name: str) -> pd.DataFrame:
+        made.append(name)
+        return frame.copy()
+
+    kept.get("a", lambda: make("a"))
+    kept.get("b", lambda: make("b"))
+    kept.get("a", lambda: make("a"))  # asked again: now the most recent
+    kept.get("c", lambda: make("c"))  # over the budget: b, the least recently asked, goes
+    assert made == ["a", "b", "c"] and len(kept) == 2 and kept.total <= size * 2.5
+    kept.get("a", lambda: make("a"))
+    kept.get("b", lambda: make("b"))
+    assert made == ["a", "b", "c", "b"]
+
+
+def test_an_answer_larger_than_the_budget_is_given_but_not_kept() -> None:
+    from dashboard.kept import Kept
+
+    kept = Kept(budget=lambda: 1_000)
+    big = kept.get("big", lambda: pd.DataFrame({"text": ["株洲市审计局" * 20] * 1_000}))
+    assert len(big) == 1_000 and len(kept) == 0 and kept.total == 0
+
+
+def test_texts_are_weighed_with_their_characters() -> None:
+    from dashboard.kept import weight
+
+    names = [f"株洲市第{i}审计局" for i in range(1_000)]
+    assert weight(names) > 1_000 * 20
+    assert weight(pd.DataFrame({"agency": pd.Series(names, dtype="str")})) > 1_000 * 20
+
+
+def test_a_list_and_a_tuple_of_the_same_keys_ask_one_question() -> None:
+    from dashboard.kept import key_of
+    from dashboard.queries import Filters
+
+    assert key_of(Filters(), ["a", "b"], {}) == key_of(Filters(), ("a", "b"), {})
+    assert key_of(Filters(), ("a", "b")) != key_of(Filters(provinces=("湖南省",)), ("a", "b"))
+    with pytest.raises(TypeError):
+        key_of(object.__new__(type("Unhashable", (), {"__hash__": None})))
+
+
+def test_the_budget_comes_from_the_environment_and_a_wrong_one_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.kept import DEFAULT_MB, budget_bytes
+
+    monkeypatch.delenv("GOV_REPORTS_CACHE_MB", raising=False)
+    assert budget_bytes() == DEFAULT_MB * 2**20
+    monkeypatch.setenv("GOV_REPORTS_CACHE_MB", "256")
+    assert budget_bytes() == 256 * 2**20
+    monkeypatch.setenv("GOV_REPORTS_CACHE_MB", "很多")
+    with pytest.raises(ValueError, match="GOV_REPORTS_CACHE_MB"):
+        budget_bytes()
