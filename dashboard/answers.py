@@ -84,8 +84,7 @@ def forget() -> None:
     """Every kept answer and chart dropped: after an edit of the warehouse, which its version
     may not show (a write within the file's clock tick and size)."""
     KEPT.clear()
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    st.cache_data.clear()  # 报告详情's own
 
 
 options = per_version(queries.options)

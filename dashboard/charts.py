@@ -1,7 +1,8 @@
 """Every chart of the dashboard, drawn one way: numbers written out, years as categories,
 hovers in words, gaps where a year has no report, the 2021 template marked, a CSV of the
-numbers under it. A finished chart is kept per process, keyed by its data and options:
-plotly takes 40–80 ms to make and dress one, on every run of a page."""
+numbers under it. A finished chart is kept with the answers (within their budget), keyed
+by its data and options: plotly takes 40–80 ms to make and dress one, on every run of a
+page."""
 
 from __future__ import annotations
 
@@ -14,16 +15,13 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from dashboard import answers
 from etl.export import render
 
 #: Axis titles that mean years: a year is a category on a chart (2019, 2020 …), never 2,019.5.
 YEAR_TITLES = frozenset({"年度", "year"})
 #: Column names plotly would print as they are, in words.
 CHART_WORDS = {"year": "年度", "count": "数量", "value": "数值", "variable": "指标"}
-
-
-#: Finished charts kept: every chart of every page under a few hundred filter settings.
-KEPT_CHARTS = 512
 
 
 class Finished(NamedTuple):
@@ -59,7 +57,7 @@ def chart(
         data = chart_data(figure)
         return Finished(figure, title, render(data, "csv") if len(data) else b"")
 
-    finished = _finished(chart_key(make, args, {**options, "layout": layout, "yaxes": yaxes}), finish)
+    finished = answers.KEPT.get(("chart", chart_key(make, args, {**options, "layout": layout, "yaxes": yaxes})), finish)
     if finished.figure is None:
         st.markdown(f"**{finished.title}**" if finished.title else "")
         st.info(empty, icon=":material/bar_chart_off:")
@@ -75,11 +73,6 @@ def chart(
             type="tertiary",
             icon=":material/download:",
         )
-
-
-@st.cache_resource(show_spinner=False, max_entries=KEPT_CHARTS)
-def _finished(key: str, _finish: Callable[[], Finished]) -> Finished:
-    return _finish()
 
 
 def chart_key(make: Callable[..., Any], args: tuple[Any, ...], options: dict[str, Any]) -> str:
