@@ -61,26 +61,43 @@ class Kept:
         self._budget = budget
         self._answers: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
+        self._making: dict[Hashable, threading.Lock] = {}
         self.total = 0
 
     def get(self, key: Hashable, make: Callable[[], R]) -> R:
-        """The answer kept under ``key``, or ``make()``'s, kept if it fits the budget.
-        Two sessions asking the same new key at once may both make it; one is kept."""
+        """The answer kept under ``key``, or ``make()``'s, kept if it fits the budget. Sessions
+        asking the same new key at once wait for the one making it (after a publish, every
+        visitor of a page at a million reports would otherwise ask the warehouse the same
+        seconds-long questions side by side on two cores)."""
         with self._lock:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key][0]  # type: ignore[no-any-return]
-        answer = make()
+            making = self._making.setdefault(key, threading.Lock())
+        with making:  # the first asker makes it; the others wait here, then find it kept
+            with self._lock:
+                if key in self._answers:
+                    self._answers.move_to_end(key)
+                    return self._answers[key][0]  # type: ignore[no-any-return]
+            try:
+                answer = make()
+                self._keep(key, answer)
+            finally:
+                with self._lock:
+                    self._making.pop(key, None)
+        return answer
+
+    def _keep(self, key: Hashable, answer: object) -> None:
         size = weight(answer)
         budget = self._budget()
         with self._lock:
-            if key not in self._answers and size <= budget:
-                self._answers[key] = (answer, size)
-                self.total += size
-                while self.total > budget:
-                    _, (_, dropped) = self._answers.popitem(last=False)
-                    self.total -= dropped
-        return answer
+            if key in self._answers or size > budget:  # too large to keep: given, not kept
+                return
+            self._answers[key] = (answer, size)
+            self.total += size
+            while self.total > budget:
+                _, (_, dropped) = self._answers.popitem(last=False)
+                self.total -= dropped
 
     def clear(self) -> None:
         with self._lock:

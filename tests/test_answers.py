@@ -124,3 +124,48 @@ def test_the_budget_comes_from_the_environment_and_a_wrong_one_is_named(monkeypa
     monkeypatch.setenv("GOV_REPORTS_CACHE_MB", "很多")
     with pytest.raises(ValueError, match="GOV_REPORTS_CACHE_MB"):
         budget_bytes()
+
+
+def test_sessions_asking_one_new_answer_at_once_wait_for_one_making_it() -> None:
+    import threading
+    import time
+
+    from dashboard.kept import Kept
+
+    kept = Kept(budget=lambda: 10**9)
+    made: list[int] = []
+    started = threading.Barrier(4)
+
+    def make() -> list[int]:
+        made.append(1)
+        time.sleep(0.2)  # a slow question: the others arrive meanwhile
+        return [1, 2, 3]
+
+    def ask(into: list[object]) -> None:
+        started.wait()
+        into.append(kept.get("slow", make))
+
+    got: list[object] = []
+    threads = [threading.Thread(target=ask, args=(got,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert made == [1] and got == [[1, 2, 3]] * 4
+
+
+def test_a_question_that_fails_is_asked_again_next_time() -> None:
+    from dashboard.kept import Kept
+
+    kept = Kept(budget=lambda: 10**9)
+    calls: list[int] = []
+
+    def failing() -> int:
+        calls.append(1)
+        raise RuntimeError("数据库暂时无法读取")
+
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            kept.get("broken", failing)
+    assert len(calls) == 2 and len(kept) == 0
+    assert kept.get("broken", lambda: 7) == 7
