@@ -233,10 +233,14 @@ def _unwrapped(value: object) -> object:
 
 def _has_data(figure: Any) -> bool:
     """Whether any trace has a value to draw: a number that is not missing on its value
-    axis (x for a horizontal bar, the values of a pie, y otherwise)."""
+    axis (x for a horizontal bar, the values of a pie, the values counted of a histogram,
+    y otherwise)."""
     for trace in figure.data:
-        axis = "x" if getattr(trace, "orientation", None) == "h" else "values" if trace.type == "pie" else "y"
-        values = getattr(trace, axis, None)
+        if trace.type == "histogram":  # counts its one axis' values: x, or y when turned on its side
+            values = trace.x if trace.x is not None else trace.y
+        else:
+            axis = "x" if getattr(trace, "orientation", None) == "h" else "values" if trace.type == "pie" else "y"
+            values = getattr(trace, axis, None)
         if values is not None and any(v is not None and v == v and not isinstance(v, str) for v in values):
             return True
     return False

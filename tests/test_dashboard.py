@@ -296,6 +296,9 @@ def test_a_chart_with_nothing_to_draw_is_a_sentence() -> None:
     drawn = px.bar(pd.DataFrame({"year": [2019, 2020], "v": [np.nan, 3.0]}), x="year", y="v")
     ranked = px.bar(pd.DataFrame({"n": [1, 2], "r": ["a", "b"]}), x="n", y="r", orientation="h")
     assert not _has_data(empty) and _has_data(drawn) and _has_data(ranked)
+    spread = px.histogram(pd.DataFrame({"新收申请": [3.0, 40.0, 7.0]}), x="新收申请", nbins=40)
+    no_spread = px.histogram(pd.DataFrame({"新收申请": [np.nan, np.nan]}), x="新收申请")
+    assert _has_data(spread) and not _has_data(no_spread)  # a histogram's values are on x
 
 
 def test_chosen_agencies_are_compared_side_by_side_by_year(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -482,3 +485,13 @@ def test_the_review_search_narrows_every_table_and_takes_any_text(warehouse: Pat
     app.text_input(key="review-search").set_value("审计局(").run()
     assert not app.exception
     assert not shown(app) and any("该筛选下没有" in info.value for info in app.info)
+
+
+def test_every_chart_of_the_requests_page_draws_on_a_warehouse_with_requests(
+    warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spread of requests over agencies is a histogram, whose values stand on x: it was
+    taken for a chart with nothing to draw."""
+    app = open_page(warehouse, "requests", monkeypatch)
+    assert not [info.value for info in app.info if "没有这项数据" in info.value]
+    assert len(app.get("plotly_chart")) == 4
