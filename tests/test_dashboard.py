@@ -495,3 +495,14 @@ def test_every_chart_of_the_requests_page_draws_on_a_warehouse_with_requests(
     app = open_page(warehouse, "requests", monkeypatch)
     assert not [info.value for info in app.info if "没有这项数据" in info.value]
     assert len(app.get("plotly_chart")) == 4
+
+
+def test_the_incomplete_reports_table_is_cut_short_like_the_others(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million reports of real publications the tables missing could be tens of
+    thousands of rows: the first are shown, all downloaded."""
+    import dashboard.ui
+
+    monkeypatch.setattr(dashboard.ui, "SHOWN_ROWS", 0)  # the warehouse misses one table
+    app = open_page(warehouse, "quality", monkeypatch)
+    assert any(c.value.startswith("共 1 个缺少的表格，表格显示前 0 行") for c in app.caption), [c.value for c in app.caption]
+    assert "download-不完整的报告-csv" in [b.key for b in app.get("download_button")]

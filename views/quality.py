@@ -17,6 +17,7 @@ from dashboard.ui import (
     downloads,
     explain_write_access,
     filters,
+    first_rows,
     generated_banner,
     headed,
     linked_table,
@@ -98,13 +99,21 @@ if warehouse_ready():
         st.success("每份报告的三张表都已找到。")
     else:
         st.caption("这些报告的其他表格已正常读取并计入各页统计；缺少的表格中各项为空（不是 0）。")
-        linked_table(
-            incomplete.assign(
-                table_key=incomplete["table_key"].map(TABLE_NAMES),
-                rule=incomplete["rule"].map(lambda code: in_words(code, INCOMPLETE_WORDS)),
-            ),
-            {"agency": "机关", "year": "年度", "table_key": "表格", "rule": "情况", "message": "说明"},
-        )
+        incomplete_names = {"agency": "机关", "year": "年度", "table_key": "表格", "rule": "情况", "message": "说明"}
+
+        def incomplete_in_words(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame.assign(
+                table_key=frame["table_key"].map(TABLE_NAMES),
+                rule=frame["rule"].map(lambda code: in_words(code, INCOMPLETE_WORDS)),
+            )
+
+        linked_table(incomplete_in_words(first_rows(incomplete, "个缺少的表格")), incomplete_names)
+        if len(incomplete) > SHOWN_ROWS:
+            downloads(
+                lambda: headed(incomplete_in_words(incomplete), **FAILED_COLUMNS, **incomplete_names),
+                "不完整的报告",
+                len(incomplete),
+            )
 
     st.subheader("跨年度检查（警告）")
     counted = {"failed": "未通过", "passed": "通过", "not_assessable": "缺少数字无法判断", "reports": "涉及报告"}
