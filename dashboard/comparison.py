@@ -13,6 +13,7 @@ from etl.indicators import (
     REVIEW_CORRECTION,
     peer_groups,
     rankable,
+    rankable_by_name,
     ranking,
     ranks_in_groups,
 )
@@ -57,7 +58,7 @@ def _ranked_by(filters: Filters, scope: str, name: str, with_areas: bool) -> pd.
     """Every agency's rate on the indicator ``name``, its denominator, rank, percentile and
     whether it lies far outside its peer group, by group and rank; reports of whole areas
     (全市、全县…共) only ``with_areas``."""
-    indicator = next(indicator for indicator in rankable() if indicator.name == name)
+    indicator = rankable_by_name()[name]
     table = agencies_ranked(filters, scope)
     if not with_areas:
         table = table[~table["agency"].isin(answers.area_agencies(filters))]

@@ -12,7 +12,11 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-~/]+")
 
 def report_label(agency: str, year: int) -> str:
     """How a report is named in the report picker and in links to it."""
-    return f"{agency} {int(year)}年"
+    return agency + _year_label(year)
+
+
+def _year_label(year: int) -> str:
+    return f" {int(year)}年"
 
 
 def label_named(label: str) -> tuple[str, int] | None:
@@ -23,8 +27,9 @@ def label_named(label: str) -> tuple[str, int] | None:
 
 def report_url(agency: str, year: int) -> str:
     """The report detail page of one agency's year (the picker's label in the URL): its
-    name quoted once per process (a page links ten thousand rows on every run)."""
-    return f"/report?report={_quoted_name(agency)}%20{int(year)}%E5%B9%B4"  # quoted(report_label(agency, year))
+    name quoted once per process (a page links ten thousand rows on every run). Quoting
+    goes character by character, so the label's parts quoted apart are the label quoted."""
+    return f"/report?report={_quoted_name(agency)}{quoted(_year_label(year))}"
 
 
 @functools.lru_cache(maxsize=200_000)

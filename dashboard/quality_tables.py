@@ -11,7 +11,8 @@ from dashboard import answers, ui
 from dashboard.links import report_url
 from dashboard.queries import Filters
 from dashboard.ui import checks_in_words, display_source, fmt_count, headed, report_links, short_label
-from etl.words import READ_AS_WORDS, in_words
+from etl.template import TABLE_NAMES
+from etl.words import INCOMPLETE_WORDS, READ_AS_WORDS, in_words
 
 
 def _failed_shown(filters: Filters) -> pd.DataFrame:
@@ -48,6 +49,14 @@ def _unusual_shown(filters: Filters) -> pd.DataFrame:
         read_as=unusual["read_as"].map(lambda code: in_words(code, READ_AS_WORDS)),
         value=unusual["value"].map(fmt_count),
         报告=report_links(unusual),
+    )
+
+
+def incomplete_in_words(incomplete: pd.DataFrame) -> pd.DataFrame:
+    """Tables missing from reports, each table named and what happened to it in words."""
+    return incomplete.assign(
+        table_key=incomplete["table_key"].map(TABLE_NAMES),
+        rule=incomplete["rule"].map(lambda code: in_words(code, INCOMPLETE_WORDS)),
     )
 
 

@@ -11,7 +11,7 @@ from plotly.colors import sample_colorscale
 from dashboard import answers
 from dashboard.queries import Filters
 from dashboard.ui import fmt_count, fmt_rate
-from etl.indicators import rankable
+from etl.indicators import rankable_by_name
 
 #: The rate's scale, light to dark; provinces without a rate are grey.
 COLOURS = "Blues"
@@ -125,7 +125,7 @@ def _province_map(filters: Filters, name: str) -> tuple[pd.DataFrame, go.Figure]
     """The indicator ``name`` summed per province, and its tile map: made once per version,
     filters and indicator (a country's 142,858 agencies grouped, and the figure drawn, on
     every run of the page). The figure is shared: nothing may change it after."""
-    indicator = next(indicator for indicator in rankable() if indicator.name == name)
+    indicator = rankable_by_name()[name]
     agencies = answers.by_agency(filters, indicator.keys)
     by_province = agencies.groupby(agencies["province"].fillna("地区未知"))[list(indicator.keys)].sum(min_count=1)
     by_province = by_province.reset_index()

@@ -183,6 +183,11 @@ def rankable() -> tuple[Indicator, ...]:
     )
 
 
+def rankable_by_name() -> dict[str, Indicator]:
+    """The rates an agency can be ranked on, by the name a picker shows and a link keeps."""
+    return {indicator.name: indicator for indicator in rankable()}
+
+
 def ranking(agencies: pd.DataFrame, indicator: Indicator, groups: pd.Series) -> pd.DataFrame:
     """Each agency's rate, its cases (the denominator), its rank and percentile within its
     group, and whether it lies far outside its group (beyond 1.5 × the interquartile range

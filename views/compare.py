@@ -35,7 +35,7 @@ from etl.indicators import (
     RANKED_FROM,
     REVIEW_CORRECTION,
     correction,
-    rankable,
+    rankable_by_name,
 )
 from etl.template import OUTCOME_LABELS, outcome_leaves
 
@@ -69,7 +69,7 @@ def side_by_side(years: pd.DataFrame) -> pd.DataFrame:
 def show_ranking(chosen: Filters, scope: str, peer: str | None) -> None:
     """Any indicator ranked within the peer groups: sortable, searchable, outliers marked."""
     st.subheader("按指标排名")
-    indicators = {indicator.name: indicator for indicator in rankable()}
+    indicators = rankable_by_name()
     name = st.selectbox("指标", list(indicators), key="rank-by", bind="query-params")
     indicator = indicators[name]
     areas = answers.area_agencies(chosen)

@@ -31,8 +31,7 @@ from dashboard.ui import (
 from etl.agencies_csv import overrides_csv
 from etl.cross_year_rules import CROSS_YEAR_TEXT
 from etl.edits import rename_report_agency
-from etl.template import TABLE_NAMES
-from etl.words import INCOMPLETE_WORDS, READ_AS_WORDS, in_words
+from etl.words import READ_AS_WORDS, in_words
 
 #: A download of checks names each report by its number (the table on screen links it).
 FAILED_COLUMNS = {"report_id": "报告编号"}
@@ -100,17 +99,10 @@ if warehouse_ready():
     else:
         st.caption("这些报告的其他表格已正常读取并计入各页统计；缺少的表格中各项为空（不是 0）。")
         incomplete_names = {"agency": "机关", "year": "年度", "table_key": "表格", "rule": "情况", "message": "说明"}
-
-        def incomplete_in_words(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame.assign(
-                table_key=frame["table_key"].map(TABLE_NAMES),
-                rule=frame["rule"].map(lambda code: in_words(code, INCOMPLETE_WORDS)),
-            )
-
-        linked_table(incomplete_in_words(first_rows(incomplete, "个缺少的表格")), incomplete_names)
+        linked_table(quality_tables.incomplete_in_words(first_rows(incomplete, "个缺少的表格")), incomplete_names)
         if len(incomplete) > SHOWN_ROWS:
             downloads(
-                lambda: headed(incomplete_in_words(incomplete), **FAILED_COLUMNS, **incomplete_names),
+                lambda: headed(quality_tables.incomplete_in_words(incomplete), **FAILED_COLUMNS, **incomplete_names),
                 "不完整的报告",
                 len(incomplete),
             )

@@ -16,7 +16,7 @@ from dashboard.ui import (
     page_title,
     warehouse_ready,
 )
-from etl.indicators import rankable
+from etl.indicators import rankable_by_name
 
 page_title("地区分布")
 
@@ -32,7 +32,7 @@ def choose_province() -> None:
 if warehouse_ready():
     generated_banner()
     chosen = filters()
-    indicators = {indicator.name: indicator for indicator in rankable()}
+    indicators = rankable_by_name()
     name = st.selectbox("指标", list(indicators), key="region-indicator", bind="query-params")
     indicator = indicators[name]
     by_province, figure = tile_map.province_map(chosen, name)
