@@ -12,6 +12,7 @@ from dashboard.ui import unrecognised_link_values, upgrade_old_link
 from etl.warehouse import needs_upgrade
 
 st.set_page_config(page_title="政府信息公开年度报告分析", page_icon=":material/dashboard:", layout="wide")
+answers.keep_warm()  # after an ingest publishes, what visitors asked is asked again at once
 
 NAVIGATION = [st.Page(page.script, title=page.title, icon=page.icon, default=page is PAGES[0]) for page in PAGES]
 

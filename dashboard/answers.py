@@ -26,6 +26,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.kept import Kept, key_of
 from dashboard.queries import Filters
+from dashboard.warming import Warmer
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -45,7 +46,7 @@ def per_version(query: Callable[Concatenate[Path, P], R]) -> Callable[P, R]:
     @functools.wraps(query)
     def asked(*args: P.args, **kwargs: P.kwargs) -> R:
         db = db_path()
-        return _kept(query, db, lambda: query(db, *args, **kwargs), args, kwargs)
+        return _kept(query, db, lambda: query(db, *args, **kwargs), lambda: asked(*args, **kwargs), args, kwargs)
 
     return asked
 
@@ -53,18 +54,49 @@ def per_version(query: Callable[Concatenate[Path, P], R]) -> Callable[P, R]:
 def made_per_version(make: Callable[P, R]) -> Callable[P, R]:
     """``make``, a table a page makes from answers, kept like them: per warehouse file and
     version. At a million reports the ranking of 142,858 agencies took 0.8 s of pandas on
-    every run of its page, a click on any of its widgets included."""
+    every run of its page, a click on any of its widgets included.
+
+    Its arguments are what a visitor chose (filters, a year, a search), never data from
+    answers: after a publish the same call is made again of the new version (``warming``)."""
 
     @functools.wraps(make)
     def asked(*args: P.args, **kwargs: P.kwargs) -> R:
-        return _kept(make, db_path(), lambda: make(*args, **kwargs), args, kwargs)
+        return _kept(make, db_path(), lambda: make(*args, **kwargs), lambda: asked(*args, **kwargs), args, kwargs)
 
     return asked
 
 
-def _kept(function: Callable[..., R], db: Path, make: Callable[[], R], args: tuple[object, ...], kwargs: dict[str, object]) -> R:
-    key = key_of(function.__module__, function.__qualname__, str(db), queries.warehouse_version(db), args, kwargs)
-    return own_copy(KEPT.get(key, make))
+def _kept(
+    function: Callable[..., R],
+    db: Path,
+    make: Callable[[], R],
+    again: Callable[[], object],
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+) -> R:
+    version = queries.warehouse_version(db)
+    question = key_of(function.__module__, function.__qualname__, args, kwargs)
+    WARMER.asked(db, version, question, again)
+    return own_copy(KEPT.get(_answer_key(question, db, version), make))
+
+
+def _answer_key(question: tuple[object, ...], db: Path, version: str) -> tuple[object, ...]:
+    """An answer's key in ``KEPT``: the question, of which file, at which version."""
+    return ("answer", str(db), version, *question)
+
+
+def _drop_older(db: Path, version: str) -> None:
+    """The answers of ``db`` at any other version dropped: no page asks for them again."""
+    KEPT.drop(lambda key: isinstance(key, tuple) and key[:2] == ("answer", str(db)) and key[2] != version)
+
+
+#: The questions last asked, asked again as soon as an ingest publishes a new version.
+WARMER = Warmer(queries.warehouse_version, db_path, _drop_older)
+
+
+def keep_warm() -> None:
+    """The watcher that asks again after a publish, started once per server process."""
+    WARMER.start()
 
 
 def own_copy(answer: R) -> R:

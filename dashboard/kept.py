@@ -62,6 +62,7 @@ class Kept:
         self._answers: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
         self._making: dict[Hashable, threading.Lock] = {}
+        self._cleared = 0  # how many times everything was dropped
         self.total = 0
 
     def get(self, key: Hashable, make: Callable[[], R]) -> R:
@@ -79,19 +80,22 @@ class Kept:
                 if key in self._answers:
                     self._answers.move_to_end(key)
                     return self._answers[key][0]  # type: ignore[no-any-return]
+                cleared = self._cleared
             try:
                 answer = make()
-                self._keep(key, answer)
+                self._keep(key, answer, cleared)
             finally:
                 with self._lock:
                     self._making.pop(key, None)
         return answer
 
-    def _keep(self, key: Hashable, answer: object) -> None:
+    def _keep(self, key: Hashable, answer: object, cleared: int) -> None:
         size = weight(answer)
         budget = self._budget()
         with self._lock:
             if key in self._answers or size > budget:  # too large to keep: given, not kept
+                return
+            if cleared != self._cleared:  # made from what was there before everything was dropped
                 return
             self._answers[key] = (answer, size)
             self.total += size
@@ -102,13 +106,22 @@ class Kept:
     def clear(self) -> None:
         with self._lock:
             self._answers.clear()
+            self._cleared += 1
             self.total = 0
+
+    def drop(self, unwanted: Callable[[Hashable], bool]) -> int:
+        """Every answer whose key is ``unwanted`` dropped; how many were."""
+        with self._lock:
+            keys = [key for key in self._answers if unwanted(key)]
+            for key in keys:
+                self.total -= self._answers.pop(key)[1]
+        return len(keys)
 
     def __len__(self) -> int:
         return len(self._answers)
 
 
-def key_of(*parts: object) -> Hashable:
+def key_of(*parts: object) -> tuple[Hashable, ...]:
     """``parts`` as a dict key: lists and dicts as tuples, so a list of keys and the same
     tuple are one answer."""
     return tuple(_frozen(part) for part in parts)

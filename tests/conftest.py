@@ -12,6 +12,14 @@ from etl.ingest import find_files, ingest
 from tests.helpers import ROOT, SAMPLES
 
 
+@pytest.fixture(autouse=True)
+def _no_warming(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dashboard's watcher asks nothing again in tests that do not test it: a test
+    counting questions, or republishing a warehouse, would race with it
+    (``tests/test_warming.py`` turns it on)."""
+    monkeypatch.setenv("GOV_REPORTS_WARM", "0")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
