@@ -169,3 +169,18 @@ def test_a_question_that_fails_is_asked_again_next_time() -> None:
             kept.get("broken", failing)
     assert len(calls) == 2 and len(kept) == 0
     assert kept.get("broken", lambda: 7) == 7
+
+
+def test_a_long_list_or_mapping_is_weighed_from_a_sample_close_to_every_item() -> None:
+    import sys
+
+    from dashboard.kept import WEIGHED_ITEMS, weight
+
+    names = [f"{'某' * (i % 40)}机关{i}" for i in range(WEIGHED_ITEMS * 143)]  # names of every length
+    years = {name: 2019 + i % 7 for i, name in enumerate(names)}
+    every_name = sys.getsizeof(names) + sum(sys.getsizeof(name) for name in names)
+    every_pair = sys.getsizeof(years) + sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in years.items())
+    assert abs(weight(names) - every_name) < every_name / 100
+    assert abs(weight(years) - every_pair) < every_pair / 100
+    short = names[:WEIGHED_ITEMS]
+    assert weight(short) == sys.getsizeof(short) + sum(sys.getsizeof(name) for name in short)  # every one, exactly
