@@ -97,6 +97,22 @@ def clicked_through(browser: object, url: str, width: int) -> dict[str, float]:
     return took
 
 
+def large_warehouse(reports: int) -> Path:
+    """bench/out/large-N.duckdb, built by bench/dashboard.py when missing."""
+    db = ROOT / "bench" / "out" / f"large-{reports}.duckdb"
+    if not db.exists():
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "dashboard.py"), "--reports", str(reports), "--rounds", "1"], check=True
+        )
+    return db
+
+
+def publish_again(db: Path) -> None:
+    """A new version of ``db`` as an ingest publishes one: its time changed, its content not."""
+    status = db.stat()
+    os.utime(db, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+
+
 def padded(title: str, width: int) -> str:
     """``title`` padded to ``width`` columns, a Chinese character taking two."""
     return title + " " * max(0, width - sum(2 if ord(c) > 0x2E80 else 1 for c in title))
@@ -117,11 +133,7 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--settle", type=float, default=20, help="seconds waited after the publish")
     args = parser.parse_args()
-    db = ROOT / "bench" / "out" / f"large-{args.reports}.duckdb"
-    if not db.exists():
-        subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "dashboard.py"), "--reports", str(args.reports), "--rounds", "1"], check=True
-        )
+    db = large_warehouse(args.reports)
     from playwright.sync_api import sync_playwright
 
     first: dict[str, float] = {}
@@ -138,8 +150,7 @@ def main() -> None:
             for _ in range(args.rounds):
                 for title, took in clicked_through(browser, url, args.width).items():
                     clicked.setdefault(title, []).append(took)
-            status = db.stat()  # a publish: a new version of the file, as an ingest leaves it
-            os.utime(db, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+            publish_again(db)
             time.sleep(args.settle)
             published = clicked_through(browser, url, args.width)
         finally:
