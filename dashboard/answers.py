@@ -56,8 +56,9 @@ def made_per_version(make: Callable[P, R]) -> Callable[P, R]:
     version. At a million reports the ranking of 142,858 agencies took 0.8 s of pandas on
     every run of its page, a click on any of its widgets included.
 
-    Its arguments are what a visitor chose (filters, a year, a search), never data from
-    answers: after a publish the same call is made again of the new version (``warming``)."""
+    Like an answer, what it makes may depend on its arguments (a visitor's filters and
+    choices, names: things that hash, never frames) and the warehouse only: after a
+    publish the same call is made again, of the new version (``warming``)."""
 
     @functools.wraps(make)
     def asked(*args: P.args, **kwargs: P.kwargs) -> R:
