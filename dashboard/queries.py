@@ -50,12 +50,16 @@ class Filters:
     agencies: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     include_generated: bool = True
+    #: The years the sidebar spans when it leaves every year in (``years`` is then None):
+    #: said in words and in file names, never part of a question, so the questions of
+    #: "every year" stay the same when a publish brings a new year (``warming``).
+    every_year: tuple[int, int] | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         """The filters in words, as a page states what it shows (a screenshot says it too)."""
         parts = []
-        if self.years:
-            first, last = self.years
+        if span := self.years or self.every_year:
+            first, last = span
             parts.append(f"{first}年" if first == last else f"{first}–{last}年")
         for name, _, label in FILTER_FIELDS:
             values: tuple[str, ...] = getattr(self, name)
@@ -69,8 +73,8 @@ class Filters:
     def slug(self) -> str:
         """The filters in a file name: 株洲市_2021-2024 (places first, at most a few)."""
         parts = [*self.provinces[:2], *self.cities[:2], *self.agencies[:1], *self.kinds[:1]]
-        if self.years:
-            first, last = self.years
+        if span := self.years or self.every_year:
+            first, last = span
             parts.append(str(first) if first == last else f"{first}-{last}")
         return "_".join(part.replace("/", "-") for part in parts)
 

@@ -46,11 +46,15 @@ def upgrade_old_link() -> None:
 
 
 def filters() -> Filters:
-    """The sidebar's filters, as set in app.py (and kept in the URL)."""
+    """The sidebar's filters, as set in app.py (and kept in the URL). Years from the first
+    report's to the last's are every year: no filter on them (``Filters.every_year``)."""
     state = st.session_state
     years = state.get("years")
+    chosen = (int(years[0]), int(years[1])) if years else None
+    every = chosen is not None and chosen == _every_year()
     return Filters(
-        years=(int(years[0]), int(years[1])) if years else None,
+        years=None if every else chosen,
+        every_year=chosen if every else None,
         provinces=tuple(state.get("province") or ()),
         cities=tuple(state.get("city") or ()),
         levels=tuple(state.get("level") or ()),
@@ -59,6 +63,12 @@ def filters() -> Filters:
         templates=tuple(state.get("template") or ()),
         include_generated=state.get("demo", "包含") != "排除",
     )
+
+
+def _every_year() -> tuple[int, int] | None:
+    """The first and the last year reported (the years' slider, as it opens)."""
+    years = answers.options().years
+    return (min(years), max(years)) if years else None
 
 
 #: The sidebar's filters as a link keeps them, and what each is called.

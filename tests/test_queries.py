@@ -50,7 +50,16 @@ def test_each_filter_becomes_a_clause_with_its_values_bound(filters: Filters, sq
             "筛选：2019–2024年；省份：湖南省；不含演示数据",
         ),
         (Filters(cities=tuple(f"市{i}" for i in range(7))), "筛选：城市：市0、市1、市2、市3、市4 等 7 项"),
+        (Filters(every_year=(2019, 2025), provinces=("湖南省",)), "筛选：2019–2025年；省份：湖南省"),
     ],
 )
 def test_the_filters_say_in_words_what_a_page_shows(filters: Filters, words: str) -> None:
     assert filters.describe() == words
+
+
+def test_every_year_is_said_but_asks_nothing_of_the_years() -> None:
+    """The slider left at every year: the same question whichever years the warehouse holds."""
+    before, after = Filters(every_year=(2019, 2024)), Filters(every_year=(2019, 2025))
+    assert before == after == Filters() and hash(before) == hash(after)
+    assert where(before) == where(Filters())
+    assert (before.slug(), after.slug()) == ("2019-2024", "2019-2025")

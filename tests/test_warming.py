@@ -11,18 +11,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from dashboard import answers, queries
 from dashboard.kept import Kept
 from dashboard.warming import Warmer
 from etl.ingest import ingest
-from tests.helpers import ROOT, open_page
+from tests.helpers import APP, ROOT, ZHUZHOU, open_page
 
 #: Another agency's report of the same year: the sidebar's years stay as they were, so
 #: the questions are the same (a publish that brings a new year widens the years' range,
 #: and each page's first visit asks anew).
 FIRST_REPORT = ROOT / "tests" / "fixtures" / "gen-2021-lines-spaces.txt"
 ANOTHER_REPORT = ROOT / "tests" / "fixtures" / "gen-2021-lines-tabs.txt"
+OLDER_REPORT = ROOT / "tests" / "fixtures" / "gen-2019-crawler.txt"  # of 2020
 
 
 @contextmanager
@@ -65,13 +67,7 @@ def test_after_a_publish_the_page_finds_the_new_versions_answers_kept(
         app.run()
     asked_with_everything_kept = len(opened)  # the sidebar's look at whether the file is empty
 
-    warmed_before = answers.WARMER.asked_again
-    ingest([ANOTHER_REPORT], db, generated=True)
-    deadline = time.monotonic() + 60
-    while answers.WARMER.asked_again == warmed_before and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert answers.WARMER.settle(60)
-    assert answers.WARMER.asked_again > warmed_before, "nothing was asked again after the publish"
+    _ingested_and_warmed([ANOTHER_REPORT], db, generated=True)
 
     with counted_questions(monkeypatch) as opened:
         app.run()
@@ -83,6 +79,36 @@ def test_after_a_publish_the_page_finds_the_new_versions_answers_kept(
     answers.forget()  # everything asked anew: the same page
     app.run()
     assert _page_text(app) == warmed
+
+
+def test_a_publish_that_brings_a_new_year_is_warmed_for_the_next_visitor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    ingest([OLDER_REPORT, FIRST_REPORT], db, generated=True)  # 2020 and 2023
+    monkeypatch.setenv("GOV_REPORTS_WARM", "1")
+    app = open_page(db, "overview", monkeypatch)  # the slider spans every year: no filter on them
+    assert "筛选：2020–2023年" in _page_text(app)
+    with counted_questions(monkeypatch) as opened:
+        app.run()
+    asked_with_everything_kept = len(opened)
+
+    _ingested_and_warmed([ZHUZHOU], db)  # 2019: every year is now 2019–2023
+    with counted_questions(monkeypatch) as opened:
+        visitor = AppTest.from_file(APP, default_timeout=90)
+        visitor.run()  # 总览, as the app opens
+    assert not visitor.exception
+    assert len(opened) == asked_with_everything_kept
+    assert "筛选：2019–2023年" in _page_text(visitor)
+
+
+def _ingested_and_warmed(files: list[Path], db: Path, generated: bool = False) -> None:
+    """The files ingested into ``db``, and the watcher done asking again."""
+    warmed_before = answers.WARMER.asked_again
+    ingest(files, db, generated=generated)
+    deadline = time.monotonic() + 60
+    while answers.WARMER.asked_again == warmed_before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert answers.WARMER.settle(60)
+    assert answers.WARMER.asked_again > warmed_before, "nothing was asked again after the publish"
 
 
 def test_the_old_versions_answers_are_dropped_at_a_publish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

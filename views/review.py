@@ -140,7 +140,7 @@ if warehouse_ready():
 
     one = {name: values[0] for name, values in (("province", chosen.provinces), ("city", chosen.cities)) if len(values) == 1}
     scope = Scope(int(year), search=search or None, **one)
-    name = "_".join(p for p in (replace(chosen, years=None).slug(), str(year), "年报审查问题清单") if p)
+    name = "_".join(p for p in (replace(chosen, years=None, every_year=None).slug(), str(year), "年报审查问题清单") if p)
     left, middle, right = st.columns(3)
     left.download_button(
         "下载问题清单（Excel）",
