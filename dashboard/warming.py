@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 REMEMBERED = 200
 #: Seconds between looks at the warehouse file (one ``stat``).
 POLL = 1.0
+#: Questions failing in one go after which the rest are left to their visitors: a file the
+#: pages cannot read (one to upgrade, say) would fail every one of them, and fill the log.
+FAILURES_TO_STOP = 3
 
 
 def enabled() -> bool:
@@ -117,6 +120,7 @@ class Warmer:
     def _ask_again(self, db: Path, version: str) -> None:
         with self._lock:
             questions = list(reversed(self._questions.get(db, {}).values()))  # most recent first
+        failures = 0
         for again in questions:
             if self._version_of(db) != version or self._current_db() != db or not enabled():
                 return  # published again (the next look warms that), or no longer read
@@ -124,4 +128,8 @@ class Warmer:
                 again()
                 self.asked_again += 1
             except Exception:  # one question that fails now fails for its visitor, in words
-                log.warning("asking again after a publish failed", exc_info=True)
+                failures += 1
+                log.warning("asking again after a publish failed", exc_info=failures == 1)
+                if failures >= FAILURES_TO_STOP:
+                    log.warning("%s: %d questions failed after its publish; the rest wait for their visitors", db, failures)
+                    return

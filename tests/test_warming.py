@@ -194,6 +194,29 @@ def test_a_failing_question_does_not_stop_the_others(warming_on: None, caplog: p
     assert "asking again after a publish failed" in caplog.text
 
 
+def test_a_file_that_fails_every_question_is_left_after_a_few(warming_on: None) -> None:
+    from dashboard.warming import FAILURES_TO_STOP
+
+    files = _Files()
+    a = files.current
+    files.versions[a] = "1"
+    warmer = files.warmer()
+    tried: list[int] = []
+
+    def failing(number: int) -> Callable[[], object]:
+        def ask() -> None:
+            tried.append(number)
+            raise OSError("旧版本的数据库")
+
+        return ask
+
+    for number in range(10):
+        warmer.asked(a, "1", number, failing(number))
+    files.versions[a] = "2"
+    warmer.look()
+    assert len(tried) == FAILURES_TO_STOP
+
+
 def test_only_the_file_pages_read_now_is_warmed_and_a_missing_one_never(warming_on: None) -> None:
     files = _Files()
     a, b = Path("a.duckdb"), Path("b.duckdb")
