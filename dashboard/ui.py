@@ -14,6 +14,7 @@ from pathlib import PurePath
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -26,7 +27,7 @@ from etl.cross_year_rules import CROSS_YEAR_TEXT
 from etl.export import ExportFormat, render
 from etl.indicators import Indicator
 from etl.template import label_for, subject_label
-from etl.warehouse import needs_upgrade
+from etl.warehouse import WarehouseError, needs_upgrade
 from etl.words import COLUMN_WORDS
 
 #: Keys links made before carried, the keys they are now, and whether the filter takes a list:
@@ -66,8 +67,12 @@ def filters() -> Filters:
 
 
 def _every_year() -> tuple[int, int] | None:
-    """The first and the last year reported (the years' slider, as it opens)."""
-    years = answers.options().years
+    """The first and the last year reported (the years' slider, as it opens); None while
+    the warehouse cannot say (gone, or to upgrade: the page says so, the slider still set)."""
+    try:
+        years = answers.options().years
+    except (WarehouseError, duckdb.Error):
+        return None
     return (min(years), max(years)) if years else None
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from corpus.agencies import all_agencies
 from corpus.generate import generate, write
 from etl.ingest import find_files, ingest
-from tests.helpers import ROOT, SAMPLES
+from tests.helpers import FIXTURES, ROOT, SAMPLES
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +24,17 @@ def _no_warming(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
+
+
+@pytest.fixture
+def v1_warehouse(tmp_path: Path) -> Path:
+    """A warehouse written by schema 1: 株洲市审计局 2019 and 湖南省株洲市审计局 2020 held apart."""
+    source = FIXTURES / "warehouse-v1"
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as connection:
+        connection.execute((source / "schema.sql").read_text("utf-8"))
+        connection.execute((source / "load.sql").read_text("utf-8").replace("@DIR@", str(source)))
+    return db
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl.ingest import ingest
 from etl.warehouse import SCHEMA_VERSION, connect_readonly
-from tests.helpers import FIXTURES, ROOT, ZHUZHOU
+from tests.helpers import ROOT, ZHUZHOU
 
 ZHUZHOU_TEXT = ZHUZHOU.read_text("utf-8")
 
@@ -110,17 +109,6 @@ def test_naming_a_report_that_does_not_exist_is_one_clear_sentence(db_path: Path
         timeout=60,
     )
     assert result.returncode == 2 and result.stderr.strip() == "没有编号为 999 的报告"
-
-
-@pytest.fixture
-def v1_warehouse(tmp_path: Path) -> Path:
-    """A warehouse written by schema 1: 株洲市审计局 2019 and 湖南省株洲市审计局 2020 held apart."""
-    source = FIXTURES / "warehouse-v1"
-    db = tmp_path / "old.duckdb"
-    with duckdb.connect(str(db)) as connection:
-        connection.execute((source / "schema.sql").read_text("utf-8"))
-        connection.execute((source / "load.sql").read_text("utf-8").replace("@DIR@", str(source)))
-    return db
 
 
 def test_a_schema_1_warehouse_is_upgraded_in_place_keeping_every_number(v1_warehouse: Path) -> None:

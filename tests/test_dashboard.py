@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,26 @@ def test_every_page_works_on_an_empty_warehouse(tmp_path: Path, page: str, monke
     app = open_page(tmp_path / "nothing.duckdb", page, monkeypatch)
     if page != "import_reports":
         assert any("还没有报告" in info.value for info in app.info)
+
+
+@pytest.mark.parametrize("change", ["removed", "an old schema"])
+def test_a_page_open_when_its_warehouse_changes_under_it_says_so(
+    warehouse: Path, v1_warehouse: Path, tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The years' slider is still set on the first run after (its filters ask the warehouse
+    for its years): the page says what happened, it does not fail."""
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(warehouse, db)
+    app = open_page(db, "overview", monkeypatch)
+    assert app.session_state["years"]
+    if change == "removed":
+        db.unlink()
+    else:
+        os.replace(v1_warehouse, db)
+    app.run()
+    assert not app.exception
+    said = [element.value for element in [*app.info, *app.warning, *app.error]]
+    assert any("还没有报告" in text or "升级" in text for text in said), said
 
 
 def test_overview_figures_match_the_warehouse(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
