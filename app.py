@@ -24,9 +24,9 @@ with st.sidebar:
         choices = answers.options()
         upgrade_old_link()
         unknown = unrecognised_link_values(choices)  # before the widgets drop them
-        years = choices.years
-        if len(years) > 1:
-            st.slider("年度", min(years), max(years), (min(years), max(years)), key="years", bind="query-params")
+        if len(choices.years) > 1 and choices.every_year:
+            first, last = choices.every_year
+            st.slider("年度", first, last, (first, last), key="years", bind="query-params")
         st.multiselect("省份", choices.provinces, key="province", bind="query-params", placeholder="全部")
         chosen_provinces = set(st.session_state.get("province") or ())
         kept = set(st.session_state.get("city") or ())  # a chosen city stays listed even outside the chosen provinces

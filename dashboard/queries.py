@@ -141,6 +141,11 @@ class FilterOptions:
     agencies: tuple[str, ...]
     templates: tuple[str, ...]
 
+    @property
+    def every_year(self) -> tuple[int, int] | None:
+        """The first and the last year reported: the years' slider as it opens."""
+        return (min(self.years), max(self.years)) if self.years else None
+
 
 def options(db: Path) -> FilterOptions:
     """The values the filters can take: each column's distinct values, worked out by DuckDB

@@ -70,10 +70,9 @@ def _every_year() -> tuple[int, int] | None:
     """The first and the last year reported (the years' slider, as it opens); None while
     the warehouse cannot say (gone, or to upgrade: the page says so, the slider still set)."""
     try:
-        years = answers.options().years
+        return answers.options().every_year
     except (WarehouseError, duckdb.Error):
         return None
-    return (min(years), max(years)) if years else None
 
 
 #: The sidebar's filters as a link keeps them, and what each is called.
@@ -98,7 +97,8 @@ def unrecognised_link_values(choices: queries.FilterOptions) -> list[str]:
         if value not in known[key]
     ]
     for value in st.query_params.get_all("years"):  # a range's ends: any year from the first report's to the last's
-        if not value.isdigit() or not choices.years or not min(choices.years) <= int(value) <= max(choices.years):
+        span = choices.every_year
+        if not value.isdigit() or span is None or not span[0] <= int(value) <= span[1]:
             found.append(f"年度「{value}」")
     return found
 

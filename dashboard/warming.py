@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -108,8 +109,8 @@ class Warmer:
                 self._idle.set()
 
     def _watch(self) -> None:
-        stop = threading.Event()
-        while not stop.wait(self._poll):
+        while True:
+            time.sleep(self._poll)
             if not enabled():
                 continue
             try:
