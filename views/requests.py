@@ -52,7 +52,7 @@ if warehouse_ready():
             log_y=True,
             title="各机关收到申请数的分布（多数机关很少）",
             labels={"新收申请": "新收申请（件）"},
-            yaxes={"title_text": "机关数"},
+            yaxes={"title_text": "机关数", "dtick": 1},  # a log axis: 1, 10, 100 only, not 2 and 5 between
         )
     st.caption(
         f"共 {len(agencies)} 个机关；中位数 {fmt_count(agencies['新收申请'].median())} 件，合计 {fmt_count(agencies['新收申请'].sum())} 件。"
