@@ -91,6 +91,23 @@ class Warmer:
         within ``timeout`` seconds."""
         return self._idle.wait(timeout)
 
+    def settled_on_current(self, timeout: float) -> bool:
+        """Wait until the version of the file pages read now has been asked again and
+        nothing is being asked (for tests): True if so within ``timeout`` seconds. An
+        ingest may change the file more than once; ``settle`` alone can return between
+        two of its versions."""
+        deadline = time.monotonic() + timeout
+        while self._idle.wait(max(0.0, deadline - time.monotonic())):
+            db = self._current_db()
+            with self._lock:
+                known = self._watched.get(db)
+            if known == self._version_of(db) and self._idle.is_set():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(self._poll / 10)
+        return False
+
     def look(self) -> None:
         """One look at every file asked of: each whose version changed is warmed now."""
         with self._lock:

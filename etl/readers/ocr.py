@@ -27,6 +27,7 @@ from etl.readers.ocr_grid import DoubtfulCell, Rule, TextBox, doubtful_cells, fi
 from etl.readers.ocr_labels import corrected_label
 from etl.readers.pages import PageImage, frame_count, image_frames, zip_page_images
 from etl.readers.pdf import PageWord, document_from_lines, page_lines
+from etl.readers.pdfium_session import rendering
 from etl.template import tables
 
 #: Resolution pages are read at: table digits are some 25 pixels high at 200 dpi.
@@ -73,15 +74,15 @@ def read_scanned_pdf(data: bytes, path: str, on_page: PageProgress | None = None
     and last pages (title, signature, date), again at full resolution."""
     if not ocr_available():
         raise ReadError(f"{path}：这个 PDF 没有文字层（可能是扫描件），需要文字识别（OCR）；{HOW_TO_ENABLE}")
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(data)
+    with rendering() as pdfium:
+        document = pdfium.PdfDocument(data)
+        count = len(document)
     try:
         lines = []
-        count = len(document)
         for index in range(count):
-            page = document[index]
-            _, height = page.get_size()
+            with rendering():
+                page = document[index]
+                _, height = page.get_size()
             read = _cached_read(data, index, partial(_ocr_page, page, SURVEY_DPI, False), SURVEY_DPI)
             if index in (0, count - 1) or _holds_a_table(read.words):
                 read = _cached_read(data, index, partial(_ocr_page, page, OCR_DPI, True))
@@ -89,13 +90,16 @@ def read_scanned_pdf(data: bytes, path: str, on_page: PageProgress | None = None
             if on_page is not None:
                 on_page(index + 1, count)
     finally:
-        document.close()
+        with rendering():
+            document.close()
     return _document(lines, path)
 
 
 def _ocr_page(page: Any, dpi: int, with_grid: bool) -> PageRead:
-    """A PDF page rasterised at ``dpi`` and read."""
-    return _ocr(page.render(scale=dpi / 72).to_pil(), dpi, with_grid)
+    """A PDF page rasterised at ``dpi`` (PDFium held while it draws, not while OCR reads) and read."""
+    with rendering():
+        image = page.render(scale=dpi / 72).to_pil()
+    return _ocr(image, dpi, with_grid)
 
 
 def _holds_a_table(words: list[PageWord]) -> bool:

@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from etl.document import Box, ReadError
+from etl.readers.pdfium_session import rendering
 
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -112,15 +113,14 @@ def image_frames(data: bytes, path: str) -> Iterator[PageImage]:
 def page_image(data: bytes, path: str, page: int, dpi: float = 110.0) -> PageImage:
     """Page ``page`` (from 1) of a PDF, an image file or a zip of page images."""
     if data.lstrip()[:5].startswith(b"%PDF"):
-        import pypdfium2 as pdfium
-
-        document = pdfium.PdfDocument(data)
-        try:
-            if not 1 <= page <= len(document):
-                raise ReadError(f"{path}：没有第 {page} 页")
-            return PageImage(document[page - 1].render(scale=dpi / 72).to_pil().convert("RGB"), dpi)
-        finally:
-            document.close()
+        with rendering() as pdfium:
+            document = pdfium.PdfDocument(data)
+            try:
+                if not 1 <= page <= len(document):
+                    raise ReadError(f"{path}：没有第 {page} 页")
+                return PageImage(document[page - 1].render(scale=dpi / 72).to_pil().convert("RGB"), dpi)
+            finally:
+                document.close()
     images = zip_page_images(data, path) if data.startswith(b"PK\x03\x04") else [data]
     frames = (frame for image in images for frame in image_frames(image, path))
     found = next((frame for number, frame in enumerate(frames, start=1) if number == page), None)

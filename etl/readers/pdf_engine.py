@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from etl.readers.pdfium_session import reading
+
 #: A segment of a path this close to level (points) is a horizontal edge, and so on.
 _LEVEL = 0.5
 #: Characters whose tops are within this many points are on one text line (pdfplumber's
@@ -52,33 +54,38 @@ class PageContent:
 
 
 def page_count(data: bytes) -> int:
-    document = _open(data)
-    try:
-        return len(document)
-    finally:
-        document.close()
+    with reading():
+        document = _open(data)
+        try:
+            return len(document)
+        finally:
+            document.close()
 
 
 def read_pages(data: bytes) -> Iterator[PageContent]:
-    """Each page's words and edges, one page at a time."""
-    document = _open(data)
+    """Each page's words and edges, one page at a time (PDFium held only while it reads)."""
+    with reading():
+        document = _open(data)
+        count = len(document)
     try:
-        for index in range(len(document)):
-            page = document[index]
-            try:
-                left, bottom, _, top = page.get_mediabox()
-                height = top - bottom
-                textpage = page.get_textpage()
+        for index in range(count):
+            with reading():
+                page = document[index]
                 try:
-                    glyphs = _glyphs(textpage, left, top)
+                    left, bottom, _, top = page.get_mediabox()
+                    height = top - bottom
+                    textpage = page.get_textpage()
+                    try:
+                        glyphs = _glyphs(textpage, left, top)
+                    finally:
+                        textpage.close()
+                    edges = _edges(page, left, top)
                 finally:
-                    textpage.close()
-                edges = _edges(page, left, top)
-            finally:
-                page.close()
+                    page.close()
             yield PageContent(words(glyphs, _CHAR_GAP), edges, height)
     finally:
-        document.close()
+        with reading():
+            document.close()
 
 
 #: Points between two characters of one word: the PDF reader's (CJK text has no spaces).
