@@ -18,10 +18,10 @@ from reportlab.pdfgen import canvas
 
 from corpus.generate import generate, render
 from corpus.render_pdf import FONT
-from etl.readers import pdf_engine
+from etl.readers import pdf_engine, pdfium_session
 from etl.readers.pages import page_image
 from etl.readers.pdf_engine import Glyph, read_pages
-from etl.readers.pdfium_session import reading, rendering
+from etl.readers.pdfium_session import TWIN_OF, reading, reading_font_stands_in, rendering
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 NOTO_SERIF_CJK = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
@@ -84,6 +84,56 @@ def _reports() -> Iterator[tuple[str, bytes]]:
     reports = (report for report in generate(5, formats=("pdf",)) if report.family_name == "pdf-reportlab")
     for report in itertools.islice(reports, 6):
         yield f"{report.spec.agency}{report.spec.year}", render(report)[0]
+
+
+def _pdf_naming(font: str, flags: int, text: str, stem: int = 80) -> bytes:
+    """A one-page PDF setting ``text`` in an unembedded GB1 font named ``font`` (as
+    generators other than reportlab name 宋体, 黑体 or a bold), written out by hand."""
+    descriptor = f"<< /Type /FontDescriptor /FontName /{font} /Flags {flags} /FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 700 /StemV {stem} >>"
+    cid_font = f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{font} /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor {descriptor} /DW 1000 /W [1 95 500] >>"
+    content = f"BT /F1 12 Tf 72 700 Td <{text.encode('utf-16-be').hex()}> Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        f"<< /Type /Font /Subtype /Type0 /BaseFont /{font} /Encoding /UniGB-UCS2-H /DescendantFonts [{cid_font}] >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    table = "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    trailer = f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n{table}trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{len(out)}\n%%EOF\n"
+    return out + trailer.encode("latin-1")
+
+
+@needs_noto
+@pytest.mark.parametrize(
+    ("font", "flags", "stem"),
+    [("SimSun", 6, 80), ("SimHei", 4, 80), ("SimSun,Bold", 6, 80), ("SimSun", 262150, 160), ("KaiTi", 6, 80)],
+    ids=["宋体", "黑体 (sans)", "a bold by name", "a bold by its flags", "楷体"],
+)
+def test_unembedded_song_hei_and_bold_fonts_are_boxed_as_the_system_fonts_box_them(font: str, flags: int, stem: int) -> None:
+    data = _pdf_naming(font, flags, "政府信息公开工作年度报告2023年（一）", stem)
+    assert _glyphs(data, reading) == _glyphs(data, rendering)
+
+
+@needs_noto
+def test_stsong_is_read_in_the_reading_font_where_noto_serif_is_installed() -> None:
+    assert NOTO_SERIF_CJK.stat().st_size == TWIN_OF[1], "fonts-noto-cjk changed: build the reading font again"
+    given = pdfium_session._installed().twins_given
+    list(read_pages((FIXTURES / "same-2021-local.pdf").read_bytes()))
+    assert pdfium_session._installed().twins_given > given
+
+
+def test_the_reading_font_stands_in_for_its_twin_and_for_fonts_of_other_designs_only() -> None:
+    assert reading_font_stands_in(*TWIN_OF)
+    assert reading_font_stands_in(b"", 0)  # no Chinese font installed
+    assert reading_font_stands_in(b"WenQuanYi Zen Hei", 16_000_000)
+    assert not reading_font_stands_in(TWIN_OF[0], TWIN_OF[1] + 1)  # another release of Noto
+    assert not reading_font_stands_in(b"Noto Serif CJK JP Bold", 27_290_960)
+    assert not reading_font_stands_in(b"Noto Sans CJK JP", 19_484_784)
 
 
 @needs_noto

@@ -118,6 +118,7 @@ def main(collection_path: str) -> None:
     OUT.write_bytes(lzma.compress(staging.read_bytes(), preset=9 | lzma.PRESET_EXTREME))
     staging.unlink()
     print(f"{OUT.relative_to(ROOT)}: {len(mapping)} characters, {len(glyph_of)} boxes, {OUT.stat().st_size:,} bytes")
+    print(f"etl/readers/pdfium_session.py's TWIN_OF: ({FACE.encode()!r}, {Path(collection_path).stat().st_size:_})")
 
 
 def _unicode_cmap(mapping: dict[int, str]) -> object:

@@ -6,12 +6,15 @@ its sessions' threads, so every call goes through one lock here.
 
 While reading, a Chinese font the PDF names without embedding it (reportlab's and
 iText's STSong-Light) is laid out in ``etl/data/reading-cjk.ttf.xz``: the metrics of the
-face PDFium would otherwise substitute (Noto Serif CJK JP), each glyph a rectangle on
-that face's box (``tools/build_reading_font.py``). The characters' boxes are the same;
-FreeType no longer interprets a real outline for every character, which was two thirds
-of reading such a page; and the boxes no longer depend on the fonts a machine has
-installed. While rendering, PDFium substitutes the system's fonts as before, so a page
-drawn for people shows its characters, not rectangles.
+face PDFium substitutes for it (Noto Serif CJK JP, from Debian's fonts-noto-cjk), each
+glyph a rectangle on that face's box (``tools/build_reading_font.py``). The characters'
+boxes are the same; FreeType no longer interprets a real outline for every character,
+which was two thirds of reading such a page. Where PDFium would take a bold or sans face
+of the same designs, it still does (boxed as before, at the old speed); on a machine
+without them, the reading font stands in, so the words are those read where they are
+installed, not those of whatever font PDFium would find. While rendering, PDFium
+substitutes the system's fonts as before, so a page drawn for people shows its
+characters, not rectangles.
 """
 
 from __future__ import annotations
@@ -30,6 +33,16 @@ READING_FONT = Path(__file__).resolve().parents[1] / "data" / "reading-cjk.ttf.x
 READING_FACE = b"ReadingCJK"
 #: PDFium's charsets of Chinese text (GB2312, Big5): those laid out in the reading font.
 CHINESE_CHARSETS = frozenset((134, 136))
+#: The system face the reading font copies, and the size of its collection file
+#: (fonts-noto-cjk 2.004's ``NotoSerifCJK-Regular.ttc``; ``tools/build_reading_font.py``
+#: prints both): where PDFium would take that face, the reading font boxes exactly as it.
+TWIN_OF = (b"Noto Serif CJK JP", 26_297_400)
+#: Faces of the same designs (bold, sans, another release): where PDFium would take one of
+#: them, it still does, so a bold or sans font is boxed as before; with none of them
+#: installed, the reading font stands in, as on a machine that has them.
+SAME_DESIGNS = (b"Noto Serif CJK", b"Noto Sans CJK", b"Source Han Serif", b"Source Han Sans")
+#: PDFium's tag asking a font handle for its collection's size.
+_TTC_TAG = int.from_bytes(b"ttcf", "big")
 
 _LOCK = threading.RLock()
 _fonts: _ReadingFonts | None = None
@@ -55,6 +68,14 @@ def rendering() -> Iterator[Any]:
         yield _installed().pdfium
 
 
+def reading_font_stands_in(system_face: bytes, collection_size: int) -> bool:
+    """Whether the reading font stands in for the system face PDFium would take (its name,
+    and its collection file's size; empty and 0 for none)."""
+    if (system_face, collection_size) == TWIN_OF:
+        return True
+    return not system_face.startswith(SAME_DESIGNS)
+
+
 def _installed() -> _ReadingFonts:
     global _fonts
     if _fonts is None:
@@ -72,6 +93,7 @@ class _ReadingFonts:
 
         self.pdfium = pdfium
         self.reading = False
+        self.twins_given = 0  # Chinese fonts laid out in the reading font (for tests)
         self._font = (ctypes.c_ubyte * len(font)).from_buffer_copy(font)
         self._handle = ctypes.addressof(self._font)
         self._tables = _table_directory(font)
@@ -93,10 +115,23 @@ class _ReadingFonts:
         self._default.EnumFonts(self._default_pointer, mapper)
 
     def _MapFont(self, _: object, weight: int, italic: int, charset: int, pitch: int, face: object, exact: object) -> int | None:  # noqa: N802
-        if self.reading and charset in CHINESE_CHARSETS:
-            return self._handle
         found: int | None = self._default.MapFont(self._default_pointer, weight, italic, charset, pitch, face, exact)
-        return found
+        if not (self.reading and charset in CHINESE_CHARSETS):
+            return found
+        size = int(self._default.GetFontData(self._default_pointer, found, _TTC_TAG, None, 0)) if found else 0
+        if not reading_font_stands_in(self._face_name(found), size):
+            return found
+        if found:
+            self._default.DeleteFont(self._default_pointer, found)
+        self.twins_given += 1
+        return self._handle
+
+    def _face_name(self, font: int | None) -> bytes:
+        if not font:
+            return b""
+        buffer = ctypes.create_string_buffer(256)
+        self._default.GetFaceName(self._default_pointer, font, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_char)), len(buffer))
+        return buffer.value
 
     def _GetFont(self, _: object, face: object) -> int | None:  # noqa: N802
         found: int | None = self._default.GetFont(self._default_pointer, face)
