@@ -183,3 +183,30 @@ def test_pages_drawn_while_other_threads_read_are_drawn_as_alone() -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_a_process_forked_while_another_thread_reads_can_read() -> None:
+    import multiprocessing
+
+    data = (FIXTURES / "same-2021-blanks.pdf").read_bytes()
+    words = [page.words for page in read_pages(data)]
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with reading():
+            holding.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(10)
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            assert pool.apply_async(_words_of, (data,)).get(timeout=20) == words
+    finally:
+        release.set()
+        holder.join()
+
+
+def _words_of(data: bytes) -> list[Any]:
+    return [page.words for page in read_pages(data)]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import lzma
+import os
 import struct
 import threading
 from collections.abc import Iterator
@@ -46,6 +47,15 @@ _TTC_TAG = int.from_bytes(b"ttcf", "big")
 
 _LOCK = threading.RLock()
 _fonts: _ReadingFonts | None = None
+
+
+def _new_lock_in_child() -> None:
+    """A parse worker forked while another thread held the lock would wait for ever."""
+    global _LOCK
+    _LOCK = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 @contextmanager
