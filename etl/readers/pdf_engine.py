@@ -14,6 +14,7 @@ import ctypes
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from etl.readers.pdfium_session import reading
@@ -169,7 +170,7 @@ def words(glyphs: list[Glyph], gap: float) -> list[tuple[str, float, float, floa
     found: list[tuple[str, float, float, float, float]] = []
     for line in _text_lines(glyphs):
         current: list[Glyph] = []
-        for glyph in sorted(line, key=lambda g: g.x0):
+        for glyph in sorted(line, key=_X0):
             if glyph.text.isspace():
                 _flush(current, found)
                 current = []
@@ -182,8 +183,11 @@ def words(glyphs: list[Glyph], gap: float) -> list[tuple[str, float, float, floa
     return found
 
 
+_X0, _TOP = attrgetter("x0"), attrgetter("top")
+
+
 def _text_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    ordered = sorted(glyphs, key=lambda g: g.top)
+    ordered = sorted(glyphs, key=_TOP)
     lines: list[list[Glyph]] = []
     last_top = None
     for glyph in ordered:
@@ -195,14 +199,19 @@ def _text_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
 
 
 def _flush(current: list[Glyph], found: list[tuple[str, float, float, float, float]]) -> None:
-    if current:
+    """``current`` (read left to right: its first character's x0 is the word's) as a word.
+    A page has hundreds: a word of one character, a third of them, is made at once."""
+    if len(current) == 1:
+        glyph = current[0]
+        found.append((glyph.text, glyph.x0, glyph.x1, glyph.top, glyph.bottom))
+    elif current:
         found.append(
             (
-                "".join(g.text for g in current),
-                min(g.x0 for g in current),
-                max(g.x1 for g in current),
-                min(g.top for g in current),
-                max(g.bottom for g in current),
+                "".join([g.text for g in current]),
+                current[0].x0,
+                max([g.x1 for g in current]),
+                min([g.top for g in current]),
+                max([g.bottom for g in current]),
             )
         )
 
