@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
@@ -270,14 +271,15 @@ def test_a_click_on_a_ranked_row_opens_that_agencys_report(server: str, browser:
     try:
         from playwright.sync_api import TimeoutError as PageTimeout
 
-        grid = page.get_by_test_id("stDataFrame").last  # type: ignore[attr-defined]
+        # The ranking's own grid (its key), not whichever grid is last while the page draws.
+        grid = page.locator('.st-key-ranking-table [data-testid="stDataFrame"]')  # type: ignore[attr-defined]
         opened = re.compile(r"/report\?report=")
-        # The grid is a canvas: its first row's selector is clicked where it is drawn. On a
-        # busy machine the page may still settle under the first click, so it is clicked again.
+        # The grid is a canvas: its first row's selector is clicked where it is drawn, once
+        # the app has stopped running and the grid stands still. On a busy machine the page
+        # may still settle under the first click, so it is clicked again.
         for _ in range(3):
             grid.scroll_into_view_if_needed()
-            page.wait_for_timeout(1000)  # type: ignore[attr-defined]
-            box = grid.bounding_box()
+            box = _standing_still(page, grid)
             page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # type: ignore[attr-defined]  # the first row's selector
             try:
                 page.wait_for_url(opened, timeout=10_000)  # type: ignore[attr-defined]
@@ -288,6 +290,22 @@ def test_a_click_on_a_ranked_row_opens_that_agencys_report(server: str, browser:
         page.get_by_role("heading", name="报告详情").wait_for(timeout=30_000)  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
+
+
+def _standing_still(page: Any, element: Any) -> Any:
+    """``element``'s box once the app is not running and the box is the same twice, 300 ms
+    apart (a grid still laid out moves under a click)."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'", timeout=60_000
+    )
+    box = element.bounding_box()
+    for _ in range(20):
+        page.wait_for_timeout(300)
+        again = element.bounding_box()
+        if again == box:
+            return box
+        box = again
+    return box
 
 
 def test_the_file_uploader_speaks_chinese(server: str, browser: object, tmp_path: Path) -> None:
