@@ -108,8 +108,8 @@ class _ReadingFonts:
         self._handle = ctypes.addressof(self._font)
         self._tables = _table_directory(font)
         default = raw.FPDF_GetDefaultSystemFontInfo()
-        if not default:
-            raise RuntimeError("PDFium has no system-font interface on this platform")
+        if not default:  # a platform without one: PDFium keeps its own ways (and speed)
+            return
         self._default, self._default_pointer = default.contents, default
         self._interface = raw.FPDF_SYSFONTINFO(version=self._default.version)
         # PDFium calls these for the process's life: they must outlive every call.
