@@ -272,7 +272,10 @@ def test_a_click_on_a_ranked_row_opens_that_agencys_report(server: str, browser:
         from playwright.sync_api import TimeoutError as PageTimeout
 
         # The ranking's own grid (its key), not whichever grid is last while the page draws.
+        # It is the page's last section: on a loaded machine it is drawn well after the page
+        # opens, so it is waited for as long as the page may take to run.
         grid = page.locator('.st-key-ranking-table [data-testid="stDataFrame"]')  # type: ignore[attr-defined]
+        grid.wait_for(state="visible", timeout=120_000)
         opened = re.compile(r"/report\?report=")
         # The grid is a canvas: its first row's selector is clicked where it is drawn, once
         # the app has stopped running and the grid stands still. On a busy machine the page
@@ -288,8 +291,20 @@ def test_a_click_on_a_ranked_row_opens_that_agencys_report(server: str, browser:
                 continue
         page.wait_for_url(opened, timeout=30_000)  # type: ignore[attr-defined]
         page.get_by_role("heading", name="报告详情").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    except Exception as error:
+        raise AssertionError(_what_the_page_shows(page, "ranked-row-failure")) from error
     finally:
         page.close()  # type: ignore[attr-defined]
+
+
+def _what_the_page_shows(page: Any, name: str) -> str:
+    """The page's address, script state and text, for a failure's message (its screenshot
+    is kept under tests/screenshots/ as ``name``)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    state = page.evaluate("() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState")
+    grids = page.locator('[data-testid="stDataFrame"]').count()
+    return f"{page.url} (script {state}, {grids} grids):\n{page.inner_text('body')[:3000]}"
 
 
 def _standing_still(page: Any, element: Any) -> Any:
