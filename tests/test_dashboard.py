@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.pages import PAGES as ALL_PAGES
 from etl.ingest import ingest
-from etl.template import label_for
+from etl.template import label_for, spec_by_key
 from tests.helpers import PINGTAN, ROOT, ZHUZHOU, open_page, sql
 
 PAGES = [page.name for page in ALL_PAGES]
@@ -305,6 +305,32 @@ def test_report_detail_shows_a_pdf_cell_framed_on_its_source_page(warehouse: Pat
     assert app.selectbox(key="cell").value == label
     assert any(caption.value.startswith(f"第 {page} 页，红框处读作「3119」") for caption in app.caption)
     assert len(app.get("image")) == 1
+
+
+def test_a_links_cell_is_framed_or_why_not_is_said(warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ((report_id, agency, year),) = sql(
+        warehouse,
+        """SELECT r.report_id, a.name, r.year FROM cells c JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
+           WHERE r.source_format = 'pdf' AND c.key = 'requests.new_received.total'""",
+    )
+    state = {"report": f"{agency} {year}年"}
+    read = {key for (key,) in sql(warehouse, "SELECT key FROM cells WHERE report_id = ?", [report_id])}
+    unread = next(key for key in spec_by_key() if key not in read)
+    named = {
+        "requests.new_received.total": None,  # by its key, as the annual review links
+        label_for("requests.new_received.total"): None,  # by its label, as the picker writes it
+        "no.such.cell": "链接中的单元格「no.such.cell」不是模板中的单元格",
+        unread: f"这份报告中没有读到链接所指的单元格「{label_for(unread)}」",
+    }
+    for cell, said in named.items():
+        app = open_page(warehouse, "report", monkeypatch, state=state, params={"cell": cell})
+        warnings = [warning.value for warning in app.warning if "单元格" in warning.value]
+        picked = app.selectbox(key="cell").value
+        if said is None:
+            assert picked.endswith(label_for("requests.new_received.total")) and not warnings, (cell, warnings)
+        else:
+            assert len(warnings) == 1 and warnings[0].startswith(said), (cell, warnings)
+            assert picked == app.selectbox(key="cell").options[0]  # the first cell is framed instead
 
 
 def test_a_chart_with_nothing_to_draw_is_a_sentence() -> None:

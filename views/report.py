@@ -63,16 +63,38 @@ def cell_choices(cells: pd.DataFrame, doubtful: set[str]) -> dict[str, str]:
     return {("⚠ " if key in doubtful else "") + label_for(key): key for key in order}
 
 
+def template_cell_named(wanted: str) -> str | None:
+    """The template cell a link names, by its key or by its label (unique in the template)."""
+    specs = spec_by_key()
+    if wanted in specs:
+        return wanted
+    return next((spec.key for spec in specs.values() if spec.label == wanted), None)
+
+
+def cell_not_shown(wanted: str, key: str | None, cells: pd.DataFrame) -> str:
+    """Why a link's cell is not the one framed below, in words: a cell of this report
+    without a place on its pages, a cell it does not report, or no cell of the template."""
+    if key is None:
+        return f"链接中的单元格「{wanted}」不是模板中的单元格，已忽略；下面框出的是另一个单元格。"
+    if key in set(cells["key"]):
+        return f"链接所指的单元格「{label_for(key)}」在原件页面上没有位置，无法框出；下面框出的是另一个单元格。"
+    return f"这份报告中没有读到链接所指的单元格「{label_for(key)}」；下面框出的是另一个单元格。"
+
+
 def show_cell_on_page(cells: pd.DataFrame, doubtful: set[str], path: str) -> None:
     """The page image beside the read table, the chosen cell framed in red."""
     choices = cell_choices(cells, doubtful)
     if not choices:
         return
     wanted = st.query_params.get("cell")
-    if wanted in choices.values():  # a link names the cell by its key (the annual review's do)
-        label = next(label for label, key in choices.items() if key == wanted)
-        st.query_params["cell"] = label
-        st.session_state["cell"] = label
+    if wanted and wanted not in choices:  # a link names the cell by its key (the annual review's do)
+        key = template_cell_named(wanted)
+        if key in choices.values():
+            label = next(label for label, placed in choices.items() if placed == key)
+            st.query_params["cell"] = label
+            st.session_state["cell"] = label
+        else:  # said before the picker drops it for its first cell
+            st.warning(cell_not_shown(wanted, key, cells), icon=":material/link_off:")
     chosen = st.selectbox("在原件中查看单元格", list(choices), key="cell", bind="query-params")
     row = cells[cells["key"] == choices[chosen]].iloc[0]
     x0, top, x1, bottom = (float(v) for v in row["box"])
