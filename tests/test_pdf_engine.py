@@ -1,14 +1,20 @@
 """PDFium's view of a page: the table borders come from path objects wherever the page
-draws them, inside Form XObjects too (a page stamped or imposed by another tool)."""
+draws them, inside Form XObjects too (a page stamped or imposed by another tool); PDFium's
+calls made with plain addresses answer as pypdfium2's typed ones."""
 
 from __future__ import annotations
 
+import ctypes
 import io
+from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+import pytest
 from reportlab.pdfgen import canvas
 
-from etl.readers.pdf_engine import _edges
+from etl.readers.pdf_engine import _address, _direct, _edges
+from tests.helpers import FIXTURES, SAMPLES
 
 
 def _bordered_page() -> bytes:
@@ -58,3 +64,68 @@ def test_borders_inside_a_form_xobject_are_found_as_on_the_page() -> None:
     edges, in_form = _page_edges(buffer.getvalue())
     assert in_form  # the paths do sit in a form
     assert edges == _page_edges(_bordered_page())[0]
+
+
+def test_a_direct_call_takes_addresses_for_pointers_and_keeps_every_other_type() -> None:
+    descent = _direct("FPDFFont_GetDescent")
+    assert descent.argtypes == (ctypes.c_void_p, ctypes.c_float, ctypes.c_void_p) and descent.restype is ctypes.c_int
+    size = _direct("FPDFText_GetFontSize")
+    assert size.argtypes == (ctypes.c_void_p, ctypes.c_int) and size.restype is ctypes.c_double
+    assert _direct("FPDFText_GetTextObject").restype is ctypes.c_void_p
+
+
+@pytest.mark.parametrize(
+    ("path", "bordered"),
+    [
+        (SAMPLES / "huaian-gov-2024.pdf", True),
+        (FIXTURES / "real" / "city-2025.print.pdf", False),  # the page's tables have no borders
+        (FIXTURES / "real" / "city-2025.word.pdf", False),
+    ],
+)
+def test_direct_calls_answer_as_the_typed_ones_for_every_character_and_path(path: Path, bordered: bool) -> None:
+    document = pdfium.PdfDocument(path)
+    segments_read = edges_found = 0
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            typed, at = textpage.raw, _address(textpage.raw)
+            box, again = raw.FS_RECTF(), raw.FS_RECTF()
+            x, y, x_again, y_again = (ctypes.c_double() for _ in range(4))
+            for index in range(raw.FPDFText_CountChars(typed)):
+                assert _direct("FPDFText_GetUnicode")(at, index) == raw.FPDFText_GetUnicode(typed, index)
+                assert _direct("FPDFText_IsGenerated")(at, index) == raw.FPDFText_IsGenerated(typed, index)
+                assert _direct("FPDFText_GetFontSize")(at, index) == raw.FPDFText_GetFontSize(typed, index)
+                raw.FPDFText_GetLooseCharBox(typed, index, ctypes.byref(box))
+                _direct("FPDFText_GetLooseCharBox")(at, index, ctypes.addressof(again))
+                assert (box.left, box.top, box.right, box.bottom) == (again.left, again.top, again.right, again.bottom)
+                raw.FPDFText_GetCharOrigin(typed, index, ctypes.byref(x), ctypes.byref(y))
+                _direct("FPDFText_GetCharOrigin")(at, index, ctypes.addressof(x_again), ctypes.addressof(y_again))
+                assert (x.value, y.value) == (x_again.value, y_again.value)
+                text_object = raw.FPDFText_GetTextObject(typed, index)
+                address = ctypes.cast(text_object, ctypes.c_void_p).value
+                assert _direct("FPDFText_GetTextObject")(at, index) == address
+            left, _, _, top = page.get_mediabox()
+            paths = [item for item in page.get_objects() if item.type == raw.FPDF_PAGEOBJ_PATH]
+            points = [
+                [raw.FPDFPath_GetPathSegment(item.raw, index) for index in range(raw.FPDFPath_CountSegments(item.raw))]
+                for item in paths
+            ]
+            read = [[_point(segment) for segment in segments] for segments in points]
+            segments_read += sum(map(len, read))
+            edges_found += len(_edges(page, left, top))
+            for item, segments in zip(paths, read, strict=True):
+                direct = _direct("FPDFPath_GetPathSegment")
+                assert segments == [_point(direct(_address(item.raw), index)) for index in range(len(segments))]
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    assert bool(segments_read and edges_found) == bordered  # the borders of the report's tables were among them
+
+
+def _point(segment: object) -> tuple[float, float, int, int]:
+    """A path segment's point, kind and whether it closes, asked with the typed calls."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    handle = ctypes.cast(segment, raw.FPDF_PATHSEGMENT) if isinstance(segment, int) else segment
+    raw.FPDFPathSegment_GetPoint(handle, ctypes.byref(x), ctypes.byref(y))
+    return x.value, y.value, raw.FPDFPathSegment_GetType(handle), raw.FPDFPathSegment_GetClose(handle)

@@ -11,6 +11,7 @@ Coordinates are points from the page's top left, as pdfplumber gives them.
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,56 +111,75 @@ _MAY_BE_GENERATED = frozenset((0x20, 0x0A, 0x0D))
 
 def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
     """Each printed character of the page with its box. A page has a thousand or more,
-    each asked of PDFium over ctypes: the arguments are made once and the questions
-    that cannot change the answer (generated, for a printed character) are not asked."""
+    each asked of PDFium over ctypes: the calls take plain addresses (``_direct``), their
+    arguments are made once, and the questions that cannot change the answer (generated,
+    for a printed character) are not asked."""
     import pypdfium2.raw as raw
 
     handle = textpage.raw  # type: ignore[attr-defined]
+    page_at = _address(handle)
     box = raw.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    box_at, x_at, y_at = ctypes.byref(box), ctypes.byref(origin_x), ctypes.byref(origin_y)
-    is_generated, unicode_of = raw.FPDFText_IsGenerated, raw.FPDFText_GetUnicode
-    loose_box, origin_of = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
-    object_address = _address_function(raw.FPDFText_GetTextObject)
+    box_at, x_at, y_at = (ctypes.c_void_p(ctypes.addressof(value)) for value in (box, origin_x, origin_y))
+    is_generated, unicode_of = _direct("FPDFText_IsGenerated"), _direct("FPDFText_GetUnicode")
+    loose_box, origin_of = _direct("FPDFText_GetLooseCharBox"), _direct("FPDFText_GetCharOrigin")
+    object_address = _direct("FPDFText_GetTextObject")
     metrics: dict[int, tuple[float, float]] = {}
     found = []
     for index in range(raw.FPDFText_CountChars(handle)):
-        code = unicode_of(handle, index)
-        if code in _MAY_BE_GENERATED and is_generated(handle, index) == 1:
+        code = unicode_of(page_at, index)
+        if code in _MAY_BE_GENERATED and is_generated(page_at, index) == 1:
             continue
         if not code or code in (0xFFFE, 0xFFFF):
             continue
-        if not loose_box(handle, index, box_at) or not origin_of(handle, index, x_at, y_at):
+        if not loose_box(page_at, index, box_at) or not origin_of(page_at, index, x_at, y_at):
             continue
         # As pdfminer boxes a character: its advance across; up, from the baseline plus the
         # font's descent, one font size high (both as the text object's matrix scales them).
-        text_object = object_address(handle, index) or 0
+        text_object = object_address(page_at, index) or 0
         if text_object not in metrics:
-            metrics[text_object] = _size_and_descent(raw, raw.FPDFText_GetTextObject(handle, index), handle, index)
+            metrics[text_object] = _size_and_descent(text_object, page_at, index)
         size, descent = metrics[text_object]
         low = origin_y.value + descent
         found.append(Glyph(chr(code), box.left - left, box.right - left, top - low - size, top - low))
     return found
 
 
-def _address_function(function: Any) -> Any:
-    """``function`` (a PDFium call that returns a handle) returning the handle's address as
-    an int: a text object's identity per character, without a pointer object made and
-    cast for each."""
-    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)
+def _address(pointer: Any) -> ctypes.c_void_p:
+    """A PDFium handle (a typed ctypes pointer) as the plain address ``_direct`` calls take."""
+    return ctypes.c_void_p(ctypes.cast(pointer, ctypes.c_void_p).value)
+
+
+@functools.cache
+def _direct(name: str) -> Any:
+    """PDFium's call ``name`` taking and giving plain addresses where it takes and gives
+    typed pointers: the same C function with the same arguments. ctypes checks a typed
+    pointer argument's class on every call: a third of a microsecond instead of one, over
+    the four calls each of a report's thousands of characters makes."""
+    import pypdfium2.raw as raw
+
+    function = getattr(raw, name)
+
+    def plain(kind: Any) -> Any:
+        return ctypes.c_void_p if kind is not None and issubclass(kind, ctypes._Pointer) else kind
+
+    prototype = ctypes.CFUNCTYPE(plain(function.restype), *(plain(kind) for kind in function.argtypes))
     return prototype(ctypes.cast(function, ctypes.c_void_p).value or 0)
 
 
-def _size_and_descent(raw: Any, text_object: Any, textpage: Any, index: int) -> tuple[float, float]:
-    """A text object's font size and its font's descent (negative), in points on the page."""
+def _size_and_descent(text_object: int, page_at: ctypes.c_void_p, index: int) -> tuple[float, float]:
+    """A text object's font size and its font's descent (negative), in points on the page
+    (``text_object``: its address, 0 for none; ``index``: one of its characters)."""
+    import pypdfium2.raw as raw
+
     matrix = raw.FS_MATRIX()
     scale = 1.0
-    if text_object and raw.FPDFPageObj_GetMatrix(text_object, ctypes.byref(matrix)):
+    if text_object and _direct("FPDFPageObj_GetMatrix")(text_object, ctypes.addressof(matrix)):
         scale = math.hypot(matrix.b, matrix.d) or 1.0
-    size = raw.FPDFText_GetFontSize(textpage, index)
-    font = raw.FPDFTextObj_GetFont(text_object) if text_object else None
+    size = _direct("FPDFText_GetFontSize")(page_at, index)
+    font = _direct("FPDFTextObj_GetFont")(text_object) if text_object else None
     descent = ctypes.c_float()
-    found = bool(font) and raw.FPDFFont_GetDescent(font, ctypes.c_float(size), ctypes.byref(descent))
+    found = bool(font) and _direct("FPDFFont_GetDescent")(font, ctypes.c_float(size), ctypes.addressof(descent))
     return size * scale, (float(descent.value) if found else 0.0) * scale
 
 
@@ -222,20 +242,24 @@ def _edges(page: object, left: float, top: float) -> list[dict[str, object]]:
 
     found: list[dict[str, object]] = []
     point_x, point_y = ctypes.c_float(), ctypes.c_float()
-    x_at, y_at = ctypes.byref(point_x), ctypes.byref(point_y)
     matrix = raw.FS_MATRIX()
-    matrix_at = ctypes.byref(matrix)
-    count, segment_at, point_of = raw.FPDFPath_CountSegments, raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
-    kind_of, closes, move = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose, raw.FPDF_SEGMENT_MOVETO
-    for handle in _path_objects(raw, page.raw):  # type: ignore[attr-defined]
-        if not raw.FPDFPageObj_GetMatrix(handle, matrix_at):
+    x_at, y_at, matrix_at = (ctypes.c_void_p(ctypes.addressof(value)) for value in (point_x, point_y, matrix))
+    count, segment_at = _direct("FPDFPath_CountSegments"), _direct("FPDFPath_GetPathSegment")
+    point_of, kind_of, closes = (
+        _direct("FPDFPathSegment_GetPoint"),
+        _direct("FPDFPathSegment_GetType"),
+        _direct("FPDFPathSegment_GetClose"),
+    )
+    matrix_of, move = _direct("FPDFPageObj_GetMatrix"), raw.FPDF_SEGMENT_MOVETO
+    for handle in _path_objects(raw, _address(page.raw)):  # type: ignore[attr-defined]
+        if not matrix_of(handle, matrix_at):
             continue
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
         points: list[tuple[float, float]] = []
         start: tuple[float, float] | None = None
         for index in range(count(handle)):
             segment = segment_at(handle, index)
-            if not point_of(segment, x_at, y_at):
+            if not segment or not point_of(segment, x_at, y_at):
                 continue
             x, y = point_x.value, point_y.value
             here = (a * x + c * y + e - left, top - (b * x + d * y + f))
@@ -254,14 +278,15 @@ def _edges(page: object, left: float, top: float) -> list[dict[str, object]]:
 _FORM_DEPTH = 15
 
 
-def _path_objects(raw: Any, page: Any) -> Iterator[Any]:
-    """The page's path objects, those inside Form XObjects too, in drawing order: asked of
-    PDFium directly (pypdfium2's helper makes a Python object for each of a page's hundred
-    text objects only to skip it)."""
+def _path_objects(raw: Any, page: ctypes.c_void_p) -> Iterator[int]:
+    """The addresses of the page's path objects, those inside Form XObjects too, in drawing
+    order: asked of PDFium directly (pypdfium2's helper makes a Python object for each of a
+    page's hundred text objects only to skip it)."""
     path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
-    kind_of = raw.FPDFPageObj_GetType
+    kind_of = _direct("FPDFPageObj_GetType")
+    in_form, of_form = _direct("FPDFFormObj_CountObjects"), _direct("FPDFFormObj_GetObject")
 
-    def walk(count: int, get: Any, parent: Any, level: int) -> Iterator[Any]:
+    def walk(count: int, get: Any, parent: Any, level: int) -> Iterator[int]:
         for index in range(count):
             handle = get(parent, index)
             if not handle:
@@ -270,9 +295,9 @@ def _path_objects(raw: Any, page: Any) -> Iterator[Any]:
             if kind == path:
                 yield handle
             elif kind == form and level < _FORM_DEPTH - 1:
-                yield from walk(raw.FPDFFormObj_CountObjects(handle), raw.FPDFFormObj_GetObject, handle, level + 1)
+                yield from walk(in_form(handle), of_form, handle, level + 1)
 
-    yield from walk(raw.FPDFPage_CountObjects(page), raw.FPDFPage_GetObject, page, 0)
+    yield from walk(_direct("FPDFPage_CountObjects")(page), _direct("FPDFPage_GetObject"), page, 0)
 
 
 def _edge(one: tuple[float, float], two: tuple[float, float], found: list[dict[str, object]]) -> None:
