@@ -135,6 +135,31 @@ def test_a_report_link_opens_that_report(server: str, browser: object, warehouse
         page.close()  # type: ignore[attr-defined]
 
 
+def test_the_url_always_names_the_report_shown_so_a_reload_shows_it_again(server: str, browser: object) -> None:
+    # A linked report the list lacks (the search names another agency) comes first in the
+    # picker, where Streamlit's binding would leave it out of the URL as the default; and a
+    # page opened without a report shows one, which the URL names too.
+    linked = f"{server}/report?report={quote('淮安市人民政府 2024年')}&report-search={quote('株洲')}"
+    for url, agency in ((linked, "淮安市人民政府"), (f"{server}/report", None)):
+        page = open_page(browser, url)
+        try:
+            shown = page.get_by_text(re.compile(r"^机关：")).first  # type: ignore[attr-defined]
+            shown.wait_for(timeout=60_000)
+            seen = shown.inner_text()
+            assert agency is None or seen.startswith(f"机关：{agency}，"), seen
+            page.wait_for_function("() => new URLSearchParams(location.search).has('report')", timeout=30_000)  # type: ignore[attr-defined]
+            page.reload()  # type: ignore[attr-defined]
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'",
+                timeout=60_000,
+            )
+            again = page.get_by_text(re.compile(r"^机关：")).first  # type: ignore[attr-defined]
+            again.wait_for(timeout=60_000)
+            assert again.inner_text() == seen
+        finally:
+            page.close()  # type: ignore[attr-defined]
+
+
 def test_an_uploaded_report_appears_without_restarting(server: str, browser: object, warehouse: Path, tmp_path: Path) -> None:
     source = ROOT / "tests" / "fixtures" / "formats" / "same-2019-blanks.docx"
     page = open_page(browser, f"{server}/import_reports")
