@@ -1,12 +1,16 @@
 """Pickers over many names (agencies, reports): a widget listing every one of a million
 names costs seconds a page and cannot be scrolled anyway, so past ``LISTED`` names a
-picker asks for part of the name first and lists what matches."""
+picker asks for part of the name first and lists what matches. And a picker whose first
+choice depends on the data, which the URL names whatever is chosen."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 import streamlit as st
+
+T = TypeVar("T")
 
 #: The most names a picker lists at once; past it, it lists those matching a search.
 LISTED = 1000
@@ -67,3 +71,16 @@ def many_names(
     if note := cut_short(matching, search):
         st.caption(note)
     return [str(name) for name in picked]
+
+
+def named_in_url(label: str, options: Sequence[T], key: str) -> T:
+    """A picker whose choice the URL always names (``options`` not empty). A bound widget
+    leaves its default out of the URL, and a default that is the first of options made from
+    the data (the latest year, the list's first report) changes with the data and the
+    filters: a reload or a shared link would show another. So the picker has no default,
+    and the first option, shown when nothing is chosen, is chosen for it."""
+    if st.session_state.get(key) not in options and st.query_params.get(key) not in {str(o) for o in options}:
+        st.session_state[key] = options[0]
+        st.query_params[key] = str(options[0])
+    picked = st.selectbox(label, options, index=None, key=key, bind="query-params")
+    return options[0] if picked is None else picked

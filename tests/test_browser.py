@@ -15,7 +15,7 @@ import pytest
 from dashboard.pages import PAGES as ALL_PAGES
 from dashboard.server import serving
 from etl.warehouse import connect_readonly
-from tests.helpers import ROOT
+from tests.helpers import ROOT, sql
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "screenshots"
@@ -135,7 +135,7 @@ def test_a_report_link_opens_that_report(server: str, browser: object, warehouse
         page.close()  # type: ignore[attr-defined]
 
 
-def test_the_url_always_names_the_report_shown_so_a_reload_shows_it_again(server: str, browser: object) -> None:
+def test_the_url_always_names_the_report_and_the_review_year_shown(server: str, browser: object, warehouse: Path) -> None:
     # A linked report the list lacks (the search names another agency) comes first in the
     # picker, where Streamlit's binding would leave it out of the URL as the default; and a
     # page opened without a report shows one, which the URL names too.
@@ -158,6 +158,15 @@ def test_the_url_always_names_the_report_shown_so_a_reload_shows_it_again(server
             assert again.inner_text() == seen
         finally:
             page.close()  # type: ignore[attr-defined]
+    # The review's year, the latest by default: a link made now keeps it when later years come.
+    page = open_page(browser, f"{server}/review")
+    try:
+        latest = max(year for (year,) in sql(warehouse, "SELECT DISTINCT year FROM reports"))
+        page.wait_for_function(  # type: ignore[attr-defined]
+            f"() => new URLSearchParams(location.search).get('review-year') === '{latest}'", timeout=30_000
+        )
+    finally:
+        page.close()  # type: ignore[attr-defined]
 
 
 def test_an_uploaded_report_appears_without_restarting(server: str, browser: object, warehouse: Path, tmp_path: Path) -> None:

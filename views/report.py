@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import answers
 from dashboard.links import label_named, report_label
-from dashboard.pickers import LISTED, chosen_values, cut_short, search_box
+from dashboard.pickers import LISTED, chosen_values, cut_short, named_in_url, search_box
 from dashboard.ui import (
     Tile,
     checks_in_words,
@@ -152,16 +152,6 @@ def report_choices(shown: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def report_picked(labels: list[str]) -> str:
-    """The report picker, whose choice the URL always names. A bound widget leaves its
-    default out of the URL, and a default that is the list's first report would change with
-    the data and the filters: a reload or a shared link would open another report. So the
-    picker has no default, and the report shown when nothing is chosen is chosen for it."""
-    if st.session_state.get("report") not in labels and st.query_params.get("report") not in labels:
-        st.session_state["report"] = st.query_params["report"] = labels[0]
-    return st.selectbox("报告", labels, index=None, key="report", bind="query-params") or labels[0]
-
-
 if warehouse_ready():
     total = answers.reports_counted(filters())
     search = search_box("report", total, "报告", unit="份")
@@ -169,7 +159,7 @@ if warehouse_ready():
     if not ids:
         st.info(f"当前筛选条件下没有机关名称含“{search}”的报告。" if search else "当前筛选条件下没有报告。")
         st.stop()
-    chosen = report_picked(list(ids))
+    chosen = named_in_url("报告", list(ids), "report")
     if note := cut_short(answers.reports_counted(filters(), search) if search else total, search, unit="份"):
         st.caption(note)
     report_id = ids[chosen]

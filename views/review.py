@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import answers, review_tables
 from dashboard.charts import chart
-from dashboard.pickers import LISTED, chosen_values, listed
+from dashboard.pickers import LISTED, chosen_values, listed, named_in_url
 from dashboard.review_tables import findings_table, place
 from dashboard.ui import (
     Tile,
@@ -50,7 +50,7 @@ if warehouse_ready():
     if not years:
         st.info("当前没有报告。")
         st.stop()
-    year = st.selectbox("审查年度", sorted(years, reverse=True), key="review-year", bind="query-params")
+    year = named_in_url("审查年度", sorted(years, reverse=True), "review-year")  # next year's reports keep a link's year
     status = answers.review_status(chosen, int(year))
     found = answers.review_findings(chosen, int(year))
     reported = int(status["reported"].sum())
