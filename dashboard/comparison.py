@@ -45,7 +45,9 @@ def _agencies_ranked(filters: Filters, scope: str) -> pd.DataFrame:
     table["同类组"] = peer_groups(table, scope).astype("category")  # grouped again and again: told apart once
     ranks = ranks_in_groups(table[DISCLOSURE.name], table["同类组"], table["新收申请"])
     table["公开率排名"], table["组内百分位"] = ranks["rank"], ranks["percentile"]
-    return table.sort_values("新收申请", ascending=False, kind="stable")
+    # Ties by name: DuckDB's threads give the agencies in an order of their own each time.
+    ordered = table.sort_values(["新收申请", "agency"], ascending=[False, True], kind="stable")
+    return ordered.reset_index(drop=True)
 
 
 def _agency_names(filters: Filters) -> list[str]:
