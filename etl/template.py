@@ -505,6 +505,17 @@ def label_for(key: str) -> str:
     return spec.label if spec else key
 
 
+def key_named(text: str) -> str | None:
+    """The key of the cell ``text`` names, by its key or by its label (labels are unique
+    across the template's cells); None when it names none (a link's typo, say)."""
+    return text if text in spec_by_key() else _key_by_label().get(text)
+
+
+@cache
+def _key_by_label() -> dict[str, str]:
+    return {spec.label: key for key, spec in spec_by_key().items()}
+
+
 #: The text of the first header cell of each of table 二's blocks.
 ACTIVE_HEADER_FIRST = "信息内容"
 

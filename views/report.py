@@ -25,7 +25,7 @@ from dashboard.ui import (
 from etl.document import Box, ReadError
 from etl.readers import read_document, read_source
 from etl.readers.pages import PageImage, around, marked, page_image
-from etl.template import INCOMPLETE_RULES, label_for, row_columns, spec_by_key, tables
+from etl.template import INCOMPLETE_RULES, key_named, label_for, row_columns, spec_by_key, tables
 from etl.words import NAME_SOURCE_WORDS, SEVERITY_WORDS, in_words
 
 spec_order = {key: index for index, key in enumerate(spec_by_key())}
@@ -63,14 +63,6 @@ def cell_choices(cells: pd.DataFrame, doubtful: set[str]) -> dict[str, str]:
     return {("⚠ " if key in doubtful else "") + label_for(key): key for key in order}
 
 
-def template_cell_named(wanted: str) -> str | None:
-    """The template cell a link names, by its key or by its label (unique in the template)."""
-    specs = spec_by_key()
-    if wanted in specs:
-        return wanted
-    return next((spec.key for spec in specs.values() if spec.label == wanted), None)
-
-
 def cell_not_shown(wanted: str, key: str | None, cells: pd.DataFrame) -> str:
     """Why a link's cell is not the one framed below, in words: a cell of this report
     without a place on its pages, a cell it does not report, or no cell of the template."""
@@ -87,8 +79,8 @@ def show_cell_on_page(cells: pd.DataFrame, doubtful: set[str], path: str) -> Non
     if not choices:
         return
     wanted = st.query_params.get("cell")
-    if wanted and wanted not in choices:  # a link names the cell by its key (the annual review's do)
-        key = template_cell_named(wanted)
+    if wanted and wanted not in choices:  # a link names the cell by its key (the annual review's do) or label
+        key = key_named(wanted)
         if key in choices.values():
             label = next(label for label, placed in choices.items() if placed == key)
             st.query_params["cell"] = label
