@@ -23,12 +23,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus.generate import generate, write  # noqa: E402
+from corpus.generate import GeneratedReport, generate, write  # noqa: E402
 from etl.ingest import find_files, ingest  # noqa: E402
 
 #: How often (seconds) the process tree's memory is sampled.
@@ -79,15 +80,26 @@ def _tree_rss(root: int) -> int:
 
 
 def corpus(folder: Path, fmt: str, count: int, seed: int, all_families: bool) -> list[Path]:
-    """``count`` reports in one format, rendered once and kept."""
+    """``count`` reports in one format, rendered once and kept. One seed's corpus has some
+    3,500 reports, fewer in the PDF families drawn quickly: the rest come from the seeds
+    after it (each in a folder of its own: the same agencies and years, drawn again), so that
+    the mix asked is the mix measured."""
     target = folder / fmt
     if target.exists() and len(find_files([target])) >= count:
         return find_files([target])[:count]
     shutil.rmtree(target, ignore_errors=True)
-    reports = (r for r in generate(seed, formats=(fmt,)) if all_families or r.family_name not in _SLOW_FAMILIES)
-    for report in itertools.islice(reports, count):
-        write(report, target)
+    for place, report in itertools.islice(_drawn(target, fmt, seed, all_families), count):
+        write(report, place)
     return find_files([target])[:count]
+
+
+def _drawn(target: Path, fmt: str, seed: int, all_families: bool) -> Iterator[tuple[Path, GeneratedReport]]:
+    """Reports in ``fmt`` from ``seed`` on, each with the folder it is written to."""
+    for round_seed in itertools.count(seed):
+        place = target if round_seed == seed else target / f"seed-{round_seed}"
+        for report in generate(round_seed, formats=(fmt,)):
+            if all_families or report.family_name not in _SLOW_FAMILIES:
+                yield place, report
 
 
 def timed_ingest(files: list[Path], db: Path, workers: int) -> float:
