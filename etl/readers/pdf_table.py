@@ -83,6 +83,7 @@ class Line:
     rules: list[tuple[float, float, float]] | None = None  # the page's horizontal borders (y, x0, x1)
 
     _y: tuple[list[Word], int, float] | None = field(default=None, init=False, repr=False, compare=False)
+    _text: tuple[list[Word], int, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def y(self) -> float:
@@ -96,7 +97,13 @@ class Line:
 
     @property
     def text(self) -> str:
-        return "".join(word.text for word in self.words)
+        """The words run together, kept until the words change (the readers match a line's
+        text against the headings, headers and label patterns, a dozen times a line)."""
+        kept = self._text
+        if kept is not None and kept[0] is self.words and kept[1] == len(self.words):
+            return kept[2]
+        self._text = (self.words, len(self.words), "".join([word.text for word in self.words]))
+        return self._text[2]
 
     @property
     def page(self) -> int:
