@@ -90,7 +90,7 @@ class Line:
         """The words' median height, kept until the words change (the table reader asks it
         of every pair of lines)."""
         kept = self._y
-        if kept is not None and kept[0] is self.words and kept[1] == len(self.words):
+        if kept is not None and self._holds(kept):
             return kept[2]
         self._y = (self.words, len(self.words), statistics.median(word.y for word in self.words))
         return self._y[2]
@@ -100,10 +100,15 @@ class Line:
         """The words run together, kept until the words change (the readers match a line's
         text against the headings, headers and label patterns, a dozen times a line)."""
         kept = self._text
-        if kept is not None and kept[0] is self.words and kept[1] == len(self.words):
+        if kept is not None and self._holds(kept):
             return kept[2]
         self._text = (self.words, len(self.words), "".join([word.text for word in self.words]))
         return self._text[2]
+
+    def _holds(self, kept: tuple[list[Word], int, object]) -> bool:
+        """Whether a kept answer was worked out from the words the line has now (the same
+        list, as long: lines are built by appending words, never by changing one)."""
+        return kept[0] is self.words and kept[1] == len(self.words)
 
     @property
     def page(self) -> int:
