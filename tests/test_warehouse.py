@@ -71,6 +71,23 @@ def test_a_changed_file_replaces_the_numbers_and_keeps_the_old_record(db_path: P
     assert query(db_path, "SELECT count(DISTINCT report_id) FROM cells") == [(1,)]
 
 
+def test_three_versions_of_one_report_in_one_batch_replace_each_other_in_turn(db_path: Path, tmp_path: Path) -> None:
+    """The replacements of one batch are marked in one statement: a chain within the batch
+    (the first replaced by the second, the second by the third) must come out whole."""
+    first, second, third = (tmp_path / name for name in ("a.txt", "b.txt", "c.txt"))
+    shutil.copy(ZHUZHOU, first)
+    shutil.copy(FIXTURES / "zhuzhou-corrected.txt", second)
+    second_text = second.read_text(encoding="utf-8")
+    third.write_text(second_text.replace("2020年1月14日", "2020年1月15日", 1), encoding="utf-8")
+    assert third.read_text(encoding="utf-8") != second_text
+    summary = ingest([first, second, third], db_path)
+    assert [o.status for o in summary.outcomes] == ["loaded", "replaced", "replaced"]
+    rows = query(db_path, "SELECT report_id, is_current, superseded_by, superseded_at IS NOT NULL FROM reports ORDER BY 1")
+    assert rows == [(1, False, 2, True), (2, False, 3, True), (3, True, None, False)]
+    assert query(db_path, "SELECT DISTINCT report_id FROM cells") == [(3,)]
+    assert query(db_path, "SELECT DISTINCT report_id FROM checks") == [(3,)]
+
+
 def test_a_folder_is_walked_and_bad_files_are_logged_without_touching_what_is_loaded(db_path: Path, tmp_path: Path) -> None:
     ingest([ZHUZHOU, PINGTAN], db_path)
     cells_before = query(db_path, "SELECT report_id, key, value FROM cells ORDER BY ALL")

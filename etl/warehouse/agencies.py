@@ -207,11 +207,13 @@ def supersede(connection: duckdb.DuckDBPyConnection, pairs: list[tuple[int, int]
     """Mark each old report as replaced by the new one; the old one's numbers go, its record stays."""
     if not pairs:
         return
-    connection.executemany(
-        "UPDATE reports SET is_current = FALSE, superseded_at = now(), superseded_by = ? WHERE report_id = ?",
-        [(new, old) for old, new in pairs],
-    )
     old_ids = [old for old, _ in pairs]
+    # One statement for the batch: an UPDATE each took a millisecond, seconds a thousand replacements.
+    connection.execute(
+        """UPDATE reports SET is_current = FALSE, superseded_at = now(), superseded_by = pairs.new
+           FROM (SELECT unnest(?) AS old, unnest(?) AS new) pairs WHERE reports.report_id = pairs.old""",
+        [old_ids, [new for _, new in pairs]],
+    )
     for table in ("cells", "checks", "issues"):
         connection.execute(f"DELETE FROM {table} WHERE list_contains(?, report_id)", [old_ids])
 
