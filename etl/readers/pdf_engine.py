@@ -124,8 +124,9 @@ def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
     is_generated, unicode_of = _direct("FPDFText_IsGenerated"), _direct("FPDFText_GetUnicode")
     loose_box, origin_of = _direct("FPDFText_GetLooseCharBox"), _direct("FPDFText_GetCharOrigin")
     object_address = _direct("FPDFText_GetTextObject")
+    measure = _TextObjectMeasure(page_at)
     metrics: dict[int, tuple[float, float]] = {}
-    found = []
+    found: list[Glyph] = []
     for index in range(raw.FPDFText_CountChars(handle)):
         code = unicode_of(page_at, index)
         if code in _MAY_BE_GENERATED and is_generated(page_at, index) == 1:
@@ -137,12 +138,19 @@ def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
         # As pdfminer boxes a character: its advance across; up, from the baseline plus the
         # font's descent, one font size high (both as the text object's matrix scales them).
         text_object = object_address(page_at, index) or 0
-        if text_object not in metrics:
-            metrics[text_object] = _size_and_descent(text_object, page_at, index)
-        size, descent = metrics[text_object]
+        known = metrics.get(text_object)
+        if known is None:
+            known = metrics[text_object] = measure(text_object, index)
+        size, descent = known
         low = origin_y.value + descent
-        found.append(Glyph(chr(code), box.left - left, box.right - left, top - low - size, top - low))
+        found.append(_glyph((chr(code), box.left - left, box.right - left, top - low - size, top - low)))
     return found
+
+
+def _glyph(fields: tuple[str, float, float, float, float]) -> Glyph:
+    """A Glyph made straight from its fields (a page makes a thousand; the named tuple's
+    own constructor takes twice as long)."""
+    return tuple.__new__(Glyph, fields)
 
 
 def _address(pointer: Any) -> ctypes.c_void_p:
@@ -167,20 +175,32 @@ def _direct(name: str) -> Any:
     return prototype(ctypes.cast(function, ctypes.c_void_p).value or 0)
 
 
-def _size_and_descent(text_object: int, page_at: ctypes.c_void_p, index: int) -> tuple[float, float]:
-    """A text object's font size and its font's descent (negative), in points on the page
-    (``text_object``: its address, 0 for none; ``index``: one of its characters)."""
-    import pypdfium2.raw as raw
+class _TextObjectMeasure:
+    """A text object's font size and its font's descent (negative), in points on the page.
 
-    matrix = raw.FS_MATRIX()
-    scale = 1.0
-    if text_object and _direct("FPDFPageObj_GetMatrix")(text_object, ctypes.addressof(matrix)):
-        scale = math.hypot(matrix.b, matrix.d) or 1.0
-    size = _direct("FPDFText_GetFontSize")(page_at, index)
-    font = _direct("FPDFTextObj_GetFont")(text_object) if text_object else None
-    descent = ctypes.c_float()
-    found = bool(font) and _direct("FPDFFont_GetDescent")(font, ctypes.c_float(size), ctypes.addressof(descent))
-    return size * scale, (float(descent.value) if found else 0.0) * scale
+    Asked once for each text object of a page, and a generated PDF draws each cell's text
+    as one (some three hundred a report): the calls and the memory they write into are
+    made once a page, not once an object."""
+
+    def __init__(self, page_at: ctypes.c_void_p) -> None:
+        import pypdfium2.raw as raw
+
+        self._page_at = page_at
+        self._matrix = raw.FS_MATRIX()
+        self._descent = ctypes.c_float()
+        self._matrix_at, self._descent_at = ctypes.addressof(self._matrix), ctypes.addressof(self._descent)
+        self._matrix_of, self._font_size = _direct("FPDFPageObj_GetMatrix"), _direct("FPDFText_GetFontSize")
+        self._font_of, self._descent_of = _direct("FPDFTextObj_GetFont"), _direct("FPDFFont_GetDescent")
+
+    def __call__(self, text_object: int, index: int) -> tuple[float, float]:
+        """``text_object``: its address, 0 for none; ``index``: one of its characters."""
+        scale = 1.0
+        if text_object and self._matrix_of(text_object, self._matrix_at):
+            scale = math.hypot(self._matrix.b, self._matrix.d) or 1.0
+        size = self._font_size(self._page_at, index)
+        font = self._font_of(text_object) if text_object else None
+        found = bool(font) and self._descent_of(font, ctypes.c_float(size), self._descent_at)
+        return size * scale, (float(self._descent.value) if found else 0.0) * scale
 
 
 def words(glyphs: list[Glyph], gap: float) -> list[tuple[str, float, float, float, float]]:

@@ -11,6 +11,7 @@ no number. The PDF reader hands each table region here, from a text layer or fro
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import statistics
@@ -80,7 +81,7 @@ class Word:
 class Line:
     words: list[Word]
     rulings: list[float] | None = None  # x of the vertical table borders crossing this line
-    rules: list[tuple[float, float, float]] | None = None  # the page's horizontal borders (y, x0, x1)
+    rules: list[tuple[float, float, float]] | None = None  # the page's horizontal borders (y, x0, x1), by y
 
     _y: tuple[list[Word], int, float] | None = field(default=None, init=False, repr=False, compare=False)
     _text: tuple[list[Word], int, str] | None = field(default=None, init=False, repr=False, compare=False)
@@ -391,12 +392,20 @@ class _Reach:
         self.y = line.y
         x = line.words[-1].centre if at is None else at
         self.up, self.down = -math.inf, math.inf
-        for height, x0, x1 in line.rules or []:
+        # The rules are sorted by height: the nearest ones under x are found walking out
+        # from the line's height (a page has a hundred, and each line asks).
+        rules = line.rules or []
+        level = self.y + 1
+        for index in range(bisect.bisect_left(rules, (level,)) - 1, -1, -1):
+            height, x0, x1 = rules[index]
             if x0 - 1 <= x <= x1 + 1:
-                if height < self.y + 1:
-                    self.up = max(self.up, height)
-                elif height > self.y + 1:
-                    self.down = min(self.down, height)
+                self.up = height
+                break
+        for index in range(bisect.bisect_right(rules, (level, math.inf, math.inf)), len(rules)):
+            height, x0, x1 = rules[index]
+            if x0 - 1 <= x <= x1 + 1:
+                self.down = height
+                break
 
     def crosses(self, page: int, y: float) -> bool:
         """Whether a border stands between the line and a line at ``y`` on ``page`` (a
@@ -457,7 +466,8 @@ def _place(values: list[Word], cells: list[tuple[float, float]], columns: list[t
 
 def _slot(word: Word, spans: list[tuple[float, float]]) -> int:
     """The one span the word's centre lies in, else the one it overlaps most; -1 if none."""
-    inside = [i for i, (a, b) in enumerate(spans) if a - 1 <= word.centre <= b + 1]
+    centre = word.centre  # once: a report places some 350 words, each against a dozen spans
+    inside = [i for i, (a, b) in enumerate(spans) if a - 1 <= centre <= b + 1]
     if len(inside) == 1:
         return inside[0]
     overlaps = [max(0.0, min(b, word.x1) - max(a, word.x0)) for a, b in spans]
