@@ -78,6 +78,7 @@ _P, _TBL, _R, _HYPERLINK = f"{_W}p", f"{_W}tbl", f"{_W}r", f"{_W}hyperlink"
 #: a break reads as a new line only where it breaks the line (not a page or a column).
 _RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
 _T, _BR, _BR_TYPE = f"{_W}t", f"{_W}br", f"{_W}type"
+_TR, _TC, _TC_PROPERTIES, _V_MERGE, _VAL = f"{_W}tr", f"{_W}tc", f"{_W}tcPr", f"{_W}vMerge", f"{_W}val"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
@@ -104,13 +105,23 @@ def _table_rows(table: etree._Element, number: int) -> list[list[Cell]]:
     cell merged across columns is one cell; one merged down from the row above (a
     ``vMerge`` that continues) belongs to that row, and is not repeated."""
     rows = []
-    for index, row in enumerate(table.iterchildren(f"{_W}tr"), start=1):
+    for index, row in enumerate(table.iterchildren(_TR), start=1):
         cells = []
-        for cell in row.iterchildren(f"{_W}tc"):
-            merge = cell.find(f"{_W}tcPr/{_W}vMerge")
-            if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
+        where = f"表格{number}第{index}行"
+        for cell in row.iterchildren(_TC):
+            if _merged_from_above(cell):
                 continue
-            text = " ".join(_paragraph_text(paragraph) for paragraph in cell.iterchildren(_P)).strip()
-            cells.append(Cell(text, f"表格{number}第{index}行"))
+            text = " ".join([_paragraph_text(paragraph) for paragraph in cell.iterchildren(_P)]).strip()
+            cells.append(Cell(text, where))
         rows.append(cells)
     return rows
+
+
+def _merged_from_above(cell: etree._Element) -> bool:
+    """Whether a cell continues the one above it (a ``vMerge`` without ``restart``). Asked
+    child by child: a path search, parsed again for each of a report's thousand cells,
+    took a fifth of reading a Word file."""
+    for properties in cell.iterchildren(_TC_PROPERTIES):
+        for merge in properties.iterchildren(_V_MERGE):
+            return bool(merge.get(_VAL, "continue") == "continue")
+    return False
