@@ -30,7 +30,7 @@ from etl.warehouse.wide import refresh_report_values
 #: The most memory DuckDB takes while an ingest builds a warehouse.
 BUILD_MEMORY = "640MB"
 #: How much change a build logs before DuckDB checkpoints it into the file (its default is
-#: 16 MB): fewer checkpoints, each of a larger share; 30 MiB more at the peak of an ingest.
+#: 16 MB): fewer checkpoints, each of a larger share; 30–60 MiB more at the peak of an ingest.
 CHECKPOINT_EVERY = "128MB"
 #: A building copy with more than this share of its blocks free is rewritten compactly.
 COMPACT_FREE_SHARE = 0.3
