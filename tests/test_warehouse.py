@@ -224,3 +224,23 @@ def test_a_writers_lower_memory_limit_is_set_back_even_when_the_work_fails() -> 
             assert limit() == "190.7 MiB"
             _ = 1 / 0
         assert limit() == before == "610.3 MiB"
+
+
+def test_the_annual_review_starts_on_a_checkpointed_warehouse(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build logs up to CHECKPOINT_EVERY of change before DuckDB checkpoints it, held in
+    memory; the review runs within a smaller memory limit, and ran out of it when that much
+    was still waiting (10,000 reports into a warehouse of 100,000). So the ingest writes
+    it out before the review: the review finds nothing left in the log."""
+    import etl.ingest
+
+    logged: list[str] = []
+    review = etl.ingest.refresh_findings
+
+    def watched(connection, *args):  # type: ignore[no-untyped-def]
+        logged.append(connection.execute("SELECT wal_size FROM pragma_database_size()").fetchone()[0])
+        return review(connection, *args)
+
+    monkeypatch.setattr(etl.ingest, "refresh_findings", watched)
+    summary = ingest([ZHUZHOU, PINGTAN], db_path)
+    assert summary.counts == {"loaded": 2}
+    assert logged == ["0 bytes"]
