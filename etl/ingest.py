@@ -154,10 +154,6 @@ def ingest(
         else:
             touched = None  # agencies were joined, or the inference rules changed: judge all again
         refresh_cross_year_checks(connection, touched)
-        # What was saved since the last checkpoint waits in DuckDB's memory (up to
-        # CHECKPOINT_EVERY); the review runs within a smaller limit than that leaves
-        # (AUDIT_MEMORY), and ran out of it at 100,000 reports. So it is written out first.
-        connection.execute("CHECKPOINT")
         refresh_findings(connection, touched, years)
     return summary
 

@@ -226,21 +226,22 @@ def test_a_writers_lower_memory_limit_is_set_back_even_when_the_work_fails() -> 
         assert limit() == before == "610.3 MiB"
 
 
-def test_the_annual_review_starts_on_a_checkpointed_warehouse(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_work_under_a_lower_memory_limit_starts_on_a_checkpointed_warehouse(tmp_path: Path) -> None:
     """A build logs up to CHECKPOINT_EVERY of change before DuckDB checkpoints it, held in
-    memory; the review runs within a smaller memory limit, and ran out of it when that much
-    was still waiting (10,000 reports into a warehouse of 100,000). So the ingest writes
-    it out before the review: the review finds nothing left in the log."""
-    import etl.ingest
+    memory; the work under a lower limit ran out of it when that much was still waiting (an
+    ingest's review, 10,000 reports into a warehouse of 100,000). So the log is written out
+    before the limit is lowered: the work finds nothing left in it."""
+    import duckdb
 
-    logged: list[str] = []
-    review = etl.ingest.refresh_findings
+    from etl.warehouse.access import memory_limit
 
-    def watched(connection, *args):  # type: ignore[no-untyped-def]
-        logged.append(connection.execute("SELECT wal_size FROM pragma_database_size()").fetchone()[0])
-        return review(connection, *args)
+    def logged(connection: duckdb.DuckDBPyConnection) -> str:
+        return str(connection.execute("SELECT wal_size FROM pragma_database_size()").fetchall()[0][0])
 
-    monkeypatch.setattr(etl.ingest, "refresh_findings", watched)
-    summary = ingest([ZHUZHOU, PINGTAN], db_path)
-    assert summary.counts == {"loaded": 2}
-    assert logged == ["0 bytes"]
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
+        connection.execute("SET checkpoint_threshold = '64MB'")
+        connection.execute("CREATE TABLE t AS SELECT range AS n FROM range(100000)")
+        assert logged(connection) != "0 bytes"
+        with memory_limit(connection, "150MB"):
+            assert logged(connection) == "0 bytes"
+        assert connection.execute("SELECT count(*) FROM t").fetchall() == [(100000,)]

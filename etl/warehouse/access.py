@@ -126,7 +126,11 @@ def _unless_replaced(key: Path, identity: tuple[int, ...]) -> _Open | None:
 def memory_limit(connection: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
     """DuckDB's memory limit lowered to ``limit`` for a while, then set back: DuckDB keeps
     every block a scan read up to its limit, and beside frames of a million reports that
-    took an ingest past a GiB. Blocks it holds past the lower limit are let go."""
+    took an ingest past a GiB. Blocks it holds past the lower limit are let go, but not
+    what was saved since the last checkpoint (a build logs up to CHECKPOINT_EVERY): that is
+    written out first, or the work under the limit runs out of it (an ingest's annual
+    review did, at 100,000 reports)."""
+    connection.execute("CHECKPOINT")
     ((before,),) = connection.execute("SELECT current_setting('memory_limit')").fetchall()
     connection.execute(f"SET memory_limit = '{limit}'")
     try:
