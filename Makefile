@@ -21,7 +21,7 @@ demo: $(DEMO_DB)
 
 run: demo
 	$(BIN)/python -m etl upgrade --db $(DEMO_DB)
-	$(BIN)/streamlit run app.py --server.address=localhost --server.maxUploadSize=$${GOV_REPORTS_UPLOAD_MB:-50}
+	$(BIN)/python -m dashboard.launch app.py --server.address=localhost --server.maxUploadSize=$${GOV_REPORTS_UPLOAD_MB:-50}
 
 lint: install
 	$(BIN)/ruff check .

@@ -29,8 +29,7 @@ def serving(db: Path, timeout: float = 60.0) -> Iterator[str]:
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
+        "dashboard.launch",  # what `make run` starts
         str(ROOT / "app.py"),
         "--server.port",
         str(port),

@@ -129,3 +129,25 @@ def _point(segment: object) -> tuple[float, float, int, int]:
     handle = ctypes.cast(segment, raw.FPDF_PATHSEGMENT) if isinstance(segment, int) else segment
     raw.FPDFPathSegment_GetPoint(handle, ctypes.byref(x), ctypes.byref(y))
     return x.value, y.value, raw.FPDFPathSegment_GetType(handle), raw.FPDFPathSegment_GetClose(handle)
+
+
+def _blank_pages(count: int) -> bytes:
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer, pagesize=(595, 842))
+    for _ in range(count):
+        drawing.showPage()
+    drawing.save()
+    return buffer.getvalue()
+
+
+def test_a_pdf_longer_than_any_report_is_refused_with_its_length_before_a_page_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    from etl.document import ReadError
+    from etl.readers import pdf_engine
+    from etl.readers.pdf import _MAX_PAGES, read_pdf
+
+    read: list[object] = []
+    monkeypatch.setattr(pdf_engine, "_glyphs", lambda *args: read.append(args) or [])
+    with pytest.raises(ReadError, match=f"a.pdf：PDF 有 {_MAX_PAGES + 1} 页，年度报告不会超过 {_MAX_PAGES} 页"):
+        read_pdf(_blank_pages(_MAX_PAGES + 1), "a.pdf")
+    assert read == []
+    assert [page.words for page in pdf_engine.read_pages(_blank_pages(2), most=2)] == [[], []]

@@ -321,7 +321,7 @@ def _cached_read(data: bytes, page: int, read: Callable[[], PageRead], dpi: int 
     fresh = read()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        kept = {"words": [word.__dict__ for word in fresh.words], "edges": fresh.edges}
+        kept = {"words": [word._asdict() for word in fresh.words], "edges": fresh.edges}
         path.write_text(json.dumps(kept, ensure_ascii=False), "utf-8")
     except OSError:
         pass  # no cache where the disk is read-only or full: OCR is only slower

@@ -55,21 +55,24 @@ class PageContent:
     height: float
 
 
-def page_count(data: bytes) -> int:
-    with reading():
-        document = _open(data)
-        try:
-            return len(document)
-        finally:
-            document.close()
+class PdfTooLong(Exception):
+    """The PDF has more pages than the caller reads (``pages``: how many)."""
+
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"{pages} pages")
+        self.pages = pages
 
 
-def read_pages(data: bytes) -> Iterator[PageContent]:
-    """Each page's words and edges, one page at a time (PDFium held only while it reads)."""
+def read_pages(data: bytes, most: int | None = None) -> Iterator[PageContent]:
+    """Each page's words and edges, one page at a time (PDFium held only while it reads).
+    A document of more than ``most`` pages raises ``PdfTooLong`` before any page is read
+    (the file is opened once: asking its length first opened it twice)."""
     with reading():
         document = _open(data)
         count = len(document)
     try:
+        if most is not None and count > most:
+            raise PdfTooLong(count)
         for index in range(count):
             with reading():
                 page = document[index]
