@@ -195,6 +195,7 @@ def _merge_split_rows(lines: list[Line], width: int) -> list[Line]:
     one row; a cell holds one number, so two pieces in one cell are one number."""
     merged: list[Line] = []
     last = -1  # where in ``merged`` the last line with numbers is
+    last_cells: list[tuple[float, float]] = []  # its value cells (a joined row keeps its upper line's rulings)
     for line in lines:
         cells = _value_cells(line, width)
         values = {_slot(word, cells): word for word in line.words if cells and _is_value(word, cells[0][0] - 1)}
@@ -204,14 +205,14 @@ def _merge_split_rows(lines: list[Line], width: int) -> list[Line]:
             previous is not None
             and values
             and previous.page == line.page
-            and cells == _value_cells(previous, width)
+            and cells == last_cells
             and not _border_between(line, previous, at=min(cells[slot][0] for slot in values) + 1)
         ):
             merged[last] = _joined_row(previous, line, cells)
             continue
         merged.append(line)
         if values:
-            last = len(merged) - 1
+            last, last_cells = len(merged) - 1, cells
     return merged
 
 
