@@ -148,6 +148,11 @@ def table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[lis
             plain.append([page_cell("", lines[-1]), *(page_cell("", lines[-1]) for _ in range(width))])
         return plain
     owner = _owners(lines, value_lines, boundary)
+    owned: dict[int, list[int]] = {}  # each value line's label fragments, top to bottom
+    for i in range(len(lines)):
+        if i in owner:
+            owned.setdefault(owner[i], []).append(i)
+    is_value_line = set(value_lines)
     headers = [w for i in range(value_lines[0]) for w in lines[i].words if _in_values(w, boundary[i])]
     columns = _columns([[w for w in lines[i].words if _is_value(w, boundary[i])] for i in value_lines], width, headers)
     rows: list[list[Cell]] = []
@@ -164,10 +169,10 @@ def table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[lis
 
     for index, line in enumerate(lines):
         blank = _blank_row(line, index, value_lines, cells[index], boundary[index])
-        if pending and (index in value_lines or _border_between(lines[pending[-1]], line) or not blank):
+        if pending and (index in is_value_line or _border_between(lines[pending[-1]], line) or not blank):
             flush()
-        if index in value_lines:
-            fragments = [lines[i] for i in range(len(lines)) if owner.get(i) == index]
+        if index in is_value_line:
+            fragments = [lines[i] for i in owned.get(index, [])]
             label = _join_label(fragments, boundary[index])
             values = [w for w in line.words if _is_value(w, boundary[index])]
             spans = columns if width else _header_spans(header, boundary[index])
