@@ -130,6 +130,9 @@ def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
     measure = _TextObjectMeasure(page_at)
     metrics: dict[int, tuple[float, float]] = {}
     found: list[Glyph] = []
+    # A Glyph made straight from its fields, here rather than in a function of its own: a
+    # page makes a thousand, and the named tuple's own constructor takes twice as long.
+    glyph, made = Glyph, tuple.__new__
     for index in range(raw.FPDFText_CountChars(handle)):
         code = unicode_of(page_at, index)
         if code in _MAY_BE_GENERATED and is_generated(page_at, index) == 1:
@@ -146,14 +149,8 @@ def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
             known = metrics[text_object] = measure(text_object, index)
         size, descent = known
         low = origin_y.value + descent
-        found.append(_glyph((chr(code), box.left - left, box.right - left, top - low - size, top - low)))
+        found.append(made(glyph, (chr(code), box.left - left, box.right - left, top - low - size, top - low)))
     return found
-
-
-def _glyph(fields: tuple[str, float, float, float, float]) -> Glyph:
-    """A Glyph made straight from its fields (a page makes a thousand; the named tuple's
-    own constructor takes twice as long)."""
-    return tuple.__new__(Glyph, fields)
 
 
 def _address(pointer: Any) -> ctypes.c_void_p:
@@ -166,7 +163,13 @@ def _direct(name: str) -> Any:
     """PDFium's call ``name`` taking and giving plain addresses where it takes and gives
     typed pointers: the same C function with the same arguments. ctypes checks a typed
     pointer argument's class on every call: a third of a microsecond instead of one, over
-    the four calls each of a report's thousands of characters makes."""
+    the four calls each of a report's thousands of characters makes.
+
+    The call keeps Python's lock (``PYFUNCTYPE``; the C calling convention is the same):
+    these calls read what PDFium has already laid out, in well under a microsecond, never
+    call back into Python, and run inside ``reading()`` (PDFium's one lock: no other thread
+    is in PDFium meanwhile); letting go of Python's lock and taking it again cost a
+    fourteenth of each character's questions."""
     import pypdfium2.raw as raw
 
     function = getattr(raw, name)
@@ -174,7 +177,7 @@ def _direct(name: str) -> Any:
     def plain(kind: Any) -> Any:
         return ctypes.c_void_p if kind is not None and issubclass(kind, ctypes._Pointer) else kind
 
-    prototype = ctypes.CFUNCTYPE(plain(function.restype), *(plain(kind) for kind in function.argtypes))
+    prototype = ctypes.PYFUNCTYPE(plain(function.restype), *(plain(kind) for kind in function.argtypes))
     return prototype(ctypes.cast(function, ctypes.c_void_p).value or 0)
 
 
