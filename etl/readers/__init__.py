@@ -73,7 +73,7 @@ def read_document(path: Path, data: bytes | None = None, on_page: PageProgress |
     except Exception as error:  # a malformed file must end in a plain reason; the detail goes to the log
         log.exception("unexpected error while reading %s", path)
         raise ReadError(f"{path}：文件内容已损坏或格式异常，无法读取（{type(error).__name__}）") from error
-    everything = "".join(cell.text for row in document.rows for cell in row)
+    everything = "".join([cell.text for row in document.rows for cell in row])
     if len(everything) > MAX_CELL_CHARS:  # only then can one cell be that long
         longest = max((cell for row in document.rows for cell in row), key=lambda cell: len(cell.text))
         if len(longest.text) > MAX_CELL_CHARS:
