@@ -39,6 +39,7 @@ _LEAST_TEXT = 50
 #: A report's text is mostly Chinese; a text layer with less than this share is not its text.
 _LEAST_CHINESE_SHARE = 0.15
 _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
+_NOT_CHINESE = re.compile(r"[^\u4e00-\u9fff]+")
 #: How far (points) after its number a unit word may stand and still be in its cell.
 _UNIT_GAP = 14.0
 
@@ -71,7 +72,7 @@ def _text_layer_unusable(lines: list[Line]) -> bool:
     if len(text) < _LEAST_TEXT:
         return True
     plain = _UNMAPPED_GLYPH.sub("", text)
-    chinese = sum("\u4e00" <= char <= "\u9fff" for char in plain)
+    chinese = len(_NOT_CHINESE.sub("", plain))  # counted by the regex engine, not character by character in Python
     return chinese < _LEAST_CHINESE_SHARE * len(text)
 
 
