@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from etl.values import normalise
 
@@ -89,7 +88,7 @@ def _squeeze(text: str, spans: list[tuple[int, int]]) -> tuple[str, str, list[in
         for run in _WORDS.finditer(text, position, max(position, start)):
             word = run.group()
             raw.append(word)
-            plain.append(word if word.isascii() else "".join(map(_folded, word)))
+            plain.append(word if word.isascii() else word.translate(_FOLDED))
             where.extend(range(run.start(), run.end()))
         raw.append("。")
         plain.append("。")
@@ -101,11 +100,23 @@ def _squeeze(text: str, spans: list[tuple[int, int]]) -> tuple[str, str, list[in
 _WORDS = re.compile(r"\S+")
 
 
-@cache
 def _folded(char: str) -> str:
     """One character normalised, where that keeps it one character (offsets stay true)."""
     folded = normalise(char)
     return folded if len(folded) == 1 else char
+
+
+class _FoldedTable(dict[int, str]):
+    """``_folded`` of each character as ``str.translate`` asks it (by code point), worked
+    out the first time a character is asked: the narrative is folded character by
+    character, a few thousand a report, and translating looks each one up in C."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _folded(chr(code))
+        return folded
+
+
+_FOLDED = _FoldedTable()
 
 
 def _sentence(text: str, start: int, end: int) -> str:

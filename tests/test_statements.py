@@ -62,3 +62,34 @@ def test_a_firm_statement_chooses_among_readings_the_identities_leave_open() -> 
     assert resolve(rows, equations).cells["a"] is None
     pinned = resolve(rows, equations, pins={"a": 11.0})
     assert [pinned.cells[key].value.value for key in "abc"] == [11, 2, 13]  # type: ignore[union-attr]
+
+
+def test_the_narrative_is_folded_character_by_character_and_its_offsets_stay_true() -> None:
+    """Full-width digits and signs, compatibility ideographs and Kangxi radicals fold to one
+    character each; what would fold to several (㈠, ℡) stays as printed, so every figure's
+    offset points at it in the document's text."""
+    import random
+
+    from etl.statements import _FOLDED, _folded
+
+    assert "１２３，−５（㈠℡⽂".translate(_FOLDED) == "123,-5(㈠℡文"
+    chooser = random.Random(20261207)
+    ranges = [
+        (0x21, 0x7E),
+        (0x3000, 0x303F),
+        (0xFF00, 0xFFEF),
+        (0x4E00, 0x9FFF),
+        (0x2F00, 0x2FDF),
+        (0x300, 0x36F),
+        (0xF900, 0xFAFF),
+    ]
+    for _ in range(2000):
+        word = "".join(chr(chooser.randint(*chooser.choice(ranges))) for _ in range(chooser.randint(1, 12)))
+        assert word.translate(_FOLDED) == "".join(_folded(char) for char in word), repr(word)
+    text = "表格\n本年新收政府信息公开申请１２件。"
+    (statement,) = find_statements(text, [(0, 2)])
+    assert (statement.keys, statement.value, text[statement.offset : statement.offset + 2]) == (
+        ("requests.new_received.total",),
+        12,
+        "１２",
+    )
