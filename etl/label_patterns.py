@@ -54,13 +54,22 @@ class LabelPattern:
                 position = max(match.end(), candidate.start() + 1)
 
 
-def _first_of_prefix(prefix: str) -> str | None:
-    """The characters the template's numbering regex can begin with: a literal or a
-    bracket of literals (all the template uses); None for anything else."""
+def _split_prefix(prefix: str) -> tuple[str, str] | None:
+    """The characters the template's numbering regex can begin with (a literal or a
+    bracket of literals, all the template uses) and the regex of the rest of it; None for
+    anything else."""
+    if "|" in prefix:
+        return None
     if prefix.startswith("["):
-        chars = prefix[1 : prefix.find("]")]
-        return chars if chars and not set(chars) & set("\\^-[") else None
-    return prefix[0] if prefix and prefix[0] not in "\\()[]{}.*+?^$|" else None
+        close = prefix.find("]")
+        chars, rest = prefix[1:close], prefix[close + 1 :]
+        if close < 0 or not chars or set(chars) & set("\\^-["):
+            return None
+    elif prefix and prefix[0] not in "\\()[]{}.*+?^$|":
+        chars, rest = prefix[0], prefix[1:]
+    else:
+        return None
+    return None if rest[:1] in ("*", "+", "?", "{") else (chars, rest)
 
 
 def _first_of_core(core: str) -> str | None:
@@ -76,13 +85,30 @@ def _first_of_core(core: str) -> str | None:
 
 
 def _label_regex(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> LabelPattern:
-    pattern = _label_source(cores, prefix, prefix_required)
-    numbering = _first_of_prefix(prefix) if prefix else ""
-    heads = [numbering] if prefix and prefix_required else [numbering, *(_first_of_core(core) for core in cores)]
-    if any(head is None for head in heads) or not "".join(h for h in heads if h):
-        return LabelPattern(pattern, None)  # a match may begin anywhere: the regex alone
-    first = sorted(set("".join(h for h in heads if h)))
-    return LabelPattern(pattern, re.compile("[" + "".join(re.escape(char) for char in first) + "]"))
+    return LabelPattern(_label_source(cores, prefix, prefix_required), _starts(cores, prefix, prefix_required))
+
+
+def _starts(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> re.Pattern[str] | None:
+    """Where a match can begin (None: anywhere). A label's own first characters, and the
+    numbering's only where the rest of the numbering and a label's first character follow:
+    most of a table's "1"s and "（"s begin a number or a note, not a label, and each one
+    tried was a trip through Python. Every alternative begins with a literal, so the regex
+    engine still skips ahead to the next of those characters in C."""
+    heads = [_first_of_core(core) for core in cores]
+    core_first = "" if any(head is None for head in heads) else "".join(sorted(set("".join(h for h in heads if h))))
+    alternatives = []
+    if prefix:
+        split = _split_prefix(prefix)
+        if split is None:
+            return None
+        chars, rest = split
+        label = f"[{re.escape(core_first)}]" if core_first else ""
+        alternatives += [f"{re.escape(char)}(?={rest}{_GAP}{label})" for char in chars]
+    if not (prefix and prefix_required):
+        if not core_first:
+            return None
+        alternatives += [re.escape(char) for char in core_first]
+    return re.compile("|".join(alternatives)) if alternatives else None
 
 
 def _label_source(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> re.Pattern[str]:
