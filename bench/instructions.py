@@ -12,8 +12,9 @@ subtracted: what is left, over the reports, is each one's cost in steady state.
 
 ``--against PATH`` counts another checkout of the project the same way (a ``git worktree``
 of the commit before a change, say) and prints both. Two counts of the same code differ by
-up to half a percent (where the system puts memory changes a few paths through the
-allocator), so a change smaller than 1 % is not told apart here either. Callgrind runs some fifty times
+up to 1 % (where the system puts memory changes a few paths through the allocator, and
+the order files are met fills caches differently), so a change smaller than 2 % is not
+told apart here either. Callgrind runs some fifty times
 slower than the code; the formats run side by side, one a core. Needs valgrind
 (``apt-get install valgrind``).
 """
