@@ -62,8 +62,10 @@ def _split_prefix(prefix: str) -> tuple[str, str] | None:
         return None
     if prefix.startswith("["):
         close = prefix.find("]")
+        if close < 0:
+            return None
         chars, rest = prefix[1:close], prefix[close + 1 :]
-        if close < 0 or not chars or set(chars) & set("\\^-["):
+        if not chars or set(chars) & set("\\^-["):
             return None
     elif prefix and prefix[0] not in "\\()[]{}.*+?^$|":
         chars, rest = prefix[0], prefix[1:]
@@ -95,7 +97,7 @@ def _starts(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> re.Pa
     tried was a trip through Python. Every alternative begins with a literal, so the regex
     engine still skips ahead to the next of those characters in C."""
     heads = [_first_of_core(core) for core in cores]
-    core_first = "" if any(head is None for head in heads) else "".join(sorted(set("".join(h for h in heads if h))))
+    core_first = "" if None in heads else "".join(sorted(set("".join(head or "" for head in heads))))
     alternatives = []
     if prefix:
         split = _split_prefix(prefix)
@@ -108,7 +110,7 @@ def _starts(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> re.Pa
         if not core_first:
             return None
         alternatives += [re.escape(char) for char in core_first]
-    return re.compile("|".join(alternatives)) if alternatives else None
+    return re.compile("|".join(alternatives))  # never empty: a numbering's characters, or a label's
 
 
 def _label_source(cores: tuple[str, ...], prefix: str, prefix_required: bool) -> re.Pattern[str]:
