@@ -12,6 +12,7 @@ no number. The PDF reader hands each table region here, from a text layer or fro
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 import statistics
@@ -117,20 +118,30 @@ class Line:
 
 
 def page_cell(text: str, line: Line) -> Cell:
-    return Cell(text, f"第{line.page}页")
+    # Made straight from its fields, as ``Cell(text, place)`` makes it: a report's tables
+    # make thousands, and the named tuple's own constructor takes twice as long.
+    return _made(Cell, (text, _page_place(line.page), None, "", None))
 
 
 def _value_cell(word: Word | None, line: Line) -> Cell:
     """A value cell (a blank one for None) with OCR's confidence in it, where OCR read it."""
     if word is None:
         return page_cell("", line)
-    return Cell(word.text, f"第{line.page}页", word.confidence, word.original, word.box)
+    return _made(Cell, (word.text, _page_place(line.page), word.confidence, word.original, word.box))
+
+
+_made = tuple.__new__
+
+
+@functools.cache
+def _page_place(page: int) -> str:
+    return f"第{page}页"
 
 
 def table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[list[Cell]]:
     """``width`` is the number of value columns (0 for table 二, whose blocks differ)."""
-    lines = _merge_split_rows(lines, width)
-    cells = {i: _value_cells(line, width) for i, line in enumerate(lines)}
+    lines, found_cells = _merge_split_rows(lines, width)
+    cells = dict(enumerate(found_cells))
     # Table 四 has no label column: its numbers start at the table's left edge.
     edge = _label_edge(lines) if labelled else min((w.x0 for line in lines for w in line.words), default=None)
     edge = edge - 1 if edge is not None and not labelled else edge
@@ -141,7 +152,8 @@ def table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[lis
         if found and fallback < found[0][0] - 1 - _ALIGN_TOLERANCE:
             cells[i] = []  # numbers stand left of the first bordered cell: a border was not drawn or found
     boundary = {i: (cells[i][0][0] - 1 if cells[i] else fallback) for i in cells}
-    value_lines = [i for i, line in enumerate(lines) if any(_is_value(w, boundary[i]) for w in line.words)]
+    values_of = [[w for w in line.words if _is_value(w, boundary[i])] for i, line in enumerate(lines)]
+    value_lines = [i for i, values in enumerate(values_of) if values]
     if not value_lines:
         plain = [[page_cell(line.text, line)] for line in lines]
         if width and _empty_last_band(lines):  # a bordered row whose cells are all blank
@@ -154,7 +166,7 @@ def table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[lis
             owned.setdefault(owner[i], []).append(i)
     is_value_line = set(value_lines)
     headers = [w for i in range(value_lines[0]) for w in lines[i].words if _in_values(w, boundary[i])]
-    columns = _columns([[w for w in lines[i].words if _is_value(w, boundary[i])] for i in value_lines], width, headers)
+    columns = _columns([values_of[i] for i in value_lines], width, headers)
     rows: list[list[Cell]] = []
     pending: list[int] = []  # label lines of one all-blank bordered row, joined when it ends
     header: list[Line] = []  # table 二: the header lines of the block being read
@@ -168,17 +180,18 @@ def table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[lis
         pending.clear()
 
     for index, line in enumerate(lines):
-        blank = _blank_row(line, index, value_lines, cells[index], boundary[index])
-        if pending and (index in is_value_line or _border_between(lines[pending[-1]], line) or not blank):
-            flush()
         if index in is_value_line:
+            if pending:
+                flush()
             fragments = [lines[i] for i in owned.get(index, [])]
             label = _join_label(fragments, boundary[index])
-            values = [w for w in line.words if _is_value(w, boundary[index])]
             spans = columns if width else _header_spans(header, boundary[index])
-            placed = _place(values, cells[index], spans)
+            placed = _place(values_of[index], cells[index], spans)
             rows.append([page_cell(label, line), *(_value_cell(word, line) for word in placed)])
             continue
+        blank = _blank_row(line, index, value_lines, cells[index], boundary[index])
+        if pending and (_border_between(lines[pending[-1]], line) or not blank):
+            flush()
         if any(_in_values(word, boundary[index]) for word in line.words):
             header = [*header, line] if index - 1 in headers_at else [line]  # a header wrapped over lines
             headers_at.add(index)
@@ -193,17 +206,19 @@ def table_rows(lines: list[Line], width: int, labelled: bool = True) -> list[lis
     return rows
 
 
-def _merge_split_rows(lines: list[Line], width: int) -> list[Line]:
+def _merge_split_rows(lines: list[Line], width: int) -> tuple[list[Line], list[list[tuple[float, float]]]]:
     """One bordered row can print its numbers on two lines: its cells align their text
     differently (the official Word template sets 总计 at the top, the others centred), or a
     number wraps in a narrow cell (1,24 / 4). With no border between the lines they are
-    one row; a cell holds one number, so two pieces in one cell are one number."""
+    one row; a cell holds one number, so two pieces in one cell are one number. Returns
+    the lines and each one's value cells (a joined row's are its upper line's)."""
     merged: list[Line] = []
+    merged_cells: list[list[tuple[float, float]]] = []
     last = -1  # where in ``merged`` the last line with numbers is
     last_cells: list[tuple[float, float]] = []  # its value cells (a joined row keeps its upper line's rulings)
     for line in lines:
         cells = _value_cells(line, width)
-        values = {_slot(word, cells): word for word in line.words if cells and _is_value(word, cells[0][0] - 1)}
+        values = {_slot(word, cells): word for word in line.words if _is_value(word, cells[0][0] - 1)} if cells else {}
         values.pop(-1, None)
         previous = merged[last] if last >= 0 else None
         if (
@@ -216,9 +231,10 @@ def _merge_split_rows(lines: list[Line], width: int) -> list[Line]:
             merged[last] = _joined_row(previous, line, cells)
             continue
         merged.append(line)
+        merged_cells.append(cells)
         if values:
             last, last_cells = len(merged) - 1, cells
-    return merged
+    return merged, merged_cells
 
 
 def _joined_row(upper: Line, lower: Line, cells: list[tuple[float, float]]) -> Line:
@@ -254,7 +270,7 @@ def _trailing_numbers(line: Line) -> list[Word]:
     """The numbers a line ends with, after a label (none on a line that is all numbers)."""
     count = 0
     for word in reversed(line.words):
-        if not NUMERIC.match(word.text):
+        if not _numeric(word.text):
             break
         count += 1
     return line.words[len(line.words) - count :] if count else []
@@ -305,7 +321,14 @@ def _in_values(word: Word, boundary: float) -> bool:
 
 
 def _is_value(word: Word, boundary: float) -> bool:
-    return word.centre >= boundary and bool(NUMERIC.match(word.text))
+    return word.centre >= boundary and _numeric(word.text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _numeric(text: str) -> bool:
+    """Whether ``NUMERIC`` matches, kept: a table asks it of each word several times, and
+    its words ("0", labels) recur from table to table."""
+    return bool(NUMERIC.match(text))
 
 
 def _columns(rows: list[list[Word]], width: int, headers: list[Word]) -> list[tuple[float, float]]:
@@ -363,6 +386,7 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
     into the value columns is a header, and one farther away is a row of its own."""
     owner = {index: index for index in value_lines}
     heights = {v: lines[v].y for v in value_lines}
+    places = [(v, lines[v].page, heights[v]) for v in value_lines]
     tops = sorted(heights.values())
     gaps = sorted(b - a for a, b in zip(tops, tops[1:], strict=False) if 3 < b - a < 1000)
     pitch = gaps[len(gaps) // 4] if gaps else _USUAL_PITCH  # one row's height: most rows hold one line
@@ -372,15 +396,15 @@ def _owners(lines: list[Line], value_lines: list[int], boundary: dict[int, float
         if is_whole_label(line.text) or is_block_title(line.text):
             continue
         y = line.y
-        reach = _Reach(line)
-        borders = {v: reach.crosses(lines[v].page, heights[v]) for v in value_lines}
-        candidates = [v for v in value_lines if not borders[v]]
+        unbordered = _Reach(line).unbordered(places)
+        candidates = unbordered
         if _LABEL_START.match(line.text):  # a label's first line: its row is here or below
             candidates = [v for v in candidates if heights[v] >= y - SAME_LINE]
         if not candidates:
             continue
         nearest = min(candidates, key=lambda v: abs(heights[v] - y))
-        bordered = bool(line.rules) and any(borders[v] for v in value_lines if v != nearest)
+        # A border stands between the line and a value line other than the nearest (the nearest has none).
+        bordered = bool(line.rules) and len(unbordered) < len(value_lines)
         close = abs(heights[nearest] - y) < _WRAP_SHARE * pitch
         if bordered or close or _in_group_column(line, lines[nearest], boundary[nearest]):
             owner[index] = nearest
@@ -420,6 +444,14 @@ class _Reach:
             return True
         return self.down < y + 1 if y >= self.y else self.up > y + 1
 
+    def unbordered(self, places: list[tuple[int, int, float]]) -> list[int]:
+        """Of lines given as (index, page, y), in order, those no border separates from this
+        one: ``not crosses(page, y)`` for each, in one pass. On the line's page that is
+        ``up <= y + 1 <= down`` (the border above is below the line's y + 1, the one below
+        above it, so the other half of each of ``crosses``'s two tests always holds)."""
+        page, up, down = self.page, self.up, self.down
+        return [index for index, on, y in places if on == page and up <= y + 1 <= down]
+
 
 def _in_group_column(line: Line, row: Line, boundary: float) -> bool:
     """A vertical group label (（六）其 / 他处理) stands in a column left of the row labels:
@@ -440,14 +472,17 @@ def _join_label(fragments: list[Line], boundary: float) -> str:
     different places (OCR boxes each line apart), but they overlap one another, and never
     the group label's column beside them.
     """
-    words = [w for line in fragments for w in line.words if w.x0 < boundary or not NUMERIC.match(w.text)]
+    words = [w for line in fragments for w in line.words if w.x0 < boundary or not _numeric(w.text)]
     columns: list[list[Word]] = []
+    reaches: list[float] = []  # how far right each column's words reach
     for word in sorted(words, key=lambda w: w.x0):
-        column = next((c for c in columns if word.x0 < max(w.x1 for w in c) - _LABEL_SLACK), None)
-        if column is None:
+        at = next((i for i, reach in enumerate(reaches) if word.x0 < reach - _LABEL_SLACK), None)
+        if at is None:
             columns.append([word])
+            reaches.append(word.x1)
         else:
-            column.append(word)
+            columns[at].append(word)
+            reaches[at] = max(reaches[at], word.x1)
     return "".join("".join(w.text for w in sorted(column, key=lambda w: (w.y, w.x0))) for column in columns)
 
 
