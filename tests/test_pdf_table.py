@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from etl.readers.pdf_table import Line, Word, _Reach
+from etl.readers.pdf_table import NUMERIC, Line, Word, _numeric, _Reach
 
 
 def _line(rng: random.Random, rules: list[tuple[float, float, float]], page: int) -> Line:
@@ -43,3 +43,28 @@ def test_a_lines_reach_finds_a_border_between_it_and_another_line_exactly_as_the
                 compared += 1
                 crossed += expected
     assert 0.2 < crossed / compared < 0.8  # both answers were asked often
+
+
+def test_the_lines_no_border_separates_from_a_line_are_those_the_rule_finds_one_by_one() -> None:
+    rng = random.Random(12)
+    kept = asked = 0
+    for _ in range(300):
+        rules = sorted(
+            (float(rng.randrange(80, 300, 10)) + rng.choice((0.0, 0.4, 1.0, -1.0)), rng.uniform(0, 300), rng.uniform(300, 600))
+            for _ in range(rng.randint(0, 12))
+        )
+        lines = [_line(rng, rules, rng.choice((1, 1, 1, 2))) for _ in range(12)]
+        places = [(index, other.page, other.y) for index, other in enumerate(lines)]
+        for line in lines:
+            reach = _Reach(line)
+            expected = [index for index, other in enumerate(lines) if not _border_between(line, other)]
+            assert reach.unbordered(places) == expected, line
+            kept += len(expected)
+            asked += len(lines)
+    assert 0.2 < kept / asked < 0.8
+
+
+def test_a_number_is_told_from_a_label_as_the_pattern_tells_it_however_often_asked() -> None:
+    texts = ["0", "1,234", "１２", "-", "—", "12万元", "3件", "合计", "1.", "（一）", "12a", "", "12.5", "／"]
+    for _ in range(3):  # asked again, the kept answers are the same
+        assert [_numeric(text) for text in texts] == [bool(NUMERIC.match(text)) for text in texts]

@@ -10,6 +10,8 @@ no text layer is a scan, read by OCR (``ocr``) into the same lines.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from collections.abc import Callable
 from typing import NamedTuple, cast
@@ -113,26 +115,55 @@ def page_lines(
     ]
     found.sort(key=lambda word: (round(word.y), word.x0))
     lines: list[Line] = []
+    heights: list[float] = []  # the last line's words' heights, in order: its median, as ``Line.y`` has it
+    middle = 0.0
     for word in found:
-        if lines and abs(lines[-1].y - word.y) < same_line:
+        if lines and abs(middle - word.y) < same_line:
             lines[-1].words.append(word)
+            bisect.insort(heights, word.y)
+            middle = _median(heights)
         else:
             lines.append(Line([word]))
+            heights, middle = [word.y], word.y
     for line in lines:
         line.words = _units_joined(sorted(line.words, key=lambda word: word.x0))
     all_edges = edges or []
-    vertical = [e for e in all_edges if e.get("orientation") == "v"]
     rules = sorted(  # by height, so that the borders between two lines are found by bisection
         (_at(e, "top") + number * _PAGE_STRIDE, _at(e, "x0"), _at(e, "x1")) for e in all_edges if e.get("orientation") == "h"
     )
-    uprights = [(_at(e, "x0"), _at(e, "top"), _at(e, "bottom")) for e in vertical]
-    for line in lines:
+    uprights = [(_at(e, "x0"), _at(e, "top"), _at(e, "bottom")) for e in all_edges if e.get("orientation") == "v"]
+    for line, crossing in zip(lines, _crossing(uprights, [line.y - number * _PAGE_STRIDE for line in lines]), strict=True):
         line.rules = rules
-        y = line.y - number * _PAGE_STRIDE
-        xs = sorted({round(x0, 1) for x0, top, bottom in uprights if top <= y - _CROSSING and bottom >= y + _CROSSING})
+        xs = sorted({round(x0, 1) for x0 in crossing})
         line.rulings = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > _SAME_RULING]
     # Page numbers printed at the foot of the page are not part of any table.
     return [line for line in lines if not (_is_page_number(line.text) and (line.y - number * _PAGE_STRIDE) > height * _FOOT_BAND)]
+
+
+def _median(ordered: list[float]) -> float:
+    """The median of sorted numbers, worked out as ``statistics.median`` does."""
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _crossing(uprights: list[tuple[float, float, float]], heights: list[float]) -> list[list[float]]:
+    """For each height, the x of the vertical borders (x, top, bottom) that reach more than
+    ``_CROSSING`` above and below it. The heights are swept from the top: a border counts
+    from where its top is far enough above, until its bottom is no longer far enough below
+    (a page's hundreds of border pieces, each compared with every line, took longer)."""
+    by_top = sorted(range(len(uprights)), key=lambda i: uprights[i][1])
+    found: list[list[float]] = [[] for _ in heights]
+    reaching: list[tuple[float, int]] = []  # (bottom, border) of those whose top is above, lowest bottom first
+    taken = 0
+    for at in sorted(range(len(heights)), key=heights.__getitem__):
+        y = heights[at]
+        while taken < len(by_top) and uprights[by_top[taken]][1] <= y - _CROSSING:
+            heapq.heappush(reaching, (uprights[by_top[taken]][2], by_top[taken]))
+            taken += 1
+        while reaching and not reaching[0][0] >= y + _CROSSING:
+            heapq.heappop(reaching)
+        found[at] = [uprights[border][0] for _, border in reaching]
+    return found
 
 
 def _is_page_number(text: str) -> bool:
