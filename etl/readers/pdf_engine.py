@@ -197,6 +197,8 @@ class _TextObjectMeasure:
         self._matrix_at, self._descent_at = ctypes.addressof(self._matrix), ctypes.addressof(self._descent)
         self._matrix_of, self._font_size = _direct("FPDFPageObj_GetMatrix"), _direct("FPDFText_GetFontSize")
         self._font_of, self._descent_of = _direct("FPDFTextObj_GetFont"), _direct("FPDFFont_GetDescent")
+        # (font, size) → the descent: a page's hundreds of text objects share a few of each.
+        self._descents: dict[tuple[int, float], float] = {}
 
     def __call__(self, text_object: int, index: int) -> tuple[float, float]:
         """``text_object``: its address, 0 for none; ``index``: one of its characters."""
@@ -205,8 +207,13 @@ class _TextObjectMeasure:
             scale = math.hypot(self._matrix.b, self._matrix.d) or 1.0
         size = self._font_size(self._page_at, index)
         font = self._font_of(text_object) if text_object else None
-        found = bool(font) and self._descent_of(font, ctypes.c_float(size), self._descent_at)
-        return size * scale, (float(self._descent.value) if found else 0.0) * scale
+        if not font:
+            return size * scale, 0.0
+        descent = self._descents.get((font, size))
+        if descent is None:
+            found = self._descent_of(font, ctypes.c_float(size), self._descent_at)
+            descent = self._descents[(font, size)] = float(self._descent.value) if found else 0.0
+        return size * scale, descent * scale
 
 
 def words(glyphs: list[Glyph], gap: float) -> list[tuple[str, float, float, float, float]]:
