@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from etl.checks import check_identities, issues_from_checks
-from etl.document import Cell, FlatText, ReadError, SourceDocument
+from etl.document import Cell, FlatText, ReadError, SourceDocument, made_from_fields
 from etl.equations import equations
 from etl.metadata import Metadata, read_metadata
 from etl.narrative import area_sentence, read_parts
@@ -211,7 +211,7 @@ def _collect(
             if source is not None and source.confidence is not None:
                 read_as, note = _ocr_reading(report, key, source, value.read_as, note, where)
             box = source.box if source is not None else None
-            report.cells[key] = CellRecord(key, value.value, value.raw, read_as, where, note, box)
+            report.cells[key] = made_from_fields(CellRecord, (key, value.value, value.raw, read_as, where, note, box))
             if value.note and "万元" not in spec_by_key()[key].column.label:
                 report.issues.append(Issue("warning", "unit_assumed", value.note, (key,), where))
 

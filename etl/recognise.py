@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from etl.document import PAGE_NUMBER, FlatText
+from etl.document import PAGE_NUMBER, FlatText, made_from_fields
 from etl.label_patterns import LabelPattern, anchor_pattern, row_pattern
 from etl.report import Problem
 from etl.template import END_HEADING as _END
@@ -373,7 +373,7 @@ def _value_lines(text: str, start: int, end: int, width: int, label_follows: boo
             after_label = line_index == 0 and cell_index == 0
             before_label = last_line and cell_index == last_cell
             if cell.isdigit() and cell.isascii():  # most cells: one number, nothing to normalise
-                chunks.append(Chunk(cell, cell, cell_offset, False, not (after_label or before_label)))
+                chunks.append(made_from_fields(Chunk, (cell, cell, cell_offset, False, not (after_label or before_label))))
                 cell_offset += len(cell) + 1
                 continue
             label_side = after_label or last_line
@@ -420,7 +420,7 @@ def _cell_chunks(cell: str, offset: int, count_blank: bool, touches_label: tuple
             continue
         apart = (word.start() > 0 or not touches_label[0]) and (word.end() < len(cell) or not touches_label[1])
         if text in DASHES or squeezed in DASHES or _WHOLE_CELL.fullmatch(squeezed):
-            chunks.append(Chunk(squeezed, text, offset + word.start(), separated=apart))
+            chunks.append(made_from_fields(Chunk, (squeezed, text, offset + word.start(), False, apart)))
             continue
         for match in _TOKEN.finditer(squeezed):
             token = match.group(0)

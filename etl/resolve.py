@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from etl.document import made_from_fields
 from etl.equations import Equation
 from etl.recognise import Chunk
 from etl.report import Problem
@@ -160,7 +161,9 @@ def _row_sums(row: RowInput, local: Sequence[Equation]) -> tuple[Sum, ...]:
 
 def _read_chunk(chunk: Chunk, kind: CellKind) -> Piece:
     """One chunk as one cell, keeping the text exactly as the source printed it."""
-    return Piece(_cell_value(chunk.raw if chunk.blank else chunk.text, chunk.raw.strip(), kind), chunk.offset)
+    return made_from_fields(
+        Piece, (_cell_value(chunk.raw if chunk.blank else chunk.text, chunk.raw.strip(), kind), chunk.offset, "")
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -18,7 +18,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from etl.document import Box, Cell
+from etl.document import Box, Cell, made_from_fields
 from etl.label_patterns import is_block_title, is_whole_label
 from etl.template import ACTIVE_HEADER_FIRST
 
@@ -120,17 +120,14 @@ class Line:
 def page_cell(text: str, line: Line) -> Cell:
     # Made straight from its fields, as ``Cell(text, place)`` makes it: a report's tables
     # make thousands, and the named tuple's own constructor takes twice as long.
-    return _made(Cell, (text, _page_place(line.page), None, "", None))
+    return made_from_fields(Cell, (text, _page_place(line.page), None, "", None))
 
 
 def _value_cell(word: Word | None, line: Line) -> Cell:
     """A value cell (a blank one for None) with OCR's confidence in it, where OCR read it."""
     if word is None:
         return page_cell("", line)
-    return _made(Cell, (word.text, _page_place(line.page), word.confidence, word.original, word.box))
-
-
-_made = tuple.__new__
+    return made_from_fields(Cell, (word.text, _page_place(line.page), word.confidence, word.original, word.box))
 
 
 @functools.cache

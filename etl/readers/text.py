@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from etl.document import Cell, ReadError, SourceDocument
+from etl.document import Cell, ReadError, SourceDocument, made_from_fields
 
 _CRAWLER_FIELDS = ("标题", "发布时间", "发布机构", "原文链接")
 _HEADING = re.compile(r"\s*[一二三四五六七八九十]+\s*[、.．]")
@@ -84,9 +84,11 @@ def read_text(text: str, path: str) -> SourceDocument:
                 rows.append(table_row)
             where, after_tab = f"第{number}行", line[1:]
             if "\t" in after_tab:
-                table_row.extend([Cell(part.strip(), where) for part in after_tab.split("\t")])
+                table_row.extend(
+                    [made_from_fields(Cell, (part.strip(), where, None, "", None)) for part in after_tab.split("\t")]
+                )
             else:  # most lines: one cell
-                table_row.append(Cell(after_tab.strip(), where))
+                table_row.append(made_from_fields(Cell, (after_tab.strip(), where, None, "", None)))
             continue
         if not line or line.isspace():
             table_row = None
@@ -97,7 +99,7 @@ def read_text(text: str, path: str) -> SourceDocument:
             continue
         _read_crawler_field(line, meta)
         where = f"第{number}行"
-        rows.append([Cell(part.strip(), where) for part in line.split("\t")])
+        rows.append([made_from_fields(Cell, (part.strip(), where, None, "", None)) for part in line.split("\t")])
     return SourceDocument(path, "txt", rows, meta)
 
 
