@@ -16,6 +16,15 @@ def _line(rng: random.Random, rules: list[tuple[float, float, float]], page: int
     return Line(sorted(words, key=lambda w: w.x0), None, rules)
 
 
+def _lines(rng: random.Random) -> list[Line]:
+    """A dozen lines on one or two pages, with up to a dozen borders across the page."""
+    rules = sorted(
+        (float(rng.randrange(80, 300, 10)) + rng.choice((0.0, 0.4, 1.0, -1.0)), rng.uniform(0, 300), rng.uniform(300, 600))
+        for _ in range(rng.randint(0, 12))
+    )
+    return [_line(rng, rules, rng.choice((1, 1, 1, 2))) for _ in range(12)]
+
+
 def _border_between(line: Line, other: Line) -> bool:
     """The rule, plainly: a border under the first line's last word, more than a point
     below the higher line and less than a point below the lower (or the lines on two pages)."""
@@ -30,11 +39,7 @@ def test_a_lines_reach_finds_a_border_between_it_and_another_line_exactly_as_the
     rng = random.Random(11)
     compared = crossed = 0
     for _ in range(300):
-        rules = sorted(
-            (float(rng.randrange(80, 300, 10)) + rng.choice((0.0, 0.4, 1.0, -1.0)), rng.uniform(0, 300), rng.uniform(300, 600))
-            for _ in range(rng.randint(0, 12))
-        )
-        lines = [_line(rng, rules, rng.choice((1, 1, 1, 2))) for _ in range(12)]
+        lines = _lines(rng)
         for line in lines:
             reach = _Reach(line)
             for other in lines:
@@ -49,11 +54,7 @@ def test_the_lines_no_border_separates_from_a_line_are_those_the_rule_finds_one_
     rng = random.Random(12)
     kept = asked = 0
     for _ in range(300):
-        rules = sorted(
-            (float(rng.randrange(80, 300, 10)) + rng.choice((0.0, 0.4, 1.0, -1.0)), rng.uniform(0, 300), rng.uniform(300, 600))
-            for _ in range(rng.randint(0, 12))
-        )
-        lines = [_line(rng, rules, rng.choice((1, 1, 1, 2))) for _ in range(12)]
+        lines = _lines(rng)
         places = [(index, other.page, other.y) for index, other in enumerate(lines)]
         for line in lines:
             reach = _Reach(line)
