@@ -77,7 +77,7 @@ class Cell(NamedTuple):
 class Box(NamedTuple):
     """Where a cell's text stands on its page, in points from the page's top left: what
     lets a reader see the number in the original, marked on the page image (a named
-    tuple: a PDF's every value cell has one, and a frozen dataclass took four times as
+    tuple: a PDF's every value cell has one, and a frozen dataclass took five times as
     long to make)."""
 
     page: int
