@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from etl.document import made_from_fields
 from etl.readers.pdfium_session import reading
 
 #: A segment of a path this close to level (points) is a horizontal edge, and so on.
@@ -130,9 +131,8 @@ def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
     measure = _TextObjectMeasure(page_at)
     metrics: dict[int, tuple[float, float]] = {}
     found: list[Glyph] = []
-    # A Glyph made straight from its fields, here rather than in a function of its own: a
-    # page makes a thousand, and the named tuple's own constructor takes twice as long.
-    glyph, made = Glyph, tuple.__new__
+    # A Glyph made straight from its fields, here rather than in a function of its own: a page makes a thousand.
+    glyph, made = Glyph, made_from_fields
     for index in range(raw.FPDFText_CountChars(handle)):
         code = unicode_of(page_at, index)
         if code in _MAY_BE_GENERATED and is_generated(page_at, index) == 1:

@@ -118,8 +118,7 @@ class Line:
 
 
 def page_cell(text: str, line: Line) -> Cell:
-    # Made straight from its fields, as ``Cell(text, place)`` makes it: a report's tables
-    # make thousands, and the named tuple's own constructor takes twice as long.
+    # As ``Cell(text, place)`` makes it (a report's tables make thousands).
     return made_from_fields(Cell, (text, _page_place(line.page), None, "", None))
 
 
