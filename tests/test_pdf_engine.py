@@ -13,7 +13,8 @@ import pypdfium2.raw as raw
 import pytest
 from reportlab.pdfgen import canvas
 
-from etl.readers.pdf_engine import _address, _direct, _edges
+from etl.readers.pdf_engine import _edges
+from etl.readers.pdfium_calls import _FFI, handle_address, pdfium_call
 from tests.helpers import FIXTURES, SAMPLES
 
 
@@ -66,12 +67,23 @@ def test_borders_inside_a_form_xobject_are_found_as_on_the_page() -> None:
     assert edges == _page_edges(_bordered_page())[0]
 
 
-def test_a_direct_call_takes_addresses_for_pointers_and_keeps_every_other_type() -> None:
-    descent = _direct("FPDFFont_GetDescent")
-    assert descent.argtypes == (ctypes.c_void_p, ctypes.c_float, ctypes.c_void_p) and descent.restype is ctypes.c_int
-    size = _direct("FPDFText_GetFontSize")
-    assert size.argtypes == (ctypes.c_void_p, ctypes.c_int) and size.restype is ctypes.c_double
-    assert _direct("FPDFText_GetTextObject").restype is ctypes.c_void_p
+def _signature(function: object) -> tuple[str, tuple[str, ...]]:
+    kind = _FFI.typeof(function)
+    return kind.result.cname, tuple(argument.cname for argument in kind.args)
+
+
+def test_a_call_takes_addresses_for_pointers_and_keeps_every_other_type() -> None:
+    assert _signature(pdfium_call("FPDFFont_GetDescent")) == ("int", ("intptr_t", "float", "intptr_t"))
+    assert _signature(pdfium_call("FPDFText_GetFontSize")) == ("double", ("intptr_t", "int"))
+    assert _signature(pdfium_call("FPDFText_GetTextObject")) == ("intptr_t", ("intptr_t", "int"))
+    assert _signature(pdfium_call("FPDFFormObj_GetObject")) == ("intptr_t", ("intptr_t", "unsigned long"))
+
+
+def test_a_call_of_a_type_with_no_plain_c_form_is_refused_by_name() -> None:
+    from etl.readers.pdfium_calls import _c_name
+
+    with pytest.raises(TypeError, match="c_char"):
+        _c_name(ctypes.c_char)
 
 
 @pytest.mark.parametrize(
@@ -82,28 +94,28 @@ def test_a_direct_call_takes_addresses_for_pointers_and_keeps_every_other_type()
         (FIXTURES / "real" / "city-2025.word.pdf", False),
     ],
 )
-def test_direct_calls_answer_as_the_typed_ones_for_every_character_and_path(path: Path, bordered: bool) -> None:
+def test_plain_calls_answer_as_the_typed_ones_for_every_character_and_path(path: Path, bordered: bool) -> None:
     document = pdfium.PdfDocument(path)
     segments_read = edges_found = 0
     try:
         for page in document:
             textpage = page.get_textpage()
-            typed, at = textpage.raw, _address(textpage.raw)
+            typed, at = textpage.raw, handle_address(textpage.raw)
             box, again = raw.FS_RECTF(), raw.FS_RECTF()
             x, y, x_again, y_again = (ctypes.c_double() for _ in range(4))
             for index in range(raw.FPDFText_CountChars(typed)):
-                assert _direct("FPDFText_GetUnicode")(at, index) == raw.FPDFText_GetUnicode(typed, index)
-                assert _direct("FPDFText_IsGenerated")(at, index) == raw.FPDFText_IsGenerated(typed, index)
-                assert _direct("FPDFText_GetFontSize")(at, index) == raw.FPDFText_GetFontSize(typed, index)
+                assert pdfium_call("FPDFText_GetUnicode")(at, index) == raw.FPDFText_GetUnicode(typed, index)
+                assert pdfium_call("FPDFText_IsGenerated")(at, index) == raw.FPDFText_IsGenerated(typed, index)
+                assert pdfium_call("FPDFText_GetFontSize")(at, index) == raw.FPDFText_GetFontSize(typed, index)
                 raw.FPDFText_GetLooseCharBox(typed, index, ctypes.byref(box))
-                _direct("FPDFText_GetLooseCharBox")(at, index, ctypes.addressof(again))
+                pdfium_call("FPDFText_GetLooseCharBox")(at, index, ctypes.addressof(again))
                 assert (box.left, box.top, box.right, box.bottom) == (again.left, again.top, again.right, again.bottom)
                 raw.FPDFText_GetCharOrigin(typed, index, ctypes.byref(x), ctypes.byref(y))
-                _direct("FPDFText_GetCharOrigin")(at, index, ctypes.addressof(x_again), ctypes.addressof(y_again))
+                pdfium_call("FPDFText_GetCharOrigin")(at, index, ctypes.addressof(x_again), ctypes.addressof(y_again))
                 assert (x.value, y.value) == (x_again.value, y_again.value)
                 text_object = raw.FPDFText_GetTextObject(typed, index)
-                address = ctypes.cast(text_object, ctypes.c_void_p).value
-                assert _direct("FPDFText_GetTextObject")(at, index) == address
+                address = ctypes.cast(text_object, ctypes.c_void_p).value or 0
+                assert pdfium_call("FPDFText_GetTextObject")(at, index) == address
             left, _, _, top = page.get_mediabox()
             paths = [item for item in page.get_objects() if item.type == raw.FPDF_PAGEOBJ_PATH]
             points = [
@@ -114,8 +126,8 @@ def test_direct_calls_answer_as_the_typed_ones_for_every_character_and_path(path
             segments_read += sum(map(len, read))
             edges_found += len(_edges(page, left, top))
             for item, segments in zip(paths, read, strict=True):
-                direct = _direct("FPDFPath_GetPathSegment")
-                assert segments == [_point(direct(_address(item.raw), index)) for index in range(len(segments))]
+                plain = pdfium_call("FPDFPath_GetPathSegment")
+                assert segments == [_point(plain(handle_address(item.raw), index)) for index in range(len(segments))]
             textpage.close()
             page.close()
     finally:

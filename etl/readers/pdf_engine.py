@@ -11,7 +11,6 @@ Coordinates are points from the page's top left, as pdfplumber gives them.
 from __future__ import annotations
 
 import ctypes
-import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from etl.document import made_from_fields
+from etl.readers.pdfium_calls import address_of, handle_address, pdfium_call
 from etl.readers.pdfium_session import reading
 
 #: A segment of a path this close to level (points) is a horizontal edge, and so on.
@@ -115,19 +115,18 @@ _MAY_BE_GENERATED = frozenset((0x20, 0x0A, 0x0D))
 
 def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
     """Each printed character of the page with its box. A page has a thousand or more,
-    each asked of PDFium over ctypes: the calls take plain addresses (``_direct``), their
-    arguments are made once, and the questions that cannot change the answer (generated,
+    each asked of PDFium (through cffi, ``pdfium_calls``): the calls' arguments are made once, and the questions that cannot change the answer (generated,
     for a printed character) are not asked."""
     import pypdfium2.raw as raw
 
     handle = textpage.raw  # type: ignore[attr-defined]
-    page_at = _address(handle)
+    page_at = handle_address(handle)
     box = raw.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    box_at, x_at, y_at = (ctypes.c_void_p(ctypes.addressof(value)) for value in (box, origin_x, origin_y))
-    is_generated, unicode_of = _direct("FPDFText_IsGenerated"), _direct("FPDFText_GetUnicode")
-    loose_box, origin_of = _direct("FPDFText_GetLooseCharBox"), _direct("FPDFText_GetCharOrigin")
-    object_address = _direct("FPDFText_GetTextObject")
+    box_at, x_at, y_at = (address_of(value) for value in (box, origin_x, origin_y))
+    is_generated, unicode_of = pdfium_call("FPDFText_IsGenerated"), pdfium_call("FPDFText_GetUnicode")
+    loose_box, origin_of = pdfium_call("FPDFText_GetLooseCharBox"), pdfium_call("FPDFText_GetCharOrigin")
+    object_address = pdfium_call("FPDFText_GetTextObject")
     measure = _TextObjectMeasure(page_at)
     metrics: dict[int, tuple[float, float]] = {}
     found: list[Glyph] = []
@@ -153,34 +152,6 @@ def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
     return found
 
 
-def _address(pointer: Any) -> ctypes.c_void_p:
-    """A PDFium handle (a typed ctypes pointer) as the plain address ``_direct`` calls take."""
-    return ctypes.c_void_p(ctypes.cast(pointer, ctypes.c_void_p).value)
-
-
-@functools.cache
-def _direct(name: str) -> Any:
-    """PDFium's call ``name`` taking and giving plain addresses where it takes and gives
-    typed pointers: the same C function with the same arguments. ctypes checks a typed
-    pointer argument's class on every call: a third of a microsecond instead of one, over
-    the four calls each of a report's thousands of characters makes.
-
-    The call keeps Python's lock (``PYFUNCTYPE``; the C calling convention is the same):
-    these calls read what PDFium has already laid out, in well under a microsecond, never
-    call back into Python, and run inside ``reading()`` (PDFium's one lock: no other thread
-    is in PDFium meanwhile); letting go of Python's lock and taking it again cost a
-    fourteenth of each character's questions."""
-    import pypdfium2.raw as raw
-
-    function = getattr(raw, name)
-
-    def plain(kind: Any) -> Any:
-        return ctypes.c_void_p if kind is not None and issubclass(kind, ctypes._Pointer) else kind
-
-    prototype = ctypes.PYFUNCTYPE(plain(function.restype), *(plain(kind) for kind in function.argtypes))
-    return prototype(ctypes.cast(function, ctypes.c_void_p).value or 0)
-
-
 class _TextObjectMeasure:
     """A text object's font size and its font's descent (negative), in points on the page.
 
@@ -188,15 +159,15 @@ class _TextObjectMeasure:
     as one (some three hundred a report): the calls and the memory they write into are
     made once a page, not once an object."""
 
-    def __init__(self, page_at: ctypes.c_void_p) -> None:
+    def __init__(self, page_at: int) -> None:
         import pypdfium2.raw as raw
 
         self._page_at = page_at
         self._matrix = raw.FS_MATRIX()
         self._descent = ctypes.c_float()
-        self._matrix_at, self._descent_at = ctypes.addressof(self._matrix), ctypes.addressof(self._descent)
-        self._matrix_of, self._font_size = _direct("FPDFPageObj_GetMatrix"), _direct("FPDFText_GetFontSize")
-        self._font_of, self._descent_of = _direct("FPDFTextObj_GetFont"), _direct("FPDFFont_GetDescent")
+        self._matrix_at, self._descent_at = address_of(self._matrix), address_of(self._descent)
+        self._matrix_of, self._font_size = pdfium_call("FPDFPageObj_GetMatrix"), pdfium_call("FPDFText_GetFontSize")
+        self._font_of, self._descent_of = pdfium_call("FPDFTextObj_GetFont"), pdfium_call("FPDFFont_GetDescent")
         # (font, size) → the descent: a page's hundreds of text objects share a few of each.
         self._descents: dict[tuple[int, float], float] = {}
 
@@ -211,7 +182,7 @@ class _TextObjectMeasure:
             return size * scale, 0.0
         descent = self._descents.get((font, size))
         if descent is None:
-            found = self._descent_of(font, ctypes.c_float(size), self._descent_at)
+            found = self._descent_of(font, size, self._descent_at)
             descent = self._descents[(font, size)] = float(self._descent.value) if found else 0.0
         return size * scale, descent * scale
 
@@ -276,15 +247,15 @@ def _edges(page: object, left: float, top: float) -> list[dict[str, object]]:
     found: list[dict[str, object]] = []
     point_x, point_y = ctypes.c_float(), ctypes.c_float()
     matrix = raw.FS_MATRIX()
-    x_at, y_at, matrix_at = (ctypes.c_void_p(ctypes.addressof(value)) for value in (point_x, point_y, matrix))
-    count, segment_at = _direct("FPDFPath_CountSegments"), _direct("FPDFPath_GetPathSegment")
+    x_at, y_at, matrix_at = (address_of(value) for value in (point_x, point_y, matrix))
+    count, segment_at = pdfium_call("FPDFPath_CountSegments"), pdfium_call("FPDFPath_GetPathSegment")
     point_of, kind_of, closes = (
-        _direct("FPDFPathSegment_GetPoint"),
-        _direct("FPDFPathSegment_GetType"),
-        _direct("FPDFPathSegment_GetClose"),
+        pdfium_call("FPDFPathSegment_GetPoint"),
+        pdfium_call("FPDFPathSegment_GetType"),
+        pdfium_call("FPDFPathSegment_GetClose"),
     )
-    matrix_of, move = _direct("FPDFPageObj_GetMatrix"), raw.FPDF_SEGMENT_MOVETO
-    for handle in _path_objects(raw, _address(page.raw)):  # type: ignore[attr-defined]
+    matrix_of, move = pdfium_call("FPDFPageObj_GetMatrix"), raw.FPDF_SEGMENT_MOVETO
+    for handle in _path_objects(raw, handle_address(page.raw)):  # type: ignore[attr-defined]
         if not matrix_of(handle, matrix_at):
             continue
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
@@ -311,13 +282,13 @@ def _edges(page: object, left: float, top: float) -> list[dict[str, object]]:
 _FORM_DEPTH = 15
 
 
-def _path_objects(raw: Any, page: ctypes.c_void_p) -> Iterator[int]:
+def _path_objects(raw: Any, page: int) -> Iterator[int]:
     """The addresses of the page's path objects, those inside Form XObjects too, in drawing
     order: asked of PDFium directly (pypdfium2's helper makes a Python object for each of a
     page's hundred text objects only to skip it)."""
     path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
-    kind_of = _direct("FPDFPageObj_GetType")
-    in_form, of_form = _direct("FPDFFormObj_CountObjects"), _direct("FPDFFormObj_GetObject")
+    kind_of = pdfium_call("FPDFPageObj_GetType")
+    in_form, of_form = pdfium_call("FPDFFormObj_CountObjects"), pdfium_call("FPDFFormObj_GetObject")
 
     def walk(count: int, get: Any, parent: Any, level: int) -> Iterator[int]:
         for index in range(count):
@@ -330,7 +301,7 @@ def _path_objects(raw: Any, page: ctypes.c_void_p) -> Iterator[int]:
             elif kind == form and level < _FORM_DEPTH - 1:
                 yield from walk(in_form(handle), of_form, handle, level + 1)
 
-    yield from walk(_direct("FPDFPage_CountObjects")(page), _direct("FPDFPage_GetObject"), page, 0)
+    yield from walk(pdfium_call("FPDFPage_CountObjects")(page), pdfium_call("FPDFPage_GetObject"), page, 0)
 
 
 def _edge(one: tuple[float, float], two: tuple[float, float], found: list[dict[str, object]]) -> None:
