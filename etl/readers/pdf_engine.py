@@ -115,8 +115,9 @@ _MAY_BE_GENERATED = frozenset((0x20, 0x0A, 0x0D))
 
 def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
     """Each printed character of the page with its box. A page has a thousand or more,
-    each asked of PDFium (through cffi, ``pdfium_calls``): the calls' arguments are made once, and the questions that cannot change the answer (generated,
-    for a printed character) are not asked."""
+    each asked of PDFium through cffi (``pdfium_calls``): the calls' arguments are made
+    once, and the questions that cannot change the answer (generated, for a printed
+    character) are not asked."""
     import pypdfium2.raw as raw
 
     handle = textpage.raw  # type: ignore[attr-defined]
