@@ -18,7 +18,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from etl.document import made_from_fields
-from etl.readers.pdfium_calls import address_of, handle_address, pdfium_call
+from etl.readers.pdfium_calls import handle_address, pdfium_call
 from etl.readers.pdfium_session import reading
 
 #: A segment of a path this close to level (points) is a horizontal edge, and so on.
@@ -124,7 +124,7 @@ def _glyphs(textpage: object, left: float, top: float) -> list[Glyph]:
     page_at = handle_address(handle)
     box = raw.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    box_at, x_at, y_at = (address_of(value) for value in (box, origin_x, origin_y))
+    box_at, x_at, y_at = (ctypes.addressof(value) for value in (box, origin_x, origin_y))
     is_generated, unicode_of = pdfium_call("FPDFText_IsGenerated"), pdfium_call("FPDFText_GetUnicode")
     loose_box, origin_of = pdfium_call("FPDFText_GetLooseCharBox"), pdfium_call("FPDFText_GetCharOrigin")
     object_address = pdfium_call("FPDFText_GetTextObject")
@@ -166,7 +166,7 @@ class _TextObjectMeasure:
         self._page_at = page_at
         self._matrix = raw.FS_MATRIX()
         self._descent = ctypes.c_float()
-        self._matrix_at, self._descent_at = address_of(self._matrix), address_of(self._descent)
+        self._matrix_at, self._descent_at = ctypes.addressof(self._matrix), ctypes.addressof(self._descent)
         self._matrix_of, self._font_size = pdfium_call("FPDFPageObj_GetMatrix"), pdfium_call("FPDFText_GetFontSize")
         self._font_of, self._descent_of = pdfium_call("FPDFTextObj_GetFont"), pdfium_call("FPDFFont_GetDescent")
         # (font, size) → the descent: a page's hundreds of text objects share a few of each.
@@ -248,7 +248,7 @@ def _edges(page: object, left: float, top: float) -> list[dict[str, object]]:
     found: list[dict[str, object]] = []
     point_x, point_y = ctypes.c_float(), ctypes.c_float()
     matrix = raw.FS_MATRIX()
-    x_at, y_at, matrix_at = (address_of(value) for value in (point_x, point_y, matrix))
+    x_at, y_at, matrix_at = (ctypes.addressof(value) for value in (point_x, point_y, matrix))
     count, segment_at = pdfium_call("FPDFPath_CountSegments"), pdfium_call("FPDFPath_GetPathSegment")
     point_of, kind_of, closes = (
         pdfium_call("FPDFPathSegment_GetPoint"),

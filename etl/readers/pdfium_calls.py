@@ -9,9 +9,9 @@ signatures); only the way of calling them changes.
 Every pointer, argument or result, is an ``intptr_t`` here: the C calling convention passes
 a pointer and a pointer-sized integer alike, so a handle is an ``int`` (0 for none), kept
 and compared as one, and an answer written to memory is written to a ctypes buffer whose
-address (``address_of``) is passed. cffi lets go of Python's lock during each call: PDFium
-is called only inside ``pdfium_session.reading()``, its one lock, so no other thread is in
-PDFium meanwhile.
+address (``ctypes.addressof``) is passed. cffi lets go of Python's lock during each call:
+PDFium is called only inside ``pdfium_session.reading()``, its one lock, so no other
+thread is in PDFium meanwhile.
 """
 
 from __future__ import annotations
@@ -63,8 +63,3 @@ def pdfium_call(name: str) -> Any:
 def handle_address(handle: Any) -> int:
     """A pypdfium2 handle (a typed ctypes pointer) as the address ``pdfium_call`` takes."""
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
-
-
-def address_of(buffer: Any) -> int:
-    """Where a ctypes buffer (a structure, a float) is, for PDFium to write its answer in."""
-    return ctypes.addressof(buffer)
