@@ -528,7 +528,7 @@ def report(db: Path, report_id: int) -> pd.DataFrame:
 def report_cells(db: Path, report_id: int) -> pd.DataFrame:
     return run(
         db,
-        "SELECT key, table_key, row_key, column_key, value, raw, read_as, location, note, page, box FROM cells WHERE report_id = ?",
+        "SELECT key, value, raw, read_as, location, note, page, box FROM cells WHERE report_id = ?",
         [report_id],
     )
 

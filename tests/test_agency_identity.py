@@ -111,7 +111,7 @@ def test_naming_a_report_that_does_not_exist_is_one_clear_sentence(db_path: Path
     assert result.returncode == 2 and result.stderr.strip() == "没有编号为 999 的报告"
 
 
-def test_a_schema_1_warehouse_is_upgraded_in_place_keeping_every_number(v1_warehouse: Path) -> None:
+def test_a_schema_1_warehouse_is_upgraded_in_place_keeping_every_number(v1_warehouse: Path, tmp_path: Path) -> None:
     cells_before = rows(v1_warehouse, "SELECT count(*), sum(value) FROM cells")
     assert rows(v1_warehouse, "SELECT count(*) FROM agencies") == [(2,)]
     result = subprocess.run(
@@ -130,6 +130,12 @@ def test_a_schema_1_warehouse_is_upgraded_in_place_keeping_every_number(v1_wareh
     assert rows(v1_warehouse, "SELECT count(*) FROM report_parts") == [(0,)]
     judged = {str(rule) for (rule,) in rows(v1_warehouse, "SELECT DISTINCT rule FROM findings")}
     assert not judged & {"part_missing", "part_five_empty", "fee_not_stated", "text_reused"}
+    # Schema 9: a cell's key no longer has its three parts kept beside it; the upgraded
+    # file's cells have a new file's columns, in the same order.
+    ingest([], tmp_path / "fresh.duckdb")
+    described = "SELECT column_name, column_type FROM (DESCRIBE cells)"
+    assert rows(v1_warehouse, described) == rows(tmp_path / "fresh.duckdb", described)
+    assert not {"table_key", "row_key", "column_key"} & {str(name) for name, _ in rows(v1_warehouse, described)}
 
 
 def test_the_dashboard_asks_for_an_upgrade_instead_of_failing(v1_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -62,7 +62,7 @@ def incomplete_findings(connection: duckdb.DuckDBPyConnection, reports: pd.DataF
             )
         )
     unreadable = connection.execute(
-        f"""SELECT report_id, table_key, list(key ORDER BY key) FROM cells
+        f"""SELECT report_id, split_part(key, '.', 1) AS table_key, list(key ORDER BY key) FROM cells
             WHERE read_as = 'unreadable' AND {JUDGED} GROUP BY ALL ORDER BY report_id, table_key"""
     ).fetchall()
     for report_id, table_key, keys in unreadable:

@@ -24,10 +24,7 @@ from etl.report import ParsedReport
 #: The columns of each table a report fills, after ``report_id``, and their Arrow types.
 _COLUMNS: dict[str, tuple[tuple[str, pa.DataType], ...]] = {
     "cells": (
-        ("key", pa.string()),
-        ("table_key", pa.string()),
-        ("row_key", pa.string()),
-        ("column_key", pa.string()),
+        ("key", pa.string()),  # table.row.column: its parts are split_part(key, '.', n) where asked
         ("value", pa.float64()),
         ("raw", pa.string()),
         ("read_as", pa.string()),
@@ -171,14 +168,10 @@ def columns_of(report: ParsedReport, parser_version: str) -> tuple[ReportRows, d
         report.scope_sentence or None,
     )
     cells = list(report.cells.values())
-    parts = [_key_parts(cell.key) for cell in cells]
     boxes = [cell.box for cell in cells]
     columns: dict[str, Columns] = {
         "cells": (
             [cell.key for cell in cells],
-            [part[0] for part in parts],
-            [part[1] for part in parts],
-            [part[2] for part in parts],
             [cell.value for cell in cells],
             [cell.raw for cell in cells],
             [cell.read_as for cell in cells],
@@ -220,12 +213,6 @@ def schemas() -> dict[str, pa.Schema]:
 
 def _columns(rows: list[tuple[object, ...]], width: int) -> list[tuple[object, ...]]:
     return list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
-
-
-@cache
-def _key_parts(key: str) -> tuple[str, str, str]:
-    table_key, row_key, column_key = key.split(".", 2)
-    return table_key, row_key, column_key
 
 
 def table_batch(name: str, reports: list[ReportRows], ids: list[int]) -> pa.Table:
