@@ -6,9 +6,11 @@ choice depends on the data, which the URL names whatever is chosen."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 T = TypeVar("T")
 
@@ -78,9 +80,12 @@ def named_in_url(label: str, options: Sequence[T], key: str) -> T:
     leaves its default out of the URL, and a default that is the first of options made from
     the data (the latest year, the list's first report) changes with the data and the
     filters: a reload or a shared link would show another. So the picker has no default,
-    and the first option, shown when nothing is chosen, is chosen for it."""
+    and the first option, shown when nothing is chosen, is chosen for it; so is it when the
+    user clears the picker, whose binding then names it in the URL (set there by hand, it
+    is refused: the last run's picker bound it)."""
     if st.session_state.get(key) not in options and st.query_params.get(key) not in {str(o) for o in options}:
         st.session_state[key] = options[0]
-        st.query_params[key] = str(options[0])
+        with suppress(StreamlitAPIException):
+            st.query_params[key] = str(options[0])
     picked = st.selectbox(label, options, index=None, key=key, bind="query-params")
     return options[0] if picked is None else picked

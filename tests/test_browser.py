@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 import pandas as pd
 import pytest
@@ -165,6 +165,27 @@ def test_the_url_always_names_the_report_and_the_review_year_shown(server: str, 
         page.wait_for_function(  # type: ignore[attr-defined]
             f"() => new URLSearchParams(location.search).get('review-year') === '{latest}'", timeout=30_000
         )
+    finally:
+        page.close()  # type: ignore[attr-defined]
+
+
+def test_a_cleared_report_picker_goes_back_to_the_first_report_and_the_url_names_it(server: str, browser: object) -> None:
+    # Cleared, the picker's value left the URL, and setting it there again (the picker is
+    # bound to it) stopped the page with Streamlit's error.
+    page = open_page(browser, f"{server}/report?report={quote('淮安市人民政府 2024年')}")
+    try:
+        idle = "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
+        page.wait_for_function(idle, timeout=60_000)  # type: ignore[attr-defined]
+        picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="报告").last  # type: ignore[attr-defined]
+        picker.locator('[aria-label="Clear value"]').click()
+        page.wait_for_function(  # type: ignore[attr-defined]
+            "() => !(new URLSearchParams(location.search).get('report') || '').startsWith('淮安市人民政府')", timeout=30_000
+        )
+        page.wait_for_function(idle, timeout=60_000)  # type: ignore[attr-defined]
+        assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
+        named = parse_qs(urlparse(page.url).query)["report"][0]  # type: ignore[attr-defined]
+        agency = named.rsplit(" ", 1)[0]  # the page shows the report the URL names
+        assert page.get_by_text(re.compile(r"^机关：")).first.inner_text().startswith(f"机关：{agency}，")  # type: ignore[attr-defined]
     finally:
         page.close()  # type: ignore[attr-defined]
 
