@@ -178,7 +178,7 @@ def test_a_cleared_report_picker_goes_back_to_the_first_report_and_the_url_names
         page.wait_for_function(idle, timeout=60_000)  # type: ignore[attr-defined]
         picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="报告").last  # type: ignore[attr-defined]
         picker.locator('[aria-label="Clear value"]').click()
-        page.wait_for_function(  # type: ignore[attr-defined]
+        page.wait_for_function(  # type: ignore[attr-defined]  # the fixture's list does not begin with 淮安
             "() => !(new URLSearchParams(location.search).get('report') || '').startsWith('淮安市人民政府')", timeout=30_000
         )
         page.wait_for_function(idle, timeout=60_000)  # type: ignore[attr-defined]
