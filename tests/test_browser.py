@@ -66,6 +66,13 @@ def open_page(browser: object, url: str) -> object:
     return page
 
 
+def wait_until_idle(page: Any) -> None:
+    """Until the app's script has stopped running (its last rerun drawn)."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'", timeout=60_000
+    )
+
+
 def test_a_shared_link_opened_first_on_a_fresh_server_reproduces_the_view(
     server: str, browser: object, warehouse: Path, tmp_path: Path
 ) -> None:
@@ -149,10 +156,7 @@ def test_the_url_always_names_the_report_and_the_review_year_shown(server: str, 
             assert agency is None or seen.startswith(f"机关：{agency}，"), seen
             page.wait_for_function("() => new URLSearchParams(location.search).has('report')", timeout=30_000)  # type: ignore[attr-defined]
             page.reload()  # type: ignore[attr-defined]
-            page.wait_for_function(
-                "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'",
-                timeout=60_000,
-            )
+            wait_until_idle(page)
             again = page.get_by_text(re.compile(r"^机关：")).first  # type: ignore[attr-defined]
             again.wait_for(timeout=60_000)
             assert again.inner_text() == seen
@@ -174,14 +178,13 @@ def test_a_cleared_report_picker_goes_back_to_the_first_report_and_the_url_names
     # bound to it) stopped the page with Streamlit's error.
     page = open_page(browser, f"{server}/report?report={quote('淮安市人民政府 2024年')}")
     try:
-        idle = "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
-        page.wait_for_function(idle, timeout=60_000)  # type: ignore[attr-defined]
+        wait_until_idle(page)
         picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="报告").last  # type: ignore[attr-defined]
         picker.locator('[aria-label="Clear value"]').click()
         page.wait_for_function(  # type: ignore[attr-defined]  # the fixture's list does not begin with 淮安
             "() => !(new URLSearchParams(location.search).get('report') || '').startsWith('淮安市人民政府')", timeout=30_000
         )
-        page.wait_for_function(idle, timeout=60_000)  # type: ignore[attr-defined]
+        wait_until_idle(page)
         assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
         named = parse_qs(urlparse(page.url).query)["report"][0]  # type: ignore[attr-defined]
         agency = named.rsplit(" ", 1)[0]  # the page shows the report the URL names
@@ -365,9 +368,7 @@ def _what_the_page_shows(page: Any, name: str) -> str:
 def _standing_still(page: Any, element: Any) -> Any:
     """``element``'s box once the app is not running and the box is the same twice, 300 ms
     apart (a grid still laid out moves under a click)."""
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'", timeout=60_000
-    )
+    wait_until_idle(page)
     box = element.bounding_box()
     for _ in range(20):
         page.wait_for_timeout(300)
