@@ -73,6 +73,25 @@ def test_a_full_disk_is_said_in_words_and_the_old_warehouse_stands(db_path: Path
     assert [p.name for p in db_path.parent.iterdir() if ".building-" in p.name] == []
 
 
+def test_a_build_writes_no_log_beside_its_copy_and_publishes_all_it_committed(db_path: Path) -> None:
+    """The copy is thrown away on any failure, so its commits need no write-ahead log:
+    each wrote its rows there, and each checkpoint wrote them again into the file."""
+    from etl.warehouse.publish import building
+
+    ingest([ZHUZHOU], db_path)
+    before = _cells(db_path)
+    with building(db_path) as connection:
+        connection.execute("CREATE TABLE extra AS SELECT range AS n FROM range(100000)")
+        connection.execute("INSERT INTO extra SELECT 100000")
+        beside = sorted(p.name for p in db_path.parent.iterdir() if ".building-" in p.name)
+        assert len(beside) == 1 and not beside[0].endswith(".wal"), beside
+        assert connection.execute("SELECT count(*) FROM extra").fetchall() == [(100001,)]
+    with connect_readonly(db_path) as connection:
+        assert connection.execute("SELECT count(*), max(n) FROM extra").fetchall() == [(100001, 100000)]
+    assert _cells(db_path) == before
+    assert not Path(str(db_path) + ".wal").exists()
+
+
 def test_incremental_ingests_do_not_grow_the_file(tmp_path: Path) -> None:
     agencies = [a for a in all_agencies() if a.city == "株洲市"][:15]
     folders = []

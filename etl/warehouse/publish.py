@@ -29,7 +29,7 @@ from etl.warehouse.wide import refresh_report_values
 
 #: The most memory DuckDB takes while an ingest builds a warehouse.
 BUILD_MEMORY = "640MB"
-#: How much change a build logs before DuckDB checkpoints it into the file (its default is
+#: How much change a build makes before DuckDB checkpoints it into the file (its default is
 #: 16 MB): a quarter as many checkpoints. At 128 MB an ingest of 10,000 reports into a
 #: warehouse of 100,000 peaked at 910 MiB, against 783 at 16 MB and 762–814 at this.
 CHECKPOINT_EVERY = "64MB"
@@ -61,15 +61,16 @@ def building(
         try:
             if path.exists():
                 shutil.copyfile(path, work)
-            connection = duckdb.connect(str(work))
+            connection = _open_copy(work)
             connection.execute("SET enable_progress_bar = false")  # the ingest shows its own
             # DuckDB would take most of the machine's memory for a large build (2.8 GiB to
             # build report_values whole at 100,000 reports); past this it spills to disk.
             connection.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
             # A checkpoint writes the tables' new rows, at a cost that grows with the
-            # warehouse: at DuckDB's 16 MB of log between them, they were most of what
-            # saving a report cost. The copy is thrown away if the build fails, so a
-            # longer log risks nothing; the memory it holds stays bounded by this.
+            # warehouse: at DuckDB's 16 MB of change between them (the log it would have
+            # written, estimated: the copy has none), they were most of what saving a
+            # report cost. The copy is thrown away if the build fails, so waiting longer
+            # risks nothing; the memory the change holds stays bounded by this.
             connection.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
             prepare(connection)
             yield connection
@@ -91,6 +92,26 @@ def building(
         finally:
             lock.seek(0)
             lock.truncate()
+
+
+#: The building copy's name in the connection that writes it.
+_COPY = "warehouse"
+
+
+def _open_copy(work: Path) -> duckdb.DuckDBPyConnection:
+    """The building copy, written without DuckDB's write-ahead log. The log is what
+    brings a file's last commits back after a crash, and a copy is thrown away on any
+    failure: each commit wrote its rows to the log, and each automatic checkpoint wrote
+    them again into the file. DuckDB still checkpoints after as much change as the log
+    would have held, so memory stays bounded as before."""
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"ATTACH '{_quoted(work)}' AS {_COPY} (RECOVERY_MODE no_wal_writes)")
+        connection.execute(f"USE {_COPY}")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _lock(lock: IO[str], path: Path, wait: float | None, on_wait: Callable[[int | None], None] | None) -> None:
@@ -139,7 +160,9 @@ def _remove(work: Path) -> None:
 
 
 def _free_share(connection: duckdb.DuckDBPyConnection) -> float:
-    ((total, free),) = connection.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchall()
+    ((total, free),) = connection.execute(
+        "SELECT total_blocks, free_blocks FROM pragma_database_size() WHERE database_name = current_database()"
+    ).fetchall()
     return float(free) / float(total) if total else 0.0
 
 
