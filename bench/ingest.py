@@ -13,8 +13,9 @@ unchanged. A shared machine's speed moves by a fifth from one minute to the next
 ``--repeat N`` ingests the whole mix N times, each into a fresh warehouse, and reports the
 median (and each run). The writing process's CPU a report over the whole mix is printed
 too: the parse workers run beside it on the same cores, so each millisecond of it is one
-they lose, and it moves less with the machine's speed than the rates do. The last line is
-``ingest: X reports/s (N workers, MIX), re-ingest Y s, peak Z MiB``.
+they lose, and it moves less with the machine's speed than the rates do; so is what it
+wrote to disk a report (on Linux), which moves with what is saved, not with the machine.
+The last line is ``ingest: X reports/s (N workers, MIX), re-ingest Y s, peak Z MiB``.
 """
 
 from __future__ import annotations
@@ -113,6 +114,17 @@ def timed_ingest(files: list[Path], db: Path, workers: int) -> float:
     return time.perf_counter() - started
 
 
+def written_bytes() -> int | None:
+    """What this process has written to disk so far (Linux's ``/proc/self/io``), None
+    where it is not told: the writer's disk writes move with what it saves, not with the
+    machine's speed, and on a slow disk they are what an ingest waits for."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as io:
+            return next(int(line.split()[1]) for line in io if line.startswith("write_bytes:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=10_000)
@@ -132,20 +144,24 @@ def main() -> None:
             many = timed_ingest(paths, Path(scratch) / f"{fmt}-n.duckdb", args.workers)
             print(f"{fmt:<8}{len(paths):>9}{len(paths) / one:>14.1f}{len(paths) / many:>16.1f}")
         everything = [path for paths in files.values() for path in paths]
-        rates, writer = [], []
+        rates, writer, written = [], [], []
         with TreeMemory() as memory:
             for run in range(args.repeat):
                 db = Path(scratch) / f"all-{run}.duckdb"
-                cpu = time.process_time()  # this process is the writer: the parse workers are others
+                cpu, wrote = time.process_time(), written_bytes()  # this process is the writer: the parse workers are others
                 rates.append(len(everything) / timed_ingest(everything, db, args.workers))
                 writer.append((time.process_time() - cpu) / len(everything))
+                after = written_bytes()
+                if wrote is not None and after is not None:
+                    written.append((after - wrote) / len(everything))
             again = timed_ingest(everything, db, args.workers)
     rate = statistics.median(rates)
     print(f"all     {len(everything):>9}{'':>14}{rate:>16.1f}")
     if len(rates) > 1:
         print(f"all, each run: {', '.join(f'{each:.1f}' for each in rates)} (the median above)")
+    disk = f" and {statistics.median(written) / 1024:.1f} KiB written to disk" if written else ""
     print(
-        f"writer: {statistics.median(writer) * 1000:.2f} ms of CPU a report, whole mix (receiving, saving, "
+        f"writer: {statistics.median(writer) * 1000:.2f} ms of CPU{disk} a report, whole mix (receiving, saving, "
         "the checks across years, the annual review, publishing; the parse workers' CPU is their own)"
     )
     print(
