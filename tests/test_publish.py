@@ -19,7 +19,7 @@ import pytest
 from corpus.agencies import all_agencies
 from corpus.generate import generate, write
 from etl.ingest import find_files, ingest
-from etl.warehouse import DiskFullError, WarehouseError, connect_readonly
+from etl.warehouse import DiskFullError, WarehouseError, building, connect_readonly
 from tests.helpers import ROOT, ZHUZHOU
 
 
@@ -76,8 +76,6 @@ def test_a_full_disk_is_said_in_words_and_the_old_warehouse_stands(db_path: Path
 def test_a_build_writes_no_log_beside_its_copy_and_publishes_all_it_committed(db_path: Path) -> None:
     """The copy is thrown away on any failure, so its commits need no write-ahead log:
     each wrote its rows there, and each checkpoint wrote them again into the file."""
-    from etl.warehouse.publish import building
-
     ingest([ZHUZHOU], db_path)
     before = _cells(db_path)
     with building(db_path) as connection:

@@ -127,9 +127,9 @@ def memory_limit(connection: duckdb.DuckDBPyConnection, limit: str) -> Iterator[
     """DuckDB's memory limit lowered to ``limit`` for a while, then set back: DuckDB keeps
     every block a scan read up to its limit, and beside frames of a million reports that
     took an ingest past a GiB. Blocks it holds past the lower limit are let go, but not
-    what was saved since the last checkpoint (a build holds up to CHECKPOINT_EVERY of change): that is
-    written out first, or the work under the limit runs out of it (an ingest's annual
-    review did, at 100,000 reports)."""
+    what was saved since the last checkpoint (a build holds up to CHECKPOINT_EVERY of
+    change): that is written out first, or the work under the limit runs out of it (an
+    ingest's annual review did, at 100,000 reports)."""
     connection.execute("CHECKPOINT")
     ((before,),) = connection.execute("SELECT current_setting('memory_limit')").fetchall()
     connection.execute(f"SET memory_limit = '{limit}'")
