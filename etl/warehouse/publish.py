@@ -4,9 +4,10 @@ DuckDB locks the whole file, so an ingest never writes the live file: it copies 
 building file beside it, writes there (without DuckDB's write-ahead log: a failed
 build's copy is thrown away), and publishes it with an atomic rename. Readers holding the
 old file keep a consistent view; new readers see the new one. A lock file keeps two
-ingests from building at once; one that waits says for whom, and gives up after a while. Under the lock, copies left by killed ingests are removed. A copy with
-much free space (rows replaced by later ingests) is compacted before it is published,
-and a full disk ends in a plain sentence, the live file untouched.
+ingests from building at once; one that waits says for whom, and gives up after a while.
+Under the lock, copies left by killed ingests are removed. A copy with much free space
+(rows replaced by later ingests) is compacted before it is published, and a full disk
+ends in a plain sentence, the live file untouched.
 """
 
 from __future__ import annotations
