@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -38,6 +38,7 @@ from etl.readers import read_document, read_source
 from etl.readers.ocr import THREADS_VARIABLE
 from etl.readers.pages import IMAGE_SUFFIXES
 from etl.warehouse import (
+    LoadedContents,
     apply_agency_overrides,
     building,
     loaded_digests,
@@ -114,7 +115,9 @@ def ingest(
     overrides: dict[str, Override] = load_overrides(agencies_csv) if agencies_csv is not None else {}
     canonical = canonical_names(overrides)
     with building(db_path, wait, on_wait) as connection:
-        known = loaded_digests(connection)
+        # A few files are parsed here, one after the other (see ``_parsed``): each is looked
+        # up as it comes, rather than every loaded content read first for workers to hold.
+        known = LoadedContents(connection) if len(files) < _PARSED_HERE_BELOW else loaded_digests(connection)
         # The parse workers take every core while the files are read: DuckDB's threads of
         # its own would only take turns with them (and cost a fifth more of the writer's time).
         connection.execute("SET threads = 1")
@@ -222,11 +225,11 @@ _CHUNK = 8
 #: Told of each page OCR reads: the file, pages read, pages in all.
 PageCallback = Callable[[Path, int, int], None]
 
-_known: Digests = Digests()  # contents already loaded, set once per parsing process
+_known: Container[str] = Digests()  # contents already loaded, set once per parsing process
 _pages_to: PageCallback | None = None  # who hears of pages read, set once per parsing process
 
 
-def _remember(known: Digests, pages_to: PageCallback | None) -> None:
+def _remember(known: Container[str], pages_to: PageCallback | None) -> None:
     global _known, _pages_to
     _known, _pages_to = known, pages_to
 
@@ -280,17 +283,20 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _parsed(files: list[Path], known: Digests, workers: int, on_page: PageCallback | None) -> Iterator[ParsedFile]:
+def _parsed(files: list[Path], known: Container[str], workers: int, on_page: PageCallback | None) -> Iterator[ParsedFile]:
     """Each file parsed, in order; content already loaded is not parsed again. Each
     process reads and hashes its own files, so bytes are read once and not held for all."""
     if any(path.suffix.lower() in MAY_BE_SCANS for path in files):  # only scans need a gigabyte a worker
         workers = min(workers, _workers_memory_allows())
     chunk = 1 if on_page else _CHUNK
-    if workers <= 1 or len(files) < 8:
+    if workers <= 1 or len(files) < _PARSED_HERE_BELOW:
         _remember(known, on_page)
-        with _collecting_less():
-            for start in range(0, len(files), chunk):
-                yield from _parse_many(files[start : start + chunk]).opened()
+        try:
+            with _collecting_less():
+                for start in range(0, len(files), chunk):
+                    yield from _parse_many(files[start : start + chunk]).opened()
+        finally:
+            _remember(Digests(), None)  # a process that stays (the dashboard's) keeps no connection
         return
     context = multiprocessing.get_context()
     pages = context.Queue() if on_page is not None else None
@@ -306,6 +312,11 @@ def _parsed(files: list[Path], known: Digests, workers: int, on_page: PageCallba
         if pages is not None and relay is not None:
             pages.put(None)
             relay.join(timeout=5)
+
+
+#: Fewer files than this are parsed in the ingest's own process: starting workers would
+#: take longer than parsing them.
+_PARSED_HERE_BELOW = 8
 
 
 #: How many chunks of files each worker may have parsed or taken ahead of the writer:

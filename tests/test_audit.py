@@ -495,6 +495,59 @@ def test_texts_asked_a_few_bodies_at_a_time_give_the_findings_of_one_question(
     assert sum(finding.rule == "text_reused" for finding in whole) >= 3
 
 
+def _peers_across_years() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Bodies of two peer groups over four years, each group and year with one body far
+    below the rest; in 2022 every body of one group sits far below its other years, so
+    that groups of several years taken together would find other outliers."""
+    reports, figures = [], []
+    for year in (2021, 2022, 2023, 2024):
+        for province in ("湖南省", "福建省"):
+            for body in range(8):
+                report_id = len(reports) + 1
+                granted = 80 - body
+                if body == 3:
+                    granted = 5  # the year's outlier in its group
+                if year == 2022 and province == "湖南省":
+                    granted //= 4
+                agency_id = body + (100 if province == "福建省" else 0)
+                reports.append((report_id, agency_id, year, None, province, "县", "公安"))
+                figures.append((report_id, granted, 0, 100, 1 if body == 5 else 0, 40, 0))
+    frame = pd.DataFrame(reports, columns=["report_id", "agency_id", "year", "scope", "province", "level", "kind"])
+    keys = ["requests.granted.total", "requests.partially_granted.total", "requests.total_processed.total"]
+    keys += ["appeals.review.corrected", "appeals.review.total", "appeals.review.pending"]
+    wide = pd.DataFrame(figures, columns=["report_id", *keys]).set_index("report_id").astype("float64")
+    # Listed in no order of year: the findings still come year by year, each year as listed.
+    return frame.sample(frac=1, random_state=7).reset_index(drop=True), wide
+
+
+@pytest.mark.parametrize("at_once", [1, 20, 40, 10**9])
+def test_peers_ranked_several_years_at_a_time_give_the_findings_of_ranking_each_year_alone(
+    monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    from etl.audit import unusual
+
+    reports, wide = _peers_across_years()
+    monkeypatch.setattr(unusual, "RANKED_AT_ONCE", 1)  # each year alone: no run holds two
+    alone = unusual.peer_findings(reports, wide)
+    monkeypatch.setattr(unusual, "RANKED_AT_ONCE", at_once)
+    assert unusual.peer_findings(reports, wide) == alone
+    assert unusual.peer_findings(reports, wide, [2022, 2024]) == [f for f in alone if f.year in (2022, 2024)]
+    # In each group and year, one body far below its peers' 公开率 and one corrected where
+    # none of them was: not 2022's whole group of 湖南省, which only other years' bodies would find low.
+    expected = {(year, 3, "requests.granted.total") for year in (2021, 2022, 2023, 2024)}
+    expected |= {(year, 5, "appeals.review.corrected") for year in (2021, 2022, 2023, 2024)}
+    assert {(f.year, f.agency_id % 100, f.cells[0]) for f in alone} == expected
+    assert len(alone) == 16
+    for rate in ("requests.granted.total", "appeals.review.corrected"):
+        years = [f.year for f in alone if f.cells[0] == rate]
+        assert years == sorted(years)
+    # Runs of whole years (16 reports each), in order, as many as fit together.
+    assert unusual._year_runs(reports["year"], 64) == [[2021, 2022, 2023, 2024]]
+    assert unusual._year_runs(reports["year"], 40) == [[2021, 2022], [2023, 2024]]
+    assert unusual._year_runs(reports["year"], 20) == [[2021], [2022], [2023], [2024]]
+    assert unusual._year_runs(reports["year"], 1) == [[2021], [2022], [2023], [2024]]
+
+
 @pytest.mark.parametrize("at_once", [1, 5, 20])
 def test_every_body_judged_a_run_of_bodies_at_a_time_gives_the_findings_of_judging_all_at_once(
     warehouse: Path, monkeypatch: pytest.MonkeyPatch, at_once: int

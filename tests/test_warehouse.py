@@ -192,6 +192,45 @@ def test_two_copies_of_one_report_do_not_replace_each_other_on_every_reingest(db
     assert query(db_path, "SELECT count(*) FROM reports") == [(2,)]
 
 
+def test_an_ingest_of_a_few_files_asks_only_about_their_contents(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upload of a file or two asks the warehouse about those contents alone (reading
+    every loaded content's digest first took longer, at 100,000 reports, than the rest of
+    the file's ingest), and finds what the whole list says; eight files or more are
+    parsed by workers, which hold the whole list."""
+    import hashlib
+
+    import etl.ingest as ingest_module
+    from etl.warehouse import LoadedContents, loaded_digests
+
+    corrected = FIXTURES / "zhuzhou-corrected.txt"
+    ingest([ZHUZHOU, PINGTAN], db_path)
+    connection = connect_readonly(db_path)
+    try:
+        every, one_by_one = loaded_digests(connection), LoadedContents(connection)
+        digests = [hashlib.sha256(path.read_bytes()).hexdigest() for path in (ZHUZHOU, PINGTAN, corrected)]
+        assert [digest in one_by_one for digest in digests] == [digest in every for digest in digests] == [True, True, False]
+        assert None not in one_by_one and "zz" not in one_by_one
+    finally:
+        connection.close()
+
+    asked: list[int] = []
+
+    def counted(connection: object) -> object:
+        asked.append(1)
+        return loaded_digests(connection)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest_module, "loaded_digests", counted)
+    summary = ingest([ZHUZHOU, corrected], db_path)
+    assert [o.status for o in summary.outcomes] == ["unchanged", "replaced"] and asked == []
+    copies = [tmp_path / f"copy-{n}.txt" for n in range(8)]
+    for copy in copies:
+        shutil.copy(ZHUZHOU, copy)  # a content loaded before, since replaced: never loaded again
+    summary = ingest(copies, db_path)
+    assert summary.counts == {"unchanged": 8} and asked == [1]
+
+
 def test_the_rows_workers_build_have_every_column_of_the_schema_with_its_type(tmp_path: Path) -> None:
     """The parse workers build each table's rows as Arrow (etl/warehouse/rows.py) beside
     the SQL schema: both must name the same columns, of the same types."""

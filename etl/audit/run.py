@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from etl.audit import content, facts, reuse, sums, timeliness, unusual
 from etl.audit.aggregates import aggregate_findings
@@ -122,10 +123,11 @@ def refresh_findings(
         years = facts.years_of(connection, bodies)
     connection.execute(f"CREATE OR REPLACE TEMP TABLE {_STAGED} AS SELECT *, 0::BIGINT AS seq FROM findings LIMIT 0")
     try:
+        staged = connection.sql(f"SELECT * FROM {_STAGED}").to_arrow_table().schema
         with memory_limit(connection, AUDIT_MEMORY):
             count = 0
             for batch in _rule_batches(connection, None, bodies, years, True):
-                _stage(connection, batch, count)
+                _stage(connection, batch, count, staged)
                 count += len(batch)
         if bodies is None:
             connection.execute("DELETE FROM findings")
@@ -156,16 +158,18 @@ AUDIT_MEMORY = "150MB"
 
 #: Where an audit's findings wait, rule by rule, until they replace the stored ones.
 _STAGED = "staged_findings"
+_FIELDS = tuple(field.name for field in fields(Finding))
 
 
-def _stage(connection: duckdb.DuckDBPyConnection, batch: list[Finding], first: int) -> None:
-    """One rule's findings into the staging table, numbered from ``first`` in the order found."""
+def _stage(connection: duckdb.DuckDBPyConnection, batch: list[Finding], first: int, staged: pa.Schema) -> None:
+    """One rule's findings into the staging table (whose columns are ``staged``),
+    numbered from ``first`` in the order found. As Arrow columns of the table's own types:
+    a frame of them, its lists as Python objects, took ten times as long."""
     if not batch:
         return
-    names = [f.name for f in fields(Finding)]
-    frame = pd.DataFrame([[getattr(item, name) for name in names] for item in batch], columns=names)
-    frame = frame.astype({"report_id": "Int64"}).assign(seq=range(first, first + len(batch)))
-    connection.register("incoming_findings", frame)
+    columns = {name: pa.array([getattr(item, name) for item in batch], staged.field(name).type) for name in _FIELDS}
+    columns["seq"] = pa.array(range(first, first + len(batch)), staged.field("seq").type)
+    connection.register("incoming_findings", pa.table(columns))
     try:
         connection.execute(f"INSERT INTO {_STAGED} BY NAME SELECT * FROM incoming_findings")
     finally:

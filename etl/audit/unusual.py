@@ -69,6 +69,13 @@ def jump_findings(reports: pd.DataFrame, wide: pd.DataFrame) -> list[Finding]:
     return found
 
 
+#: Reports whose rates are ranked among their peers at a time: whole years, as many as
+#: come to this together. A year ranked alone cost pandas as much of its own work at a
+#: few hundred reports as at a hundred thousand (a fifth of a second a fresh ingest, for
+#: seven years and two rates); all years of a million reports at once took 200 MiB more.
+RANKED_AT_ONCE = 150_000
+
+
 def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame, years: Collection[int] | None = None) -> list[Finding]:
     """Rates of single bodies far outside their peers' (同省同层级同类别), year by year (of
     ``years`` only, when given: a year's groups hold that year's reports alone); area
@@ -88,44 +95,71 @@ def peer_findings(reports: pd.DataFrame, wide: pd.DataFrame, years: Collection[i
     for indicator in PEER_RATES:
         if not all(key in wide.columns for key in indicator.keys):
             continue
-        for _, bodies in single.groupby("year"):
-            # A year's figures joined at a time: all years' at once took another 200 MiB.
-            group = bodies.merge(wide[list(indicator.keys)], left_on="report_id", right_index=True, how="left")
-            groups = group["peer"].astype("str")
-            ranked = ranking(group, indicator, groups)
-            counted = (ranked["cases"] >= RANKED_FROM) & ranked["rate"].notna()
-            # Each peer group's spread, worked out once (not once per outlier, over the year's every body).
-            peers = ranked.loc[counted, "rate"].groupby(groups[counted])
-            spread = {
-                peer: (int(size), float(median), float(low), float(high))
-                for peer, size, median, low, high in zip(
-                    peers.size().index, peers.size(), peers.median(), peers.quantile(0.25), peers.quantile(0.75), strict=True
-                )
-            }
-            for index in ranked.index[ranked["outlier"]]:
-                peer = groups[index]
-                if peer not in spread or spread[peer][0] < MIN_PEERS:
-                    continue
-                size, median, low, high = spread[peer]
-                row: Any = group.loc[index]
-                rate, cases = number(ranked.at[index, "rate"]) or 0.0, number(ranked.at[index, "cases"])
-                message = (
-                    f"{indicator.name} {rate:.1%}（{figure(cases)} 件），"
-                    f"{peer} 共 {size} 个机关的中位数为 {median:.1%}（中间一半在 {low:.1%}–{high:.1%}）"
-                )
-                found.append(
-                    Finding(
-                        int(row["agency_id"]),
-                        int(row["year"]),
-                        int(row["report_id"]),
-                        "peer_outlier",
-                        "关注",
-                        message,
-                        placed(indicator.numerator[0])[0],
-                        cells=list(indicator.keys),
-                        numbers=[rate, median],
-                    )
-                )
+        for run in _year_runs(single["year"], RANKED_AT_ONCE):
+            found += _outliers(single[single["year"].isin(run)], wide, indicator)
+    return found
+
+
+def _year_runs(years: pd.Series, most: int) -> list[list[int]]:
+    """The years, in order, in runs of whole years that come to at most ``most`` reports
+    together (a year of more is a run of its own)."""
+    runs: list[list[int]] = []
+    size = 0
+    for year, count in years.value_counts().sort_index().items():
+        if not runs or size + int(count) > most:
+            runs.append([])
+            size = 0
+        runs[-1].append(int(year))
+        size += int(count)
+    return runs
+
+
+def _outliers(bodies: pd.DataFrame, wide: pd.DataFrame, indicator: Indicator) -> list[Finding]:
+    """The findings on one rate of these reports (of whole years), each compared with its
+    peer group of its own year; in order of year, then as the reports come."""
+    group = bodies.merge(wide[list(indicator.keys)], left_on="report_id", right_index=True, how="left")
+    # A report's peer group in its year as one number: several years are ranked at once,
+    # and a year's groups hold that year's reports alone.
+    names = group["peer"].cat.categories
+    year_of = group["year"].to_numpy(dtype="int64")
+    groups = pd.Series(year_of * len(names) + group["peer"].cat.codes.to_numpy(dtype="int64"), index=group.index)
+    ranked = ranking(group, indicator, groups)
+    counted = (ranked["cases"] >= RANKED_FROM) & ranked["rate"].notna()
+    # Each peer group's spread, worked out once (not once per outlier, over the year's every body).
+    peers = ranked.loc[counted, "rate"].groupby(groups[counted])
+    spread = {
+        int(peer): (int(size), float(median), float(low), float(high))
+        for peer, size, median, low, high in zip(
+            peers.size().index, peers.size(), peers.median(), peers.quantile(0.25), peers.quantile(0.75), strict=True
+        )
+    }
+    outliers = np.flatnonzero(ranked["outlier"].to_numpy(dtype=bool))
+    outliers = outliers[np.argsort(year_of[outliers], kind="stable")]
+    found = []
+    for at in outliers:
+        key = int(groups.iat[at])
+        if key not in spread or spread[key][0] < MIN_PEERS:
+            continue
+        size, median, low, high = spread[key]
+        peer = names[key % len(names)]
+        rate, cases = number(ranked["rate"].iat[at]) or 0.0, number(ranked["cases"].iat[at])
+        message = (
+            f"{indicator.name} {rate:.1%}（{figure(cases)} 件），"
+            f"{peer} 共 {size} 个机关的中位数为 {median:.1%}（中间一半在 {low:.1%}–{high:.1%}）"
+        )
+        found.append(
+            Finding(
+                int(group["agency_id"].iat[at]),
+                int(year_of[at]),
+                int(group["report_id"].iat[at]),
+                "peer_outlier",
+                "关注",
+                message,
+                placed(indicator.numerator[0])[0],
+                cells=list(indicator.keys),
+                numbers=[rate, median],
+            )
+        )
     return found
 
 

@@ -12,12 +12,21 @@ from etl.warehouse.agencies import agency_table, apply_agency_overrides, name_re
 from etl.warehouse.cross_year import refresh_cross_year_checks
 from etl.warehouse.publish import DiskFullError, building
 from etl.warehouse.schema import SCHEMA_VERSION, WarehouseError, schema_version
-from etl.warehouse.store import WIDE_META_COLUMNS, loaded_digests, loaded_reports_for_shas, log_ingest, save_reports, wide_cells
+from etl.warehouse.store import (
+    WIDE_META_COLUMNS,
+    LoadedContents,
+    loaded_digests,
+    loaded_reports_for_shas,
+    log_ingest,
+    save_reports,
+    wide_cells,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
     "WIDE_META_COLUMNS",
     "DiskFullError",
+    "LoadedContents",
     "WarehouseError",
     "agency_table",
     "apply_agency_overrides",

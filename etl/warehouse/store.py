@@ -30,6 +30,24 @@ def loaded_digests(connection: duckdb.DuckDBPyConnection) -> Digests:
     return Digests.of_arrow(table.column("digest"))
 
 
+class LoadedContents:
+    """Whether a file's content was loaded in full, as ``loaded_digests`` tells it, asked
+    of the warehouse one content at a time: for an ingest of a few files (an upload),
+    reading every report's digest first took longer than the rest of the ingest's own
+    work on its file (0.15 s at 100,000 reports, ten times as long at a million)."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self._connection = connection
+
+    def __contains__(self, hex_digest: object) -> bool:
+        if not isinstance(hex_digest, str):
+            return False
+        rows = self._connection.execute(
+            f"SELECT 1 FROM reports WHERE sha256 = ? GROUP BY sha256 HAVING bool_and({_READ_IN_FULL})", [hex_digest]
+        ).fetchall()
+        return bool(rows)
+
+
 def loaded_reports_for_shas(connection: duckdb.DuckDBPyConnection, digests: list[str]) -> dict[str, int]:
     """The report already loaded from each of these file contents (the current one where
     it is still current), in one query. A content loaded before is never loaded again, even
