@@ -127,6 +127,39 @@ def test_the_quality_page_asks_report_values_for_what_checks_hold(run_with_fault
     assert cross_year_warnings(copy, everything).empty  # made again when the copy was published
 
 
+def test_an_agencys_rows_made_again_alone_keep_the_checks_a_whole_build_gives(run_with_faults: Path, tmp_path: Path) -> None:
+    """After an ingest only the agencies it touched have their rows of ``report_values``
+    made again: their checks are asked for those reports alone, and must come out as
+    building the whole table gives them."""
+    import shutil
+
+    from etl.warehouse import building
+    from etl.warehouse.wide import _layout, refresh_report_values
+
+    table = "SELECT * FROM report_values ORDER BY report_id"
+    alone, whole = tmp_path / "alone.duckdb", tmp_path / "whole.duckdb"
+    for copy in (alone, whole):
+        shutil.copy(run_with_faults, copy)
+    with building(whole) as connection:
+        connection.execute("DELETE FROM meta WHERE key = 'report_values'")
+        assert refresh_report_values(connection)
+    with building(alone) as connection:
+        ((agency,),) = connection.execute(
+            "SELECT DISTINCT agency_id FROM checks JOIN reports USING (report_id) WHERE rule = 'cross_year_carried_over' AND status = 'failed'"
+        ).fetchall()
+        connection.execute("DELETE FROM report_values WHERE agency_id = ?", [agency])
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('report_values', ?)", [f"{_layout()}:stale"])
+        assert refresh_report_values(connection, {agency})
+    with connect_readonly(alone) as connection:
+        made = connection.execute(table).fetchall()
+        failed = connection.execute(
+            "SELECT count(*) FROM report_values WHERE agency_id = ? AND len(cross_year_failed) > 0", [agency]
+        ).fetchall()
+    with connect_readonly(whole) as connection:
+        assert made == connection.execute(table).fetchall()
+    assert failed[0][0] >= 2  # 2022 and 2023 each fail a check across years
+
+
 _ACROSS_YEARS = """SELECT report_id, rule, subject, status, severity, expected, actual, cells, related_report_id FROM checks
                    WHERE related_report_id IS NOT NULL ORDER BY ALL"""
 

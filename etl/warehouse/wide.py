@@ -104,7 +104,7 @@ def _prepare(connection: duckdb.DuckDBPyConnection, agencies: Collection[int] | 
         # check of the warehouse (1.2 s a slice at a million reports).
         connection.execute(
             "CREATE OR REPLACE TEMP TABLE report_values_checks AS "
-            f"{_checks_by_report('c.report_id IN (SELECT report_id FROM reports WHERE is_current)')}"
+            f"{_checks_by_report('(SELECT report_id FROM reports WHERE is_current)')}"
         )
         return "SELECT * FROM report_values_checks WHERE report_id IN (SELECT report_id FROM report_values_wanted)"
     connection.execute(
@@ -112,7 +112,7 @@ def _prepare(connection: duckdb.DuckDBPyConnection, agencies: Collection[int] | 
            WHERE report_id NOT IN (SELECT report_id FROM reports WHERE is_current) OR list_contains(?, agency_id)""",
         [sorted(agencies)],
     )
-    return _checks_by_report("c.report_id IN (SELECT report_id FROM report_values_wanted)")
+    return _checks_by_report("report_values_wanted")
 
 
 def _ids(connection: duckdb.DuckDBPyConnection, sql: str) -> np.ndarray:
@@ -195,9 +195,11 @@ def _described(checks: str) -> str:
                LEFT JOIN h USING (report_id) LEFT JOIN k USING (report_id)"""
 
 
-def _checks_by_report(among: str) -> str:
-    """The checks the table keeps (``CHECK_COLUMNS``), one row per report whose checks
-    meet ``among`` (a condition on ``c``)."""
+def _checks_by_report(of: str) -> str:
+    """The checks the table keeps (``CHECK_COLUMNS``), one row per report of ``of`` (a
+    table or query of ``report_id``s). A semi join: as ``IN (…)`` DuckDB scanned every
+    check of the warehouse for a few reports (a quarter of a second at 100,000 reports, for
+    an upload's), where a join reads only the blocks that can hold them."""
     return f"""SELECT c.report_id,
                       list({{'rule': c.rule, 'subject': c.subject, 'expected': c.expected, 'actual': c.actual,
                             'cells': c.cells}} ORDER BY c.rule, c.subject)
@@ -207,8 +209,9 @@ def _checks_by_report(among: str) -> str:
                       list({{'rule': c.rule, 'subject': c.subject, 'compared_year': p.year, 'expected': c.expected,
                             'actual': c.actual, 'related_report_id': c.related_report_id}} ORDER BY c.rule, c.subject)
                           FILTER (WHERE starts_with(c.rule, 'cross_year') AND c.status = 'failed') AS cross_year_failed
-               FROM checks c LEFT JOIN reports p ON p.report_id = c.related_report_id
-               WHERE {among} AND {_checks_kept("c.")}
+               FROM checks c SEMI JOIN {of} w ON w.report_id = c.report_id
+               LEFT JOIN reports p ON p.report_id = c.related_report_id
+               WHERE {_checks_kept("c.")}
                GROUP BY c.report_id"""
 
 
