@@ -234,7 +234,7 @@ def _remember(known: Container[str], pages_to: PageCallback | None) -> None:
     _known, _pages_to = known, pages_to
 
 
-def _start_worker(known: Digests, pages: Any, workers: int) -> None:
+def _start_worker(known: Container[str], pages: Any, workers: int) -> None:
     """A parse worker: it knows what is loaded, tells the ingest of pages read through
     ``pages`` (a queue, or None), and dies with the ingest that started it (a killed
     ingest must not leave workers parsing for nobody)."""

@@ -105,7 +105,8 @@ def _year_runs(years: pd.Series, most: int) -> list[list[int]]:
     together (a year of more is a run of its own)."""
     runs: list[list[int]] = []
     size = 0
-    for year, count in years.value_counts().sort_index().items():
+    counts = years.value_counts().sort_index()
+    for year, count in zip(counts.index.to_numpy(dtype="int64"), counts.to_numpy(), strict=True):
         if not runs or size + int(count) > most:
             runs.append([])
             size = 0
@@ -127,31 +128,39 @@ def _outliers(bodies: pd.DataFrame, wide: pd.DataFrame, indicator: Indicator) ->
     counted = (ranked["cases"] >= RANKED_FROM) & ranked["rate"].notna()
     # Each peer group's spread, worked out once (not once per outlier, over the year's every body).
     peers = ranked.loc[counted, "rate"].groupby(groups[counted])
+    sizes = peers.size()
     spread = {
         int(peer): (int(size), float(median), float(low), float(high))
         for peer, size, median, low, high in zip(
-            peers.size().index, peers.size(), peers.median(), peers.quantile(0.25), peers.quantile(0.75), strict=True
+            sizes.index.to_numpy(dtype="int64"),
+            sizes.to_numpy(),
+            peers.median().to_numpy(),
+            peers.quantile(0.25).to_numpy(),
+            peers.quantile(0.75).to_numpy(),
+            strict=True,
         )
     }
+    keys, rates, cases_of = groups.to_numpy(), ranked["rate"].to_numpy(), ranked["cases"].to_numpy()
+    agency_ids, report_ids = group["agency_id"].to_numpy(dtype="int64"), group["report_id"].to_numpy(dtype="int64")
     outliers = np.flatnonzero(ranked["outlier"].to_numpy(dtype=bool))
     outliers = outliers[np.argsort(year_of[outliers], kind="stable")]
     found = []
     for at in outliers:
-        key = int(groups.iat[at])
+        key = int(keys[at])
         if key not in spread or spread[key][0] < MIN_PEERS:
             continue
         size, median, low, high = spread[key]
         peer = names[key % len(names)]
-        rate, cases = number(ranked["rate"].iat[at]) or 0.0, number(ranked["cases"].iat[at])
+        rate, cases = number(rates[at]) or 0.0, number(cases_of[at])
         message = (
             f"{indicator.name} {rate:.1%}（{figure(cases)} 件），"
             f"{peer} 共 {size} 个机关的中位数为 {median:.1%}（中间一半在 {low:.1%}–{high:.1%}）"
         )
         found.append(
             Finding(
-                int(group["agency_id"].iat[at]),
+                int(agency_ids[at]),
                 int(year_of[at]),
-                int(group["report_id"].iat[at]),
+                int(report_ids[at]),
                 "peer_outlier",
                 "关注",
                 message,
